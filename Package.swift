@@ -1,0 +1,34 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Arrakis",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "arrakis", targets: ["arrakis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System-library shim for libxxhash (XXH3).
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", pkgConfig: "libxxhash",
+                       providers: [.apt(["libxxhash-dev"])]),
+        // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
+        .target(name: "Graph", dependencies: ["CXXHash"]),
+        // The Arrakisfile language and the rule kinds.
+        .target(name: "Rules", dependencies: ["Graph"]),
+        // Executors: local worker pool (SLURM later), progress, cancellation.
+        .target(name: "Exec", dependencies: ["Graph"]),
+        // The command-line front end: parse, call, print.
+        .target(name: "ArrakisCLI", dependencies: [
+            "Graph", "Rules", "Exec",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),
+        .testTarget(name: "GraphTests", dependencies: ["Graph"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Graph"]),
+        .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
+        .testTarget(name: "CLITests", dependencies: ["Graph"]),
+    ]
+)

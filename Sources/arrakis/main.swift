@@ -1,0 +1,2 @@
+import ArrakisCLI
+Arrakis.main()

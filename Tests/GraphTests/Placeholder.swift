@@ -1,0 +1,2 @@
+import XCTest
+final class GraphPlaceholderTests: XCTestCase { func testPlaceholder() {} }
