@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "Arrakis",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "arrakis", targets: ["arrakis"]),
     ],

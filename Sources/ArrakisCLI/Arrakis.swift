@@ -2,5 +2,9 @@ import ArgumentParser
 
 public struct Arrakis: ParsableCommand {
     public init() {}
-    public static let configuration = CommandConfiguration(commandName: "arrakis")
+    public static let configuration = CommandConfiguration(
+        commandName: "arrakis",
+        abstract: "Build the SPICE-RACS polarisation pipeline incrementally, locally or on SLURM.",
+        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self],
+        defaultSubcommand: nil)
 }

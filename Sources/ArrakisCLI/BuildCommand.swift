@@ -1,0 +1,114 @@
+import ArgumentParser
+import Exec
+import Foundation
+import Graph
+
+struct BuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "Bring targets up to date (families like `wc`, instances like `wc[alpha]`, or output paths).")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Argument(help: "What to build (default: the Arrakisfile's `default`, else everything).")
+    var targets: [String] = []
+
+    @Option(name: .customShort("j"), help: "Run N tasks at once (default: number of cores).")
+    var jobs: Int = ProcessorCount.value
+
+    @Option(name: .long, help: "Memory budget in MB shared by running tasks (default: unlimited).")
+    var mem: Int = 0
+
+    @Flag(name: [.customShort("k"), .long], help: "Keep building what does not depend on a failure.")
+    var keepGoing = false
+
+    @Flag(name: [.customShort("n"), .long], help: "Print what would run and why; run nothing.")
+    var dryRun = false
+
+    @Flag(help: "With --dry-run: print one JSON object {count, tasks:[{product, reason}]}.")
+    var json = false
+
+    @Option(help: "Explain why PRODUCT is or is not out of date, then stop.")
+    var explain: String?
+
+    @Option(help: "Progress display: auto, live, plain or quiet.")
+    var progress: String = "auto"
+
+    func run() throws {
+        do { try runBuild() } catch { fail(error) }
+    }
+
+    private func runBuild() throws {
+        if json && !dryRun { throw CLIError("--json needs --dry-run") }
+        let ws = try Workspace(project)
+        if let explain {
+            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            try engine.start()
+            try engine.flushStores()
+            guard let text = engine.explain(explain) else {
+                throw CLIError("no product '\(explain)' in the graph of these targets")
+            }
+            printOut(text)
+            return
+        }
+        if dryRun {
+            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            try engine.start()
+            try engine.flushStores()
+            let planned = engine.plannedJobs()
+            if json {
+                let tasks = planned.map { "{\"product\":\(JSONText.quote($0.key)),\"reason\":\(JSONText.quote($0.reason.description))}" }
+                let pending = engine.pendingFamilies.map {
+                    "{\"family\":\(JSONText.quote($0.family)),\"waitsFor\":[\($0.waitsFor.map(JSONText.quote).joined(separator: ","))],\"lastKnownCount\":\($0.lastKnownCount)}"
+                }
+                printOut("{\"count\":\(planned.count),\"tasks\":[\(tasks.joined(separator: ","))],\"pending\":[\(pending.joined(separator: ","))]}\n")
+            } else {
+                let needed = engine.counts.needed
+                if planned.isEmpty {
+                    printOut("arrakis: nothing to do (\(needed) product\(needed == 1 ? "" : "s") up to date)\n")
+                } else {
+                    printOut("would build \(planned.count) of \(needed) product\(needed == 1 ? "" : "s"):\n")
+                    let width = min(48, planned.map(\.key.count).max() ?? 0)
+                    for p in planned {
+                        printOut("  " + p.key.padding(toLength: max(width, p.key.count), withPad: " ", startingAt: 0) + "  " + p.reason.description + "\n")
+                    }
+                }
+                for p in engine.pendingFamilies {
+                    printOut("  \(p.family): fan-out waits for \(p.waitsFor.joined(separator: ", ")) (last known: \(p.lastKnownCount) instances)\n")
+                }
+                for f in engine.provisionalFamilies {
+                    printOut("  note: \(f) was expanded from the last manifest; it is re-expanded after its provider is rebuilt\n")
+                }
+            }
+            for e in engine.errors { printErr("arrakis: error: \(e)\n") }
+            if !engine.errors.isEmpty { throw BuildFailed(description: "\(engine.errors.count) problem(s) found while planning") }
+            return
+        }
+        let mode: ProgressReporter.Mode
+        switch progress {
+        case "auto": mode = .auto
+        case "live": mode = .live
+        case "plain": mode = .plain
+        case "quiet": mode = .quiet
+        default: throw CLIError("--progress must be auto, live, plain or quiet")
+        }
+        let engine = try ws.engine(targets: targets, dryRun: false, keepGoing: keepGoing)
+        let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
+                                                    logDirectory: ws.stateDirectory + "/logs", progress: mode),
+                                     builtins: BuiltinRegistry(), digests: ws.digests)
+        let report = try executor.run(engine)
+        let c = report.counts
+        var summary = "arrakis: \(c.built) built"
+        if c.unchangedAfterBuild > 0 { summary += " (\(c.unchangedAfterBuild) with unchanged outputs)" }
+        summary += ", \(c.upToDate) up to date"
+        if c.failed > 0 { summary += ", \(c.failed) failed" }
+        if c.skipped > 0 { summary += ", \(c.skipped) skipped" }
+        summary += String(format: " in %.2fs", report.seconds)
+        if mode != .quiet || !report.succeeded { printErr(summary + "\n") }
+        if report.interrupted { printErr("arrakis: interrupted; finished products are recorded, rerun to continue\n"); Foundation.exit(130) }
+        if !report.failures.isEmpty {
+            for f in report.failures where f.key.isEmpty { printErr("arrakis: error: \(f.message)\n") }
+            throw BuildFailed(description: "\(report.failures.count) product(s) failed" + (keepGoing ? "" : " (use -k to build the rest)"))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Graph
+
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph", abstract: "Print the product graph (per family, or per instance with --expand).")
+
+    @OptionGroup var project: ProjectOptions
+
+    @Argument(help: "Only the graph of these targets.")
+    var targets: [String] = []
+
+    @Option(help: "text, dot, mermaid or json.")
+    var format: String = "text"
+
+    @Flag(help: "One node per product instance instead of per family.")
+    var expand = false
+
+    func run() throws {
+        do {
+            guard let fmt = GraphExport.Format(rawValue: format) else {
+                throw CLIError("--format must be one of: text, dot, mermaid, json")
+            }
+            let ws = try Workspace(project)
+            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            try engine.start()
+            try engine.flushStores()
+            printOut(GraphExport.render(engine, families: ws.project.families, format: fmt, expand: expand))
+        } catch {
+            fail(error)
+        }
+    }
+}

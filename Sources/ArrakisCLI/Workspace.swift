@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Graph
+import Rules
+
+/// Options every command shares: where the project is.
+struct ProjectOptions: ParsableArguments {
+    @Option(name: .customShort("C"), help: "Change to DIR before doing anything (like make -C).")
+    var directory: String?
+
+    @Option(name: .customShort("f"), help: "The Arrakisfile to read (default: ./Arrakisfile).")
+    var file: String = "Arrakisfile"
+}
+
+/// The project directory's state: `.arrakis/` with traces, the digest cache, logs and a lock.
+final class Workspace {
+    let project: Project
+    let stateDirectory = ".arrakis"
+    let digests: DigestCache
+    let traces: TraceStore
+    private let lockFD: Int32
+
+    init(_ options: ProjectOptions) throws {
+        if let dir = options.directory {
+            guard FileManager.default.changeCurrentDirectoryPath(dir) else {
+                throw CLIError("cannot change to directory \(dir)")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: options.file) else {
+            throw CLIError("no Arrakisfile at \(FileManager.default.currentDirectoryPath)/\(options.file) (use -f FILE or -C DIR)")
+        }
+        project = try Project.load(path: options.file)
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        lockFD = open(stateDirectory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
+            throw CLIError("another arrakis is running in \(FileManager.default.currentDirectoryPath) (\(stateDirectory)/lock is held)")
+        }
+        let clock = try FilesystemClock(markerPath: stateDirectory + "/clock")
+        digests = try DigestCache(path: stateDirectory + "/digests.log", clock: clock)
+        traces = try TraceStore(path: stateDirectory + "/traces.log")
+    }
+
+    deinit { close(lockFD) }
+
+    func engine(targets words: [String], dryRun: Bool, keepGoing: Bool) throws -> BuildEngine {
+        let words = words.isEmpty ? project.defaultTargets : words
+        return try BuildEngine(families: project.families, targets: project.targets(words),
+                               digests: digests, traces: traces,
+                               options: .init(dryRun: dryRun, keepGoing: keepGoing))
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}
+
+/// Prints an error the way every command does and exits non-zero.
+func fail(_ error: Error) -> Never {
+    FileHandle.standardError.write(Data(("arrakis: error: " + "\(error)" + "\n").utf8))
+    exit(error is BuildFailed ? 1 : 2)
+}
+
+struct BuildFailed: Error, CustomStringConvertible {
+    var description: String
+}
+
+func printOut(_ s: String) {
+    FileHandle.standardOutput.write(Data(s.utf8))
+}
+
+func printErr(_ s: String) {
+    FileHandle.standardError.write(Data(s.utf8))
+}

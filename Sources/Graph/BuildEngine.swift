@@ -1,0 +1,467 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Dispatch
+
+/// Drives one build (or dry run) over the product graph: expands families as soon as they
+/// can be, decides which instances are out of date (in parallel), hands those to an executor,
+/// records traces as results arrive, and re-evaluates dependents against the *new* output
+/// digests, so a rebuilt product whose outputs did not change stops there (early cutoff).
+///
+/// Not thread-safe: one controller thread calls it; evaluation fans out internally.
+public final class BuildEngine {
+    public struct Options: Sendable {
+        public var dryRun = false
+        public var keepGoing = false
+        public init(dryRun: Bool = false, keepGoing: Bool = false) {
+            self.dryRun = dryRun
+            self.keepGoing = keepGoing
+        }
+    }
+
+    /// A product handed to an executor.
+    public struct Job: Sendable {
+        public var id: InstanceID
+        public var key: String
+        public var reason: DirtyReason
+        public var spec: TaskSpec
+    }
+
+    /// A family that could not be expanded in a dry run: its fan-out waits for a product
+    /// that is itself out of date.
+    public struct PendingFamily: Sendable {
+        public var family: String
+        public var waitsFor: [String]
+        public var lastKnownCount: Int
+    }
+
+    public let graph = BuildGraph()
+    public let digests: DigestCache
+    public let traces: TraceStore
+    public let options: Options
+    private let sources: [String: FamilySource]
+    private let familyOrder: [String]
+    private let closure: Set<String>
+    private let wholeFamilies: Set<String>
+    private var instanceTargets: [ProductKey]
+    private var outputTargets: [String]
+    private let evaluator: InstanceEvaluator
+
+    public private(set) var state: [InstanceState] = []
+    private var unresolved: [Int] = []
+    private var outputDigest: [Digest] = []
+    private var parts: [InstanceID: InstanceEvaluator.Parts] = [:]
+    private var familyPending: [String: Int] = [:]
+    private var expansionFailed: Set<String> = []
+    private var evalQueue: [InstanceID] = []
+    private var ready: [InstanceID] = []
+    private var readyHead = 0
+    public private(set) var running = 0
+    public private(set) var stopped = false
+    public private(set) var pendingFamilies: [PendingFamily] = []
+    /// Families expanded in a dry run from a manifest that will be rebuilt first.
+    public private(set) var provisionalFamilies: [String] = []
+    public private(set) var errors: [String] = []
+
+    public private(set) var counts = Counts()
+    public struct Counts: Sendable, Equatable {
+        public var needed = 0
+        public var upToDate = 0
+        public var built = 0
+        public var unchangedAfterBuild = 0
+        public var wouldRun = 0
+        public var failed = 0
+        public var skipped = 0
+        public var toRun = 0
+    }
+
+    /// - Parameters:
+    ///   - families: every family of the project (order irrelevant).
+    ///   - targets: what to build; empty means every family.
+    public init(families: [FamilySource], targets: [BuildTarget], digests: DigestCache,
+                traces: TraceStore, options: Options = Options()) throws {
+        self.digests = digests
+        self.traces = traces
+        self.options = options
+        var byName: [String: FamilySource] = [:]
+        for f in families { byName[f.name] = f }
+        sources = byName
+        familyOrder = try Self.topologicalOrder(families)
+        evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces)
+
+        var roots: Set<String> = []
+        var whole: Set<String> = []
+        var keys: [ProductKey] = []
+        var paths: [String] = []
+        for t in targets {
+            switch t {
+            case .family(let f):
+                guard byName[f] != nil else {
+                    throw UnknownTarget(target: f, hint: "products: " + byName.keys.sorted().joined(separator: ", "))
+                }
+                roots.insert(f); whole.insert(f)
+            case .instance(let k):
+                guard byName[k.family] != nil else {
+                    throw UnknownTarget(target: k.description, hint: "no product '\(k.family)'")
+                }
+                roots.insert(k.family); keys.append(k)
+            case .output(let p):
+                paths.append(p)
+            }
+        }
+        if targets.isEmpty || !paths.isEmpty {
+            roots.formUnion(byName.keys)
+            if targets.isEmpty { whole.formUnion(byName.keys) }
+        }
+        var seen: Set<String> = []
+        var stack = Array(roots)
+        while let f = stack.popLast() {
+            guard seen.insert(f).inserted, let src = byName[f] else { continue }
+            stack.append(contentsOf: src.inputFamilies)
+            stack.append(contentsOf: src.expansionFamilies)
+            whole.formUnion(src.expansionFamilies)
+        }
+        closure = seen
+        wholeFamilies = whole
+        instanceTargets = keys
+        outputTargets = paths
+    }
+
+    static func topologicalOrder(_ families: [FamilySource]) throws -> [String] {
+        var byName: [String: FamilySource] = [:]
+        for f in families { byName[f.name] = f }
+        var order: [String] = []
+        var mark: [String: Int] = [:]   // 1 visiting, 2 done
+        func visit(_ name: String, _ path: [String]) throws {
+            if mark[name] == 2 { return }
+            if mark[name] == 1 {
+                throw ExpansionError(family: name, message: "dependency cycle: " + (path + [name]).joined(separator: " -> "))
+            }
+            mark[name] = 1
+            if let f = byName[name] {
+                for d in f.inputFamilies + f.expansionFamilies { try visit(d, path + [name]) }
+            }
+            mark[name] = 2
+            order.append(name)
+        }
+        for f in families.map(\.name).sorted() { try visit(f, []) }
+        return order
+    }
+
+    // MARK: - Driving
+
+    /// Expands and evaluates everything that can be decided now. Call once before taking jobs.
+    public func start() throws {
+        try pump()
+    }
+
+    public var isFinished: Bool { running == 0 && (readyHead >= ready.count || stopped) }
+
+    /// Up to `limit` out-of-date products to run now (marked running).
+    public func takeJobs(limit: Int = .max) -> [Job] {
+        var jobs: [Job] = []
+        while jobs.count < limit, readyHead < ready.count, !stopped {
+            let id = ready[readyHead]
+            readyHead += 1
+            guard case .ready(let reason) = state[id] else { continue }
+            state[id] = .running(reason)
+            running += 1
+            jobs.append(Job(id: id, key: graph.keyText[id], reason: reason, spec: graph.tasks[id]))
+        }
+        return jobs
+    }
+
+    /// Out-of-date products not yet handed out.
+    public var queuedCount: Int { max(0, ready.count - readyHead) }
+
+    /// Records a successful run: outputs already committed at their final paths.
+    public func finished(_ id: InstanceID, outputs: [Trace.Output]) throws {
+        guard case .running = state[id], let p = parts.removeValue(forKey: id) else { return }
+        running -= 1
+        let old = traces.summary(forKey: graph.keyDigests[id])
+        let t = graph.tasks[id]
+        traces.record(Trace(key: graph.keyText[id], family: t.key.family, fingerprint: p.fingerprint,
+                            rule: p.rule, ruleDescription: p.ruleDescription, outputs: outputs,
+                            params: p.params, inputs: p.inputs))
+        let changed = old.map { $0.outputs.map(\.digest) != outputs.map(\.digest) } ?? true
+        counts.built += 1
+        if !changed { counts.unchangedAfterBuild += 1 }
+        resolve(id, .built(changed: changed), InstanceEvaluator.combine(outputs.map(\.digest)))
+        try pump()
+    }
+
+    /// Records a failed run; dependents are skipped. Without keep-going, no new jobs start.
+    public func failed(_ id: InstanceID, message: String) throws {
+        guard case .running = state[id] else { return }
+        running -= 1
+        parts[id] = nil
+        fail(id, message)
+        if !options.keepGoing { stopped = true }
+        try pump()
+    }
+
+    /// Stops handing out jobs (Ctrl-C); running ones may still report.
+    public func stop() { stopped = true }
+
+    public func flushStores(sync: Bool = false) throws {
+        if sync { try traces.sync() } else { try traces.flush() }
+        try digests.save(sync: sync)
+    }
+
+    /// Every needed instance that would run (dry run) or ran, with its reason, in graph order.
+    public func plannedJobs() -> [(key: String, reason: DirtyReason)] {
+        var out: [(String, DirtyReason)] = []
+        for (i, s) in state.enumerated() {
+            switch s {
+            case .wouldRun(let r), .ready(let r), .running(let r): out.append((graph.keyText[i], r))
+            default: break
+            }
+        }
+        return out
+    }
+
+    // MARK: - Internals
+
+    private func pump() throws {
+        while true {
+            if !evalQueue.isEmpty {
+                let batch = evalQueue
+                evalQueue.removeAll(keepingCapacity: true)
+                evaluate(batch)
+                continue
+            }
+            if try expandAvailable() { continue }
+            break
+        }
+        if !outputTargets.isEmpty && familyOrder.allSatisfy({ graph.isExpanded($0) || !closure.contains($0) || expansionBlocked($0) }) {
+            let missing = outputTargets
+            outputTargets = []
+            if let p = missing.first {
+                throw UnknownTarget(target: p, hint: "no product declares this output")
+            }
+        }
+    }
+
+    private func expansionBlocked(_ f: String) -> Bool {
+        guard let src = sources[f] else { return true }
+        return src.expansionFamilies.contains { expansionFailed.contains($0) || (familyPending[$0] ?? 1) > 0 }
+            || src.inputFamilies.contains { !graph.isExpanded($0) }
+    }
+
+    /// Expands every family whose prerequisites are met. Returns whether anything changed.
+    private func expandAvailable() throws -> Bool {
+        var progressed = false
+        for f in familyOrder where closure.contains(f) && !graph.isExpanded(f) && !expansionFailed.contains(f) {
+            guard let src = sources[f] else { continue }
+            if src.inputFamilies.contains(where: { !graph.isExpanded($0) }) { continue }
+            var provisional = false
+            var blockedBy: [String] = []
+            for e in src.expansionFamilies {
+                if expansionFailed.contains(e) { blockedBy.append(e); continue }
+                guard graph.isExpanded(e), familyPending[e] == 0 else { blockedBy.append(e); continue }
+                if options.dryRun, graph.instances(of: e).contains(where: { if case .wouldRun = state[$0] { return true } else { return false } }) {
+                    provisional = true
+                }
+            }
+            if !blockedBy.isEmpty {
+                if blockedBy.contains(where: { expansionFailed.contains($0) || isFamilyFailed($0) }) {
+                    expansionFailed.insert(f)
+                    errors.append("product '\(f)' not expanded: \(blockedBy.joined(separator: ", ")) failed")
+                    progressed = true
+                }
+                continue
+            }
+            let specs: [TaskSpec]
+            do {
+                specs = try src.expand(in: graph)
+            } catch {
+                expansionFailed.insert(f)
+                if provisional {
+                    pendingFamilies.append(PendingFamily(family: f, waitsFor: src.expansionFamilies,
+                                                         lastKnownCount: traces.count(ofFamily: f)))
+                } else {
+                    errors.append("\(error)")
+                    counts.failed += 1
+                    if !options.keepGoing { stopped = true }
+                }
+                progressed = true
+                continue
+            }
+            if provisional { provisionalFamilies.append(f) }
+            let range = try graph.add(family: f, variables: src.variables, tasks: specs)
+            grow(to: graph.count)
+            familyPending[f] = 0
+            if wholeFamilies.contains(f) {
+                for id in range { markNeeded(id) }
+            }
+            var remaining: [ProductKey] = []
+            for k in instanceTargets {
+                if k.family == f {
+                    guard let id = graph.instance(forKey: k) else {
+                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
+                        throw UnknownTarget(target: k.description,
+                                            hint: "\(f) has \(range.count) instances\(sample.isEmpty ? "" : ": " + sample + (range.count > 5 ? ", ..." : ""))")
+                    }
+                    markNeeded(id)
+                } else {
+                    remaining.append(k)
+                }
+            }
+            instanceTargets = remaining
+            if !outputTargets.isEmpty {
+                outputTargets = outputTargets.filter { p in
+                    guard let id = graph.instance(forOutput: p), range.contains(id) else { return true }
+                    markNeeded(id)
+                    return false
+                }
+            }
+            progressed = true
+        }
+        return progressed
+    }
+
+    private func isFamilyFailed(_ f: String) -> Bool {
+        graph.instances(of: f).contains { if case .failed = state[$0] { return true }; if case .skipped = state[$0] { return true }; return false }
+    }
+
+    private func grow(to n: Int) {
+        let extra = n - state.count
+        guard extra > 0 else { return }
+        state.append(contentsOf: repeatElement(.unneeded, count: extra))
+        unresolved.append(contentsOf: repeatElement(0, count: extra))
+        outputDigest.append(contentsOf: repeatElement(.zero, count: extra))
+    }
+
+    private func markNeeded(_ root: InstanceID) {
+        var stack = [root]
+        while let id = stack.popLast() {
+            guard case .unneeded = state[id] else { continue }
+            state[id] = .waiting
+            counts.needed += 1
+            familyPending[graph.tasks[id].key.family, default: 0] += 1
+            let ups = graph.tasks[id].productInputs
+            var n = 0
+            var upstreamFailed: String?
+            for u in ups {
+                if case .unneeded = state[u] { stack.append(u); n += 1; continue }
+                if state[u].isResolved { continue }
+                switch state[u] {
+                case .failed, .skipped: upstreamFailed = graph.keyText[u]
+                default: n += 1
+                }
+            }
+            unresolved[id] = n
+            if let up = upstreamFailed {
+                skip(id, because: "upstream \(up) failed")
+            } else if n == 0 {
+                evalQueue.append(id)
+            }
+        }
+    }
+
+    private func evaluate(_ batch: [InstanceID]) {
+        var direct: [InstanceID] = []
+        direct.reserveCapacity(batch.count)
+        for id in batch {
+            guard case .waiting = state[id] else { continue }
+            if options.dryRun, let up = graph.tasks[id].productInputs.first(where: {
+                if case .wouldRun = state[$0] { return true } else { return false } }) {
+                setWouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
+                continue
+            }
+            direct.append(id)
+        }
+        guard !direct.isEmpty else { return }
+        var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: direct.count)
+        let ev = evaluator
+        let snapshot = outputDigest
+        if direct.count < 32 {
+            for (i, id) in direct.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { snapshot[$0] }) }
+        } else {
+            let ids = direct
+            let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
+            verdicts.withUnsafeMutableBufferPointer { out in
+                let outPtr = UncheckedBox(out)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
+                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }) }
+                }
+            }
+        }
+        for (i, id) in direct.enumerated() {
+            switch verdicts[i]! {
+            case .clean(let d):
+                counts.upToDate += 1
+                resolve(id, .upToDate, d)
+            case .dirty(let reason, let p):
+                if options.dryRun {
+                    setWouldRun(id, reason)
+                } else {
+                    parts[id] = p
+                    state[id] = .ready(reason)
+                    counts.toRun += 1
+                    ready.append(id)
+                }
+            case .error(let msg):
+                fail(id, msg)
+                if !options.keepGoing && !options.dryRun { stopped = true }
+            }
+        }
+    }
+
+    private func setWouldRun(_ id: InstanceID, _ reason: DirtyReason) {
+        counts.wouldRun += 1
+        resolve(id, .wouldRun(reason), .zero)
+    }
+
+    private func resolve(_ id: InstanceID, _ s: InstanceState, _ digest: Digest) {
+        state[id] = s
+        outputDigest[id] = digest
+        familyPending[graph.tasks[id].key.family, default: 1] -= 1
+        for d in graph.dependents[id] {
+            guard case .waiting = state[d] else { continue }
+            unresolved[d] -= 1
+            if unresolved[d] == 0 { evalQueue.append(d) }
+        }
+    }
+
+    private func fail(_ id: InstanceID, _ message: String) {
+        state[id] = .failed(message)
+        counts.failed += 1
+        errors.append("\(graph.keyText[id]): \(message)")
+        familyPending[graph.tasks[id].key.family, default: 1] -= 1
+        for d in graph.dependents[id] { skip(d, because: "upstream \(graph.keyText[id]) failed") }
+    }
+
+    private func skip(_ root: InstanceID, because why: String) {
+        var stack = [root]
+        while let id = stack.popLast() {
+            switch state[id] {
+            case .waiting, .ready:
+                state[id] = .skipped(why)
+                counts.skipped += 1
+                familyPending[graph.tasks[id].key.family, default: 1] -= 1
+                stack.append(contentsOf: graph.dependents[id])
+            default:
+                continue
+            }
+        }
+    }
+}
+
+/// Number of online processors (the default worker count).
+public enum ProcessorCount {
+    public static var value: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return max(1, Int(sysconf(_SC_NPROCESSORS_ONLN)))
+        #endif
+    }
+}
+
+/// Lets concurrentPerform write disjoint slots of one buffer.
+struct UncheckedBox<T>: @unchecked Sendable {
+    var value: T
+    init(_ v: T) { value = v }
+}

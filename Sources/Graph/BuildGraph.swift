@@ -1,0 +1,88 @@
+/// The product instances expanded so far, with indexes for selection and dependents.
+/// Families are added whole, in dependency order; instances are never removed.
+public final class BuildGraph: @unchecked Sendable {
+    public private(set) var tasks: [TaskSpec] = []
+    public private(set) var keyText: [String] = []
+    public private(set) var keyDigests: [Digest] = []
+    /// family name -> its instances (a contiguous range, added at once)
+    public private(set) var families: [String: Range<InstanceID>] = [:]
+    public private(set) var familyOrder: [String] = []
+    public private(set) var familyVariables: [String: [String]] = [:]
+    public private(set) var dependents: [[InstanceID]] = []
+    private var selectionIndexes: [String: [[String]: [InstanceID]]] = [:]
+    private var keyIndex: [ProductKey: InstanceID]?
+    private var outputIndex: [String: InstanceID]?
+
+    public init() {}
+
+    public var count: Int { tasks.count }
+
+    public func isExpanded(_ family: String) -> Bool { families[family] != nil }
+
+    public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }
+
+    /// Adds a family's instances; rejects duplicate keys and outputs claimed twice.
+    @discardableResult
+    public func add(family: String, variables: [String], tasks new: [TaskSpec]) throws -> Range<InstanceID> {
+        let start = tasks.count
+        tasks.reserveCapacity(start + new.count)
+        var seen = Set<[String]>(minimumCapacity: new.count)
+        for t in new {
+            guard seen.insert(t.key.values).inserted else {
+                throw ExpansionError(family: family, message: "two instances have the same key \(t.key)")
+            }
+            tasks.append(t)
+            let text = t.key.description
+            keyText.append(text)
+            keyDigests.append(Digest(text))
+            dependents.append([])
+            for up in t.productInputs { dependents[up].append(tasks.count - 1) }
+        }
+        let range = start..<tasks.count
+        families[family] = range
+        familyOrder.append(family)
+        familyVariables[family] = variables
+        keyIndex = nil
+        if outputIndex != nil { outputIndex = nil }
+        return range
+    }
+
+    /// Instances of `family` whose variables named in `where` have the given values.
+    public func select(_ family: String, where constraints: [(variable: String, value: String)]) -> [InstanceID] {
+        let range = instances(of: family)
+        if constraints.isEmpty { return Array(range) }
+        let vars = familyVariables[family] ?? []
+        let positions = constraints.map { c in vars.firstIndex(of: c.variable) ?? -1 }
+        if positions.contains(-1) { return [] }
+        let indexName = family + "\u{1}" + positions.map(String.init).joined(separator: ",")
+        if selectionIndexes[indexName] == nil {
+            var index: [[String]: [InstanceID]] = [:]
+            for id in range {
+                let v = tasks[id].key.values
+                index[positions.map { v[$0] }, default: []].append(id)
+            }
+            selectionIndexes[indexName] = index
+        }
+        return selectionIndexes[indexName]?[constraints.map(\.value)] ?? []
+    }
+
+    public func instance(forKey key: ProductKey) -> InstanceID? {
+        if keyIndex == nil {
+            var idx: [ProductKey: InstanceID] = [:]
+            idx.reserveCapacity(tasks.count)
+            for (i, t) in tasks.enumerated() { idx[t.key] = i }
+            keyIndex = idx
+        }
+        return keyIndex?[key]
+    }
+
+    /// The instance that writes `path` (as declared), if any.
+    public func instance(forOutput path: String) -> InstanceID? {
+        if outputIndex == nil {
+            var idx: [String: InstanceID] = [:]
+            for (i, t) in tasks.enumerated() { for o in t.outputs { idx[o] = i } }
+            outputIndex = idx
+        }
+        return outputIndex?[path]
+    }
+}

@@ -1,0 +1,35 @@
+/// Why a product must be (re)built. Every planned product carries exactly one.
+public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
+    /// Nothing of this family was ever built here.
+    case noTrace
+    /// The family was built before, but this instance is new (a new file, field, epoch...).
+    case newKey
+    case ruleChanged(String)
+    case commandChanged
+    case parameterChanged(String)
+    case inputChanged(String)
+    case inputAdded(String)
+    case inputRemoved(String)
+    case outputsChanged
+    case outputMissing(String)
+    case outputModified(String)
+    /// Dry run only: an upstream product will be rebuilt first (its outputs may change).
+    case upstreamWillRebuild(String)
+
+    public var description: String {
+        switch self {
+        case .noTrace: return "never built"
+        case .newKey: return "new key"
+        case .ruleChanged(let s): return "rule version changed (\(s))"
+        case .commandChanged: return "command changed"
+        case .parameterChanged(let p): return "parameter \(p) changed"
+        case .inputChanged(let i): return "input \(i) changed"
+        case .inputAdded(let i): return "input \(i) added"
+        case .inputRemoved(let i): return "input \(i) removed"
+        case .outputsChanged: return "declared outputs changed"
+        case .outputMissing(let o): return "output \(o) missing"
+        case .outputModified(let o): return "output \(o) modified"
+        case .upstreamWillRebuild(let k): return "upstream \(k) will be rebuilt"
+        }
+    }
+}

@@ -1,0 +1,129 @@
+/// Decides whether one instance is up to date, given the digests of its upstream outputs.
+/// Stateless apart from the stores; safe to call from many threads at once.
+struct InstanceEvaluator: Sendable {
+    let graph: BuildGraph
+    let digests: DigestCache
+    let traces: TraceStore
+
+    enum Verdict: Sendable {
+        case clean(outputDigest: Digest)
+        case dirty(DirtyReason, Parts)
+        case error(String)
+    }
+
+    /// The fingerprint's parts, kept for the trace and for explanations.
+    struct Parts: Sendable {
+        var fingerprint: Digest
+        var rule: Digest
+        var ruleDescription: String
+        var params: [NamedDigest]
+        var inputs: [NamedDigest]
+    }
+
+    /// `upstream(id)` gives the combined output digest of a resolved upstream instance.
+    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?) throws -> Parts {
+        let t = graph.tasks[id]
+        var fp = FingerprintBuilder()
+        var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
+        ruleFP.add(1, t.ruleKind)
+        ruleFP.add(2, t.ruleVersion)
+        ruleFP.add(3, t.command.canonical)
+        let rule = ruleFP.finish()
+        fp.add(1, rule)
+        let sortedParams = t.params.sorted { $0.0 < $1.0 }
+        var params: [NamedDigest] = []
+        params.reserveCapacity(sortedParams.count)
+        for (name, value) in sortedParams {
+            let d = Digest(value)
+            fp.add(4, name)
+            fp.add(5, d)
+            params.append(NamedDigest(name, d))
+        }
+        var inputs: [NamedDigest] = []
+        inputs.reserveCapacity(t.fileInputs.count + t.productInputs.count)
+        for path in t.fileInputs {
+            guard let d = try digests.digest(of: path) else {
+                throw FileError(path: path, reason: "input file does not exist (needed by \(t.key))")
+            }
+            fp.add(6, path)
+            fp.add(7, d)
+            inputs.append(NamedDigest(path, d))
+        }
+        for up in t.productInputs {
+            let d = upstream(up) ?? .zero
+            fp.add(8, graph.keyDigests[up])
+            fp.add(9, d)
+            inputs.append(NamedDigest(graph.keyText[up], d))
+        }
+        for o in t.outputs { fp.add(10, o) }
+        return Parts(fingerprint: fp.finish(), rule: rule,
+                     ruleDescription: "\(t.ruleKind) v\(t.ruleVersion)", params: params, inputs: inputs)
+    }
+
+    func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?) -> Verdict {
+        let parts: Parts
+        do { parts = try fingerprint(id, upstream: upstream) } catch { return .error("\(error)") }
+        let key = graph.keyDigests[id]
+        guard let summary = traces.summary(forKey: key) else {
+            let family = graph.tasks[id].key.family
+            return .dirty(traces.count(ofFamily: family) > 0 ? .newKey : .noTrace, parts)
+        }
+        if summary.fingerprint != parts.fingerprint {
+            return .dirty(explainDifference(id, parts), parts)
+        }
+        let outputs = graph.tasks[id].outputs
+        guard summary.outputs.count == outputs.count else {
+            return .dirty(.outputsChanged, parts)
+        }
+        var touched = false
+        for (i, path) in outputs.enumerated() {
+            guard let sig = FileSignature.of(path) else {
+                return .dirty(.outputMissing(path), parts)
+            }
+            if sig != summary.outputs[i].signature {
+                guard let (d, _) = try? FileHasher.hash(path), d == summary.outputs[i].digest else {
+                    return .dirty(.outputModified(path), parts)
+                }
+                touched = true
+            }
+        }
+        if touched, var trace = traces.trace(forKey: key) {
+            // Same content under a new signature (touched, copied back): remember the new one.
+            for (i, path) in outputs.enumerated() {
+                if let sig = FileSignature.of(path) { trace.outputs[i].signature = sig }
+            }
+            traces.record(trace)
+        }
+        return .clean(outputDigest: Self.combine(summary.outputs.map(\.digest)))
+    }
+
+    /// Names the first part of the fingerprint that differs from the recorded trace.
+    func explainDifference(_ id: InstanceID, _ parts: Parts) -> DirtyReason {
+        guard let old = traces.trace(forKey: graph.keyDigests[id]) else { return .noTrace }
+        if old.rule != parts.rule {
+            if old.ruleDescription != parts.ruleDescription {
+                return .ruleChanged("\(old.ruleDescription) -> \(parts.ruleDescription)")
+            }
+            return .commandChanged
+        }
+        let oldParams = Dictionary(old.params.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        for p in parts.params where oldParams[p.name] != p.digest { return .parameterChanged(p.name) }
+        let newNames = Set(parts.params.map(\.name))
+        for p in old.params where !newNames.contains(p.name) { return .parameterChanged(p.name) }
+        let oldInputs = Dictionary(old.inputs.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
+        for i in parts.inputs {
+            guard let d = oldInputs[i.name] else { return .inputAdded(i.name) }
+            if d != i.digest { return .inputChanged(i.name) }
+        }
+        let newInputs = Set(parts.inputs.map(\.name))
+        for i in old.inputs where !newInputs.contains(i.name) { return .inputRemoved(i.name) }
+        return .outputsChanged
+    }
+
+    static func combine(_ digests: [Digest]) -> Digest {
+        if digests.count == 1 { return digests[0] }
+        var b = FingerprintBuilder(domain: "arrakis-outputs-v1")
+        for d in digests { b.add(0, d) }
+        return b.finish()
+    }
+}

@@ -1,0 +1,110 @@
+/// What the engine remembers about a product after building it: the fingerprint it was built
+/// from, the parts of that fingerprint (to explain a later difference), and its outputs.
+public struct Trace: Sendable, Equatable {
+    public struct Output: Sendable, Equatable {
+        public var path: String
+        public var signature: FileSignature
+        public var digest: Digest
+        public init(path: String, signature: FileSignature, digest: Digest) {
+            self.path = path
+            self.signature = signature
+            self.digest = digest
+        }
+    }
+
+    public var key: String
+    public var family: String
+    public var fingerprint: Digest
+    /// Digest of rule kind + rule version + command: a change here means "rule changed".
+    public var rule: Digest
+    public var ruleDescription: String
+    public var outputs: [Output]
+    /// (name, digest of value), sorted by name.
+    public var params: [NamedDigest]
+    /// (input name, digest), in declaration order: file paths and upstream product keys.
+    public var inputs: [NamedDigest]
+
+    public init(key: String, family: String, fingerprint: Digest, rule: Digest, ruleDescription: String,
+                outputs: [Output], params: [NamedDigest], inputs: [NamedDigest]) {
+        self.key = key
+        self.family = family
+        self.fingerprint = fingerprint
+        self.rule = rule
+        self.ruleDescription = ruleDescription
+        self.outputs = outputs
+        self.params = params
+        self.inputs = inputs
+    }
+
+    /// Layout: fixed-size fields and output signatures first, so the no-op check decodes
+    /// only what it needs (`TraceSummary`); names and paths after.
+    func encode() -> [UInt8] {
+        var w = ByteWriter(capacity: 128 + 64 * outputs.count + 40 * inputs.count)
+        w.digest(Digest(key))
+        w.digest(Digest(family))
+        w.digest(fingerprint)
+        w.digest(rule)
+        w.u32(UInt32(outputs.count))
+        for o in outputs {
+            o.signature.encode(into: &w)
+            w.digest(o.digest)
+        }
+        w.string(key)
+        w.string(family)
+        w.string(ruleDescription)
+        for o in outputs { w.string(o.path) }
+        w.u32(UInt32(params.count))
+        for p in params { w.string(p.name); w.digest(p.digest) }
+        w.u32(UInt32(inputs.count))
+        for i in inputs { w.string(i.name); w.digest(i.digest) }
+        return w.bytes
+    }
+
+    static func decode(_ raw: UnsafeRawBufferPointer) throws -> Trace {
+        var r = ByteReader(raw)
+        _ = try r.digest()
+        _ = try r.digest()
+        let fp = try r.digest()
+        let rule = try r.digest()
+        let n = Int(try r.u32())
+        var sigs: [(FileSignature, Digest)] = []
+        for _ in 0..<n { sigs.append((try FileSignature.decode(&r), try r.digest())) }
+        let key = try r.string()
+        let family = try r.string()
+        let ruleDesc = try r.string()
+        var outputs: [Output] = []
+        for (s, d) in sigs { outputs.append(Output(path: try r.string(), signature: s, digest: d)) }
+        var params: [NamedDigest] = []
+        for _ in 0..<Int(try r.u32()) { params.append(NamedDigest(try r.string(), try r.digest())) }
+        var inputs: [NamedDigest] = []
+        for _ in 0..<Int(try r.u32()) { inputs.append(NamedDigest(try r.string(), try r.digest())) }
+        return Trace(key: key, family: family, fingerprint: fp, rule: rule, ruleDescription: ruleDesc,
+                     outputs: outputs, params: params, inputs: inputs)
+    }
+}
+
+public struct NamedDigest: Sendable, Equatable {
+    public var name: String
+    public var digest: Digest
+    public init(_ name: String, _ digest: Digest) {
+        self.name = name
+        self.digest = digest
+    }
+}
+
+/// The part of a trace the no-op check needs, decoded without touching any string.
+public struct TraceSummary: Sendable {
+    public var fingerprint: Digest
+    public var outputs: [(signature: FileSignature, digest: Digest)]
+
+    static func decode(_ raw: UnsafeRawBufferPointer) throws -> TraceSummary {
+        var r = ByteReader(raw, offset: 32)
+        let fp = try r.digest()
+        _ = try r.digest()
+        let n = Int(try r.u32())
+        var outs: [(FileSignature, Digest)] = []
+        outs.reserveCapacity(n)
+        for _ in 0..<n { outs.append((try FileSignature.decode(&r), try r.digest())) }
+        return TraceSummary(fingerprint: fp, outputs: outs)
+    }
+}

@@ -1,0 +1,132 @@
+import Synchronization
+
+/// Traces of every product built in this work directory, in an append-only `RecordLog`.
+///
+/// Loading indexes records by key digest without decoding them; a lookup decodes lazily.
+/// Records written during a build are appended as each product finishes, so a killed build
+/// keeps everything it completed.
+public final class TraceStore: Sendable {
+    private let log: RecordLog
+    private let state: Mutex<State>
+
+    struct State: Sendable {
+        /// key digest -> index into log.records (traces read at open)
+        var onDisk: [Digest: Int] = [:]
+        /// traces recorded since open (win over onDisk)
+        var fresh: [Digest: Trace] = [:]
+        /// number of traces per family digest (for "last known count")
+        var familyCounts: [Digest: Int] = [:]
+        var removed: Set<Digest> = []
+    }
+
+    public init(path: String) throws {
+        let log = try RecordLog(path: path)
+        self.log = log
+        var onDisk: [Digest: Int] = [:]
+        onDisk.reserveCapacity(log.records.count)
+        var counts: [Digest: Int] = [:]
+        log.contents.withUnsafeBytes { raw in
+            for (i, rec) in log.records.enumerated() where rec.length >= 32 {
+                let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
+                                 low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
+                let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
+                                 low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
+                if onDisk.updateValue(i, forKey: key) == nil, rec.length > 32 { counts[fam, default: 0] += 1 }
+            }
+        }
+        state = Mutex(State(onDisk: onDisk, familyCounts: counts))
+    }
+
+    /// The full trace of `key`, if it was ever built.
+    public func trace(forKey key: Digest) -> Trace? {
+        let (fresh, index) = state.withLock { s -> (Trace?, Int?) in
+            if s.removed.contains(key) { return (nil, nil) }
+            return (s.fresh[key], s.onDisk[key])
+        }
+        if let fresh { return fresh }
+        guard let index else { return nil }
+        let rec = log.records[index]
+        return log.contents.withUnsafeBytes {
+            try? Trace.decode(UnsafeRawBufferPointer(rebasing: $0[rec.offset..<rec.offset + rec.length]))
+        }
+    }
+
+    /// Fingerprint and output signatures of `key`, decoded without strings (the no-op path).
+    public func summary(forKey key: Digest) -> TraceSummary? {
+        let (fresh, index) = state.withLock { s -> (Trace?, Int?) in
+            if s.removed.contains(key) { return (nil, nil) }
+            return (s.fresh[key], s.onDisk[key])
+        }
+        if let fresh {
+            return TraceSummary(fingerprint: fresh.fingerprint,
+                                outputs: fresh.outputs.map { ($0.signature, $0.digest) })
+        }
+        guard let index else { return nil }
+        let rec = log.records[index]
+        return log.contents.withUnsafeBytes {
+            try? TraceSummary.decode(UnsafeRawBufferPointer(rebasing: $0[rec.offset..<rec.offset + rec.length]))
+        }
+    }
+
+    /// How many products of `family` have traces (the "last known count" of a fan-out).
+    public func count(ofFamily family: String) -> Int {
+        state.withLock { $0.familyCounts[Digest(family)] ?? 0 }
+    }
+
+    /// Records a trace; it reaches the file at the next `flush()`.
+    public func record(_ trace: Trace) {
+        let key = Digest(trace.key)
+        let bytes = trace.encode()
+        state.withLock { s in
+            let isNew = s.fresh[key] == nil && (s.onDisk[key] == nil || s.removed.contains(key))
+            if isNew { s.familyCounts[Digest(trace.family), default: 0] += 1 }
+            s.removed.remove(key)
+            s.fresh[key] = trace
+            log.append(bytes)
+        }
+    }
+
+    /// Forgets a product (e.g. `arrakis clean`): a tombstone record of the bare key digest.
+    public func remove(key: String) {
+        let k = Digest(key)
+        state.withLock { s in
+            s.removed.insert(k)
+            s.fresh[k] = nil
+            var w = ByteWriter(capacity: 32)
+            w.digest(k)
+            w.digest(.zero)
+            log.append(w.bytes)
+        }
+    }
+
+    /// Every trace known (for `clean` and listings).
+    public func allTraces() -> [Trace] {
+        let (fresh, disk, removed) = state.withLock { ($0.fresh, $0.onDisk, $0.removed) }
+        var out: [Trace] = Array(fresh.values)
+        log.contents.withUnsafeBytes { raw in
+            for (k, i) in disk where fresh[k] == nil && !removed.contains(k) {
+                let rec = log.records[i]
+                if rec.length > 32,
+                   let t = try? Trace.decode(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])) {
+                    out.append(t)
+                }
+            }
+        }
+        return out
+    }
+
+    public func flush() throws { try log.flush() }
+    public func sync() throws { try log.sync() }
+
+    /// Rewrites the log with only live traces when superseded records dominate it.
+    public func compactIfWorthIt() throws {
+        let (diskRecords, live) = state.withLock { _ in (log.records.count, 0) }
+        _ = live
+        let appended = log.appendedBytes
+        guard diskRecords > 10_000 || appended > 0 else { return }
+        let traces = allTraces()
+        let totalRecords = diskRecords + state.withLock { $0.fresh.count }
+        guard totalRecords > 2 * traces.count + 1000 else { return }
+        try log.rewrite(traces.map { $0.encode() })
+    }
+}

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file pattern: `*` and `?` within one path segment, and named wildcards `{name}` that
+/// match a non-empty part of a segment and are returned as captures
+/// (`glob("inputs/{name}.txt")` binds `name`). A wildcard used twice must match the same text.
+/// Hidden entries and arrakis temporaries are never matched. Results are sorted by path.
+public struct Glob: Sendable {
+    enum Piece: Sendable, Equatable {
+        case literal(String)
+        case star
+        case question
+        case capture(String)
+    }
+
+    public let pattern: String
+    let segments: [[Piece]]
+    let absolute: Bool
+
+    public struct Match: Sendable, Equatable {
+        public var path: String
+        public var captures: [String: String]
+    }
+
+    public init(_ pattern: String) {
+        self.pattern = pattern
+        absolute = pattern.hasPrefix("/")
+        segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { Glob.parseSegment($0) }
+    }
+
+    /// Wildcard names in order of first appearance.
+    public var captureNames: [String] {
+        var out: [String] = []
+        for seg in segments { for case .capture(let n) in seg where !out.contains(n) { out.append(n) } }
+        return out
+    }
+
+    public var hasWildcards: Bool {
+        segments.contains { $0.contains { if case .literal = $0 { return false } else { return true } } }
+    }
+
+    static func parseSegment(_ s: Substring) -> [Piece] {
+        var pieces: [Piece] = []
+        var lit = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            let c = s[i]
+            if c == "*" || c == "?" {
+                if !lit.isEmpty { pieces.append(.literal(lit)); lit = "" }
+                if c == "*" { if pieces.last != .star { pieces.append(.star) } } else { pieces.append(.question) }
+            } else if c == "{", let close = s[i...].firstIndex(of: "}") {
+                if !lit.isEmpty { pieces.append(.literal(lit)); lit = "" }
+                pieces.append(.capture(String(s[s.index(after: i)..<close])))
+                i = close
+            } else {
+                lit.append(c)
+            }
+            i = s.index(after: i)
+        }
+        if !lit.isEmpty { pieces.append(.literal(lit)) }
+        return pieces
+    }
+
+    /// Every existing path matching the pattern, relative patterns resolved against the
+    /// current directory.
+    public func matches() -> [Match] {
+        var out: [Match] = []
+        walk(index: 0, prefix: absolute ? "/" : "", captures: [:], into: &out)
+        out.sort { $0.path < $1.path }
+        return out
+    }
+
+    private func walk(index: Int, prefix: String, captures: [String: String], into out: inout [Match]) {
+        if index == segments.count {
+            if !prefix.isEmpty { out.append(Match(path: prefix, captures: captures)) }
+            return
+        }
+        let seg = segments[index]
+        let last = index == segments.count - 1
+        if seg.count == 1, case .literal(let name) = seg[0] {
+            let path = join(prefix, name)
+            if last {
+                var st = stat()
+                if stat(path, &st) == 0 { out.append(Match(path: path, captures: captures)) }
+            } else {
+                walk(index: index + 1, prefix: path, captures: captures, into: &out)
+            }
+            return
+        }
+        let dir = prefix.isEmpty ? "." : prefix
+        guard let d = opendir(dir) else { return }
+        defer { closedir(d) }
+        let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
+        while let ent = readdir(d) {
+            let name = withUnsafePointer(to: &ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            if name.hasPrefix(".") && !allowHidden { continue }
+            if name.contains(".arrakis-tmp") { continue }
+            var caps = captures
+            guard Glob.match(seg[...], Substring(name), &caps) else { continue }
+            let path = join(prefix, name)
+            if last {
+                out.append(Match(path: path, captures: caps))
+            } else {
+                let type = ent.pointee.d_type
+                if type == UInt8(DT_DIR) || type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
+                    walk(index: index + 1, prefix: path, captures: caps, into: &out)
+                }
+            }
+        }
+    }
+
+    private func join(_ prefix: String, _ name: String) -> String {
+        if prefix.isEmpty { return name }
+        if prefix.hasSuffix("/") { return prefix + name }
+        return prefix + "/" + name
+    }
+
+    /// Backtracking match of one segment's pieces against a name.
+    static func match(_ pieces: ArraySlice<Piece>, _ name: Substring, _ caps: inout [String: String]) -> Bool {
+        guard let first = pieces.first else { return name.isEmpty }
+        let rest = pieces.dropFirst()
+        switch first {
+        case .literal(let l):
+            guard name.hasPrefix(l) else { return false }
+            return match(rest, name.dropFirst(l.count), &caps)
+        case .question:
+            guard !name.isEmpty else { return false }
+            return match(rest, name.dropFirst(), &caps)
+        case .star, .capture:
+            var captureName: String? = nil
+            if case .capture(let n) = first { captureName = n }
+            if let n = captureName, let bound = caps[n] {
+                guard name.hasPrefix(bound) else { return false }
+                return match(rest, name.dropFirst(bound.count), &caps)
+            }
+            let minLen = captureName == nil ? 0 : 1
+            var len = name.count
+            // Greedy first: prefer the longest match for the first wildcard.
+            while len >= minLen {
+                var trial = caps
+                if let n = captureName { trial[n] = String(name.prefix(len)) }
+                if match(rest, name.dropFirst(len), &trial) {
+                    caps = trial
+                    return true
+                }
+                len -= 1
+            }
+            return false
+        }
+    }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The top-level `let` values of a project, evaluated once (with `env(...)` read at load).
+public struct GlobalScope: Sendable {
+    public let values: [String: Value]
+    public let products: Set<String>
+
+    init(variables: [VariableDecl], products: Set<String>, environment: [String: String]) throws {
+        self.products = products
+        var decls: [String: VariableDecl] = [:]
+        for v in variables { decls[v.name.name] = v }
+        var done: [String: Value] = [:]
+        var visiting: Set<String> = []
+        func value(_ name: String, _ at: SourceLocation) throws -> Value {
+            if let v = done[name] { return v }
+            guard let decl = decls[name] else { throw Diagnostic.at(at, "unknown name '\(name)'") }
+            guard visiting.insert(name).inserted else { throw Diagnostic.at(at, "variable '\(name)' refers to itself") }
+            let ev = ExpressionEvaluator(lookup: { n, loc in try value(n, loc) }, environment: environment)
+            let v = try ev.value(decl.value)
+            visiting.remove(name)
+            done[name] = v
+            return v
+        }
+        for v in variables { _ = try value(v.name.name, v.name.location) }
+        values = done
+    }
+}
+
+/// Evaluates value expressions (not product references) given a name lookup.
+struct ExpressionEvaluator {
+    var lookup: (String, SourceLocation) throws -> Value
+    var environment: [String: String]
+    /// Renders `{field}`s of strings; default: look names up as values.
+    var renderField: ((TemplateField) throws -> String)? = nil
+
+    func value(_ expr: Expr) throws -> Value {
+        switch expr {
+        case .string(let t, _):
+            if let lit = t.literal { return .string(lit) }
+            return .string(try render(t))
+        case .integer(let i, _): return .integer(i)
+        case .float(let d, _): return .float(d)
+        case .bool(let b, _): return .bool(b)
+        case .list(let items, _): return .list(try items.map(value))
+        case .name(let id, let attr):
+            let v = try lookup(id.name, id.location)
+            guard let attr else { return v }
+            guard let s = PathAttributes.apply(attr.name, to: v.description) else {
+                throw Diagnostic.at(attr.location, "unknown attribute '.\(attr.name)' (expected one of: \(PathAttributes.names.joined(separator: ", ")))")
+            }
+            return .string(s)
+        case .call(let fn, let args, let loc):
+            switch fn.name {
+            case "env":
+                guard let first = args.first, case .string(let name) = try value(first) else {
+                    throw Diagnostic.at(loc, "env() expects a variable name as a string")
+                }
+                if let v = environment[name] { return .string(v) }
+                if args.count > 1 { return try value(args[1]) }
+                throw Diagnostic.at(loc, "environment variable \(name) is not set and env() has no default")
+            case "range":
+                guard args.count == 2, case .integer(let a) = try value(args[0]), case .integer(let b) = try value(args[1]) else {
+                    throw Diagnostic.at(loc, "range(a, b) expects two integers")
+                }
+                return .list(a < b ? (a..<b).map { .integer($0) } : [])
+            case "glob":
+                guard args.count == 1, case .string(let pattern) = try value(args[0]) else {
+                    throw Diagnostic.at(loc, "glob() expects one pattern string")
+                }
+                return .list(Glob(pattern).matches().map { .string($0.path) })
+            default:
+                throw Diagnostic.at(loc, "\(fn.name)() cannot be used as a value here")
+            }
+        case .select(let id, _, _):
+            throw Diagnostic.at(id.location, "product '\(id.name)' cannot be used as a value here")
+        }
+    }
+
+    func render(_ t: Template) throws -> String {
+        var out = ""
+        for part in t.parts {
+            switch part {
+            case .text(let s): out += s
+            case .field(let f):
+                if let renderField { out += try renderField(f); continue }
+                out += try Self.format(f, try lookup(f.name, f.location))
+            }
+        }
+        return out
+    }
+
+    static func format(_ f: TemplateField, _ v: Value) throws -> String {
+        var v = v
+        if let attr = f.attribute {
+            guard let s = PathAttributes.apply(attr, to: v.description) else {
+                throw Diagnostic.at(f.location, "unknown attribute '.\(attr)' in template field (expected one of: \(PathAttributes.names.joined(separator: ", ")))")
+            }
+            v = .string(s)
+        }
+        guard let spec = f.format else { return v.description }
+        guard let s = FormatSpec(spec)?.apply(to: v) else {
+            throw Diagnostic.at(f.location, "format ':\(spec)' does not apply to value '\(v)'")
+        }
+        return s
+    }
+}
+
+/// The process environment as a dictionary.
+func currentEnvironment() -> [String: String] {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let s = String(cString: entry)
+        if let eq = s.firstIndex(of: "=") { env[String(s[..<eq])] = String(s[s.index(after: eq)...]) }
+        p += 1
+    }
+    return env
+}

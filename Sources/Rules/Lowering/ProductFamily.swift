@@ -1,0 +1,314 @@
+import Dispatch
+import Graph
+
+/// A `product` declaration lowered for the engine: expands into one `TaskSpec` per binding
+/// of its loop variables, rendering paths, parameters and the command for each.
+struct ProductFamily: FamilySource {
+    let decl: ProductDecl
+    let scope: GlobalScope
+    let environment: [String: String]
+
+    let name: String
+    let variables: [String]
+    let inputFamilies: [String]
+    let expansionFamilies: [String]
+    let ruleKind: String
+    let ruleVersion: String
+    let resources: Resources
+    private let inputs: [InputPlan]
+
+    enum InputPlan {
+        case files(name: String?, Expr)
+        case family(name: String?, String)
+        case select(name: String?, String, [Selector])
+
+        var name: String? {
+            switch self {
+            case .files(let n, _), .family(let n, _), .select(let n, _, _): return n
+            }
+        }
+    }
+
+    init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String]) throws {
+        self.decl = decl
+        self.scope = scope
+        self.environment = environment
+        name = decl.name.name
+        variables = decl.fanOuts.flatMap { $0.variables.map(\.name) }
+        let loopVars = Set(variables)
+        var plans: [InputPlan] = []
+        var fams: [String] = []
+        for input in decl.inputs {
+            let n = input.name?.name
+            switch input.value {
+            case .name(let id, nil) where scope.products.contains(id.name) && !loopVars.contains(id.name):
+                plans.append(.family(name: n, id.name)); fams.append(id.name)
+            case .select(let id, let sels, _):
+                plans.append(.select(name: n, id.name, sels)); fams.append(id.name)
+            default:
+                plans.append(.files(name: n, input.value))
+            }
+        }
+        inputs = plans
+        var expansion: [String] = []
+        for f in decl.fanOuts {
+            if case .call(let fn, let args, _) = f.source, fn.name == "manifest",
+               case .name(let p, _)? = args.first {
+                expansion.append(p.name)
+            }
+        }
+        inputFamilies = Array(Set(fams)).sorted()
+        expansionFamilies = expansion
+
+        let staticEval = ExpressionEvaluator(lookup: { [scope] n, loc in
+            guard let v = scope.values[n] else { throw Diagnostic.at(loc, "unknown name '\(n)'") }
+            return v
+        }, environment: environment)
+        func setting(_ key: String) throws -> Value? {
+            guard let s = decl.setting(key) else { return nil }
+            return try staticEval.value(s.value)
+        }
+        var res = Resources()
+        if let s = decl.setting("cpus") {
+            guard case .integer(let c) = try staticEval.value(s.value), c >= 1 else {
+                throw Diagnostic.at(s.value.location, "cpus must be a positive integer")
+            }
+            res.cpus = c
+        }
+        if let s = decl.setting("mem") {
+            guard let m = ResourceParsing.megabytes(try staticEval.value(s.value)) else {
+                throw Diagnostic.at(s.value.location, "mem must be megabytes (512) or a size like \"4G\"")
+            }
+            res.memoryMB = m
+        }
+        if let s = decl.setting("time") {
+            guard let t = ResourceParsing.seconds(try staticEval.value(s.value)) else {
+                throw Diagnostic.at(s.value.location, "time must be seconds or \"HH:MM:SS\", \"30m\", \"2h\"")
+            }
+            res.timeSeconds = t
+        }
+        if let s = decl.setting("retries") {
+            guard case .integer(let r) = try staticEval.value(s.value), r >= 0 else {
+                throw Diagnostic.at(s.value.location, "retries must be an integer >= 0")
+            }
+            res.retries = r
+        }
+        resources = res
+        ruleVersion = try setting("version")?.description ?? "1"
+        if let r = decl.setting("rule") {
+            if case .name(let id, _) = r.value { ruleKind = id.name } else { ruleKind = try staticEval.value(r.value).description }
+        } else {
+            ruleKind = "shell"
+        }
+    }
+
+    // MARK: - Expansion
+
+    func expand(in graph: BuildGraph) throws -> [TaskSpec] {
+        let rows = try bindingRows(graph)
+        if rows.count < 4096 {
+            return try rows.map { try instance($0, graph) }
+        }
+        // Large fan-outs render in parallel; the graph is only read here.
+        let chunks = 4 * ProcessorCount.value
+        var parts = [Result<[TaskSpec], Error>?](repeating: nil, count: chunks)
+        parts.withUnsafeMutableBufferPointer { buf in
+            let out = UnsafeSendableBuffer(buf)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
+                out.buffer[c] = Result { try rows[lo..<hi].map { try instance($0, graph) } }
+            }
+        }
+        var all: [TaskSpec] = []
+        all.reserveCapacity(rows.count)
+        for p in parts { all.append(contentsOf: try p!.get()) }
+        return all
+    }
+
+    typealias Row = [String: Value]
+
+    func bindingRows(_ graph: BuildGraph) throws -> [Row] {
+        var rows: [Row] = [[:]]
+        for f in decl.fanOuts {
+            let options = try fanOutRows(f, graph)
+            var next: [Row] = []
+            next.reserveCapacity(rows.count * options.count)
+            for r in rows {
+                for o in options { next.append(r.merging(o) { a, _ in a }) }
+            }
+            rows = next
+        }
+        return rows
+    }
+
+    private func fanOutRows(_ f: FanOut, _ graph: BuildGraph) throws -> [Row] {
+        let names = f.variables.map(\.name)
+        let ev = ExpressionEvaluator(lookup: { [scope] n, loc in
+            guard let v = scope.values[n] else { throw Diagnostic.at(loc, "unknown name '\(n)' (a loop source may use only top-level variables)") }
+            return v
+        }, environment: environment)
+        switch f.source {
+        case .call(let fn, let args, let loc) where fn.name == "glob":
+            guard args.count == 1, case .string(let pattern) = try ev.value(args[0]) else {
+                throw Diagnostic.at(loc, "glob() expects one pattern string")
+            }
+            let glob = Glob(pattern)
+            let captures = glob.captureNames
+            let useCaptures = !captures.isEmpty && Set(captures) == Set(names)
+            var seen = Set<[String]>()
+            var out: [Row] = []
+            for m in glob.matches() {
+                if useCaptures {
+                    let vals = names.map { m.captures[$0] ?? "" }
+                    guard seen.insert(vals).inserted else { continue }
+                    out.append(Dictionary(uniqueKeysWithValues: zip(names, vals.map(Value.string))))
+                } else {
+                    guard names.count == 1 else {
+                        throw Diagnostic.at(loc, "glob \"\(pattern)\" binds one path; to bind \(names.joined(separator: ", ")) name them as {wildcards} in the pattern")
+                    }
+                    out.append([names[0]: .string(m.path)])
+                }
+            }
+            return out
+        case .call(let fn, let args, let loc) where fn.name == "manifest":
+            guard case .name(let provider, _)? = args.first else {
+                throw Diagnostic.at(loc, "manifest() expects a product name")
+            }
+            return try manifestRows(provider.name, names, graph, loc)
+        default:
+            let v = try ev.value(f.source)
+            return try v.elements.map { element in
+                if names.count == 1 { return [names[0]: element] }
+                let items = element.elements
+                guard items.count == names.count else {
+                    throw Diagnostic.at(f.location, "each element must have \(names.count) values for (\(names.joined(separator: ", "))), got \(element)")
+                }
+                return Dictionary(uniqueKeysWithValues: zip(names, items))
+            }
+        }
+    }
+
+    private func manifestRows(_ provider: String, _ names: [String], _ graph: BuildGraph, _ loc: SourceLocation) throws -> [Row] {
+        var seen = Set<[String]>()
+        var out: [Row] = []
+        for id in graph.instances(of: provider) {
+            guard let path = graph.tasks[id].manifest else {
+                throw Diagnostic.at(loc, "product '\(provider)' declares no manifest")
+            }
+            let table = try ManifestFile.read(path)
+            let columns = try names.map { n in
+                guard let i = table.header.firstIndex(of: n) else {
+                    throw ExpansionError(family: name, message: "manifest \(path) has no column '\(n)' (columns: \(table.header.joined(separator: ", ")))")
+                }
+                return i
+            }
+            for row in table.rows {
+                let vals = columns.map { row[$0] }
+                guard seen.insert(vals).inserted else { continue }
+                out.append(Dictionary(uniqueKeysWithValues: zip(names, vals.map(Value.string))))
+            }
+        }
+        return out
+    }
+
+    /// Renders one instance for one binding row.
+    func instance(_ row: Row, _ graph: BuildGraph) throws -> TaskSpec {
+        var params: [(String, Value)] = []
+        var paramValues: [String: Value] = [:]
+        let scope = self.scope
+        let env = environment
+        func lookup(_ n: String, _ loc: SourceLocation) throws -> Value {
+            if let v = row[n] ?? paramValues[n] ?? scope.values[n] { return v }
+            throw Diagnostic.at(loc, "unknown name '\(n)'")
+        }
+        var ev = ExpressionEvaluator(lookup: lookup, environment: env)
+        for p in decl.params {
+            let v = try ev.value(p.value)
+            params.append((p.name?.name ?? "", v))
+            paramValues[p.name?.name ?? ""] = v
+        }
+        ev = ExpressionEvaluator(lookup: lookup, environment: env)
+
+        var outputs: [String] = []
+        var namedOutputs: [String: [String]] = [:]
+        for o in decl.outputs {
+            let paths = try ev.value(o.value).elements.map(\.description)
+            outputs.append(contentsOf: paths)
+            if let n = o.name?.name { namedOutputs[n] = paths }
+        }
+        var manifest: String? = nil
+        if let m = decl.manifest {
+            let p = try ev.value(m).description
+            manifest = p
+            outputs.append(p)
+            namedOutputs["manifest"] = [p]
+        }
+
+        var fileInputs: [String] = []
+        var productInputs: [InstanceID] = []
+        var inputPaths: [String] = []
+        var namedInputs: [String: [String]] = [:]
+        for plan in inputs {
+            var paths: [String] = []
+            switch plan {
+            case .files(_, let expr):
+                paths = try ev.value(expr).elements.map(\.description)
+                fileInputs.append(contentsOf: paths)
+            case .family(_, let f):
+                for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs) }
+            case .select(_, let f, let sels):
+                let constraints = try sels.map { s -> (variable: String, value: String) in
+                    let v = try s.value.map { try ev.value($0) } ?? lookup(s.variable.name, s.variable.location)
+                    return (s.variable.name, v.description)
+                }
+                for id in graph.select(f, where: constraints) {
+                    productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs)
+                }
+            }
+            inputPaths.append(contentsOf: paths)
+            if let n = plan.name { namedInputs[n] = paths }
+        }
+
+        let key = ProductKey(family: name, values: variables.map { row[$0]?.description ?? "" })
+        let command: TaskCommand
+        if ruleKind == "shell", let shell = decl.setting("shell") {
+            guard case .string(let template, _) = shell.value else {
+                throw Diagnostic.at(shell.value.location, "shell expects a command string")
+            }
+            var cev = ev
+            cev.renderField = { f in
+                switch f.name {
+                case "input", "inputs":
+                    if let a = f.attribute, let named = namedInputs[a] { return named.map(shellQuote).joined(separator: " ") }
+                    if f.attribute == nil { return inputPaths.map(shellQuote).joined(separator: " ") }
+                case "output", "outputs":
+                    if let a = f.attribute, let named = namedOutputs[a] {
+                        return named.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ")
+                    }
+                    if f.attribute == nil { return outputs.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ") }
+                default: break
+                }
+                return try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
+            }
+            command = .shell(try cev.render(template))
+        } else {
+            var args: [String: String] = [:]
+            for (n, v) in params { args[n] = v.description }
+            for (n, p) in namedInputs { args["input." + n] = p.joined(separator: "\n") }
+            for (n, p) in namedOutputs { args["output." + n] = p.joined(separator: "\n") }
+            args["inputs"] = inputPaths.joined(separator: "\n")
+            args["outputs"] = outputs.joined(separator: "\n")
+            for v in variables { args["key." + v] = row[v]?.description ?? "" }
+            command = .builtin(kind: ruleKind, arguments: args)
+        }
+        return TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
+                        manifest: manifest, params: params.map { ($0.0, $0.1.canonical) },
+                        ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
+    }
+}
+
+/// Lets concurrentPerform fill disjoint slots of one buffer.
+struct UnsafeSendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ b: UnsafeMutableBufferPointer<T>) { buffer = b }
+}

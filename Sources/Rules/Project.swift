@@ -1,0 +1,67 @@
+import Graph
+
+/// A loaded Arrakisfile: its product families for the engine, default targets and settings.
+public struct Project: Sendable {
+    public let path: String
+    public let ast: ArrakisfileAST
+    public let families: [any FamilySource]
+    public let productNames: [String]
+    public let defaultTargets: [String]
+    public let blocks: [SettingsBlock]
+    public let globals: GlobalScope
+
+    /// Parses, checks and lowers the Arrakisfile at `path` (and its includes).
+    public static func load(path: String, environment: [String: String]? = nil) throws -> Project {
+        let ast = try ArrakisfileLoader.load(path: path)
+        return try Project(path: path, ast: ast, environment: environment ?? currentEnvironment())
+    }
+
+    init(path: String, ast: ArrakisfileAST, environment: [String: String]) throws {
+        self.path = path
+        self.ast = ast
+        var variables: [VariableDecl] = []
+        var products: [ProductDecl] = []
+        var defaults: [String] = []
+        var blocks: [SettingsBlock] = []
+        for s in ast.statements {
+            switch s {
+            case .variable(let v): variables.append(v)
+            case .product(let p): products.append(p)
+            case .defaults(let ids, _): defaults.append(contentsOf: ids.map(\.name))
+            case .block(let b): blocks.append(b)
+            }
+        }
+        let scope = try GlobalScope(variables: variables, products: Set(products.map(\.name.name)),
+                                    environment: environment)
+        globals = scope
+        families = try products.map { try ProductFamily($0, scope: scope, environment: environment) }
+        productNames = products.map(\.name.name)
+        defaultTargets = defaults
+        self.blocks = blocks
+    }
+
+    /// Turns command-line target words into engine targets: `wc`, `wc[alpha]`,
+    /// `cutouts:RACS_1237+12A` (instances whose first variable is that value), or a path.
+    public func targets(_ words: [String]) -> [BuildTarget] {
+        let names = Set(productNames)
+        return words.map { w in
+            if names.contains(w) { return .family(w) }
+            if let open = w.firstIndex(of: "["), w.hasSuffix("]") {
+                let fam = String(w[..<open])
+                let inner = w[w.index(after: open)..<w.index(before: w.endIndex)]
+                let values = inner.split(separator: ",").map { $0.trimmingSpaces() }
+                return .instance(ProductKey(family: fam, values: values))
+            }
+            if let colon = w.firstIndex(of: ":"), names.contains(String(w[..<colon])) {
+                return .instance(ProductKey(family: String(w[..<colon]), values: [String(w[w.index(after: colon)...])]))
+            }
+            return .output(w)
+        }
+    }
+}
+
+extension Substring {
+    func trimmingSpaces() -> String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
