@@ -1,0 +1,109 @@
+/// Checks of a product's single-valued settings (`shell`, `rule`, `cpus`, `mem`, ...).
+extension Checker {
+    mutating func checkSettings(_ product: ProductDecl, scope: ProductScope) {
+        let name = product.name.name
+        var seen: [String: SourceLocation] = [:]
+        for setting in product.settings {
+            let key = setting.key.name
+            if let first = seen[key] {
+                error("duplicate '\(key)' in product '\(name)' (first at line \(first.line); expected each setting once)",
+                      at: setting.key.location)
+                continue
+            }
+            seen[key] = setting.key.location
+            checkSetting(setting, scope: scope)
+        }
+        if let shell = seen["shell"], let rule = seen["rule"] {
+            let second = (shell.line, shell.column) > (rule.line, rule.column) ? shell : rule
+            error("product '\(name)' has both 'shell' and 'rule' (expected exactly one of them)", at: second)
+        } else if seen["shell"] == nil, seen["rule"] == nil {
+            error("product '\(name)' has neither 'shell' nor 'rule' (expected exactly one, e.g. shell \"wc -w {input} > {output}\")",
+                  at: product.name.location)
+        }
+        if product.outputs.isEmpty, product.manifest == nil {
+            error("product '\(name)' has no 'output' or 'manifest' (expected at least one, e.g. output \"results/{file.stem}.txt\")",
+                  at: product.name.location)
+        }
+    }
+
+    private mutating func checkSetting(_ setting: Setting, scope: ProductScope) {
+        let key = setting.key.name
+        let context = CheckContext.setting(key)
+        let value = setting.value
+        switch key {
+        case "shell", "description":
+            guard case .string(let template, _) = value else {
+                let example = key == "shell" ? "shell \"wc -w {input} > {output}\"" : "description \"count words in {file.name}\""
+                return error("'\(key)' must be a string (as in \(example)), found \(Checker.describe(value))", at: value.location)
+            }
+            checkTemplate(template, in: context.fieldScope, scope: scope)
+        case "rule":
+            switch value {
+            case .name(_, nil):
+                break
+            case .string(let template, _) where template.literal != nil:
+                break
+            default:
+                error("'rule' must be a rule name or a plain string (as in rule cutout), found \(Checker.describe(value))",
+                      at: value.location)
+            }
+        case "cpus":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            if case .integer(let n, _) = found, n > 0 { return }
+            error("'cpus' must be a positive integer (as in cpus 4), found \(Checker.describe(found))", at: value.location)
+        case "retries":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            if case .integer(let n, _) = found, n >= 0 { return }
+            error("'retries' must be an integer >= 0 (as in retries 2), found \(Checker.describe(found))", at: value.location)
+        case "mem":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            switch found {
+            case .integer(let n, _) where n > 0: return
+            case .string(let template, _):
+                if let text = template.literal, ResourceSyntax.megabytes(text) != nil { return }
+            default: break
+            }
+            error("'mem' must be megabytes as a positive integer or a size like \"512M\", \"4G\" or \"2000MB\", found \(Checker.describe(found))",
+                  at: value.location)
+        case "time":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            switch found {
+            case .integer(let n, _) where n > 0: return
+            case .string(let template, _):
+                if let text = template.literal, ResourceSyntax.seconds(text) != nil { return }
+            default: break
+            }
+            error("'time' must be \"HH:MM:SS\", \"MM:SS\", a duration like \"30s\", \"10m\", \"2h\" or \"1d\", or a positive number of seconds, found \(Checker.describe(found))",
+                  at: value.location)
+        case "version":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            switch found {
+            case .integer: return
+            case .string(let template, _) where template.literal != nil: return
+            default:
+                error("'version' must be an integer or a plain string (as in version 2), found \(Checker.describe(found))",
+                      at: value.location)
+            }
+        default:
+            checkExpression(value, in: context, scope: scope)
+        }
+    }
+
+    /// The value a setting stands for once lets are followed, or nil when it is only known
+    /// at run time (`env(...)`, a loop variable) or is an unknown name (reported here).
+    private mutating func staticValue(_ value: Expr, context: CheckContext, scope: ProductScope) -> Expr? {
+        let (resolved, viaLet) = resolveLets(value)
+        switch resolved {
+        case .call(let id, let arguments, _) where id.name == "env":
+            if viaLet == nil { checkEnv(id, arguments, in: context, scope: scope) }
+            return nil
+        case .name(let id, _) where viaLet == nil:
+            if scope.isLoopVariable(id.name) { return nil }
+            // An unknown name or a product: the name check reports it.
+            checkExpression(value, in: context, scope: scope)
+            return nil
+        default:
+            return resolved
+        }
+    }
+}

@@ -1,0 +1,23 @@
+/// The reserved words of the Arrakisfile language, in the order error messages list them.
+enum Keywords {
+    /// Kinds of settings blocks: `executor slurm { ... }`.
+    static let blockKinds = ["executor", "database", "history", "settings"]
+    /// Words that start a top-level statement.
+    static let topLevel = ["let", "include", "product", "default"] + blockKinds
+    /// Single-valued product settings, stored in `ProductDecl.settings`.
+    static let productSettings = ["cpus", "mem", "time", "retries", "version", "shell", "rule", "description"]
+    /// Words that start a statement inside `product NAME { ... }`.
+    static let product = ["for", "input", "output", "manifest", "param"] + productSettings
+    /// The built-in functions.
+    static let functions = ["env", "glob", "range", "manifest"]
+    /// Attributes any path-valued template field or name may take: `{file.stem}`.
+    static let pathAttributes = ["stem", "name", "dir", "ext"]
+    /// Names a `shell` (or `description`) template may use besides lets, loop variables and
+    /// params.
+    static let shellFields = ["input", "inputs", "output", "outputs", "manifest"]
+}
+
+extension Keywords {
+    /// Words that are values, not names.
+    static let reservedValues = ["true", "false"]
+}
