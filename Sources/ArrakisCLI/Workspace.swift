@@ -57,7 +57,9 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// Prints an error the way every command does and exits non-zero.
 func fail(_ error: Error) -> Never {
-    FileHandle.standardError.write(Data(("arrakis: error: " + "\(error)" + "\n").utf8))
+    // A Diagnostic already reads "file:line:col: error: ..." with its source line.
+    let text = error is Diagnostic ? "\(error)" : "arrakis: error: \(error)"
+    FileHandle.standardError.write(Data((text + "\n").utf8))
     exit(error is BuildFailed ? 1 : 2)
 }
 

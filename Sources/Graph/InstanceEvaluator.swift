@@ -100,16 +100,15 @@ struct InstanceEvaluator: Sendable {
     /// Names the first part of the fingerprint that differs from the recorded trace.
     func explainDifference(_ id: InstanceID, _ parts: Parts) -> DirtyReason {
         guard let old = traces.trace(forKey: graph.keyDigests[id]) else { return .noTrace }
-        if old.rule != parts.rule {
-            if old.ruleDescription != parts.ruleDescription {
-                return .ruleChanged("\(old.ruleDescription) -> \(parts.ruleDescription)")
-            }
-            return .commandChanged
+        if old.rule != parts.rule, old.ruleDescription != parts.ruleDescription {
+            return .ruleChanged("\(old.ruleDescription) -> \(parts.ruleDescription)")
         }
+        // A parameter change usually changes the command too: name the parameter.
         let oldParams = Dictionary(old.params.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
         for p in parts.params where oldParams[p.name] != p.digest { return .parameterChanged(p.name) }
         let newNames = Set(parts.params.map(\.name))
         for p in old.params where !newNames.contains(p.name) { return .parameterChanged(p.name) }
+        if old.rule != parts.rule { return .commandChanged }
         let oldInputs = Dictionary(old.inputs.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
         for i in parts.inputs {
             guard let d = oldInputs[i.name] else { return .inputAdded(i.name) }

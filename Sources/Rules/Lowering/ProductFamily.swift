@@ -149,7 +149,13 @@ struct ProductFamily: FamilySource {
         }, environment: environment)
         switch f.source {
         case .call(let fn, let args, let loc) where fn.name == "glob":
-            guard args.count == 1, case .string(let pattern) = try ev.value(args[0]) else {
+            // Fields naming top-level variables are substituted; the others are wildcards.
+            var patternEvaluator = ev
+            patternEvaluator.renderField = { [scope] field in
+                guard let v = scope.values[field.name] else { return "{\(field.name)}" }
+                return try ExpressionEvaluator.format(field, v)
+            }
+            guard args.count == 1, case .string(let pattern) = try patternEvaluator.value(args[0]) else {
                 throw Diagnostic.at(loc, "glob() expects one pattern string")
             }
             let glob = Glob(pattern)
