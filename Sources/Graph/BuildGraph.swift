@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The product instances expanded so far, with indexes for selection and dependents.
 /// Families are added whole, in dependency order; instances are never removed.
 public final class BuildGraph: @unchecked Sendable {
@@ -9,7 +11,8 @@ public final class BuildGraph: @unchecked Sendable {
     public private(set) var familyOrder: [String] = []
     public private(set) var familyVariables: [String: [String]] = [:]
     public private(set) var dependents: [[InstanceID]] = []
-    private var selectionIndexes: [String: [[String]: [InstanceID]]] = [:]
+    /// Built lazily, possibly from several expansion threads at once.
+    private let selectionIndexes = Mutex<[String: [[String]: [InstanceID]]]>([:])
     private var keyIndex: [ProductKey: InstanceID]?
     private var outputIndex: [String: InstanceID]?
 
@@ -55,15 +58,17 @@ public final class BuildGraph: @unchecked Sendable {
         let positions = constraints.map { c in vars.firstIndex(of: c.variable) ?? -1 }
         if positions.contains(-1) { return [] }
         let indexName = family + "\u{1}" + positions.map(String.init).joined(separator: ",")
-        if selectionIndexes[indexName] == nil {
+        let wanted = constraints.map(\.value)
+        return selectionIndexes.withLock { indexes in
+            if let index = indexes[indexName] { return index[wanted] ?? [] }
             var index: [[String]: [InstanceID]] = [:]
             for id in range {
                 let v = tasks[id].key.values
                 index[positions.map { v[$0] }, default: []].append(id)
             }
-            selectionIndexes[indexName] = index
+            indexes[indexName] = index
+            return index[wanted] ?? []
         }
-        return selectionIndexes[indexName]?[constraints.map(\.value)] ?? []
     }
 
     public func instance(forKey key: ProductKey) -> InstanceID? {

@@ -20,5 +20,9 @@ public enum BuildTarget: Sendable, Hashable, CustomStringConvertible {
 public struct UnknownTarget: Error, CustomStringConvertible, Sendable {
     public var target: String
     public var hint: String
+    public init(target: String, hint: String) {
+        self.target = target
+        self.hint = hint
+    }
     public var description: String { "no product matches target '\(target)'\(hint.isEmpty ? "" : " (\(hint))")" }
 }

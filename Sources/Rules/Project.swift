@@ -42,9 +42,11 @@ public struct Project: Sendable {
 
     /// Turns command-line target words into engine targets: `wc`, `wc[alpha]`,
     /// `cutouts:RACS_1237+12A` (instances whose first variable is that value), or a path.
-    public func targets(_ words: [String]) -> [BuildTarget] {
+    /// Maps command-line words to targets; a word that is neither a product nor a path but
+    /// close to a product's name is refused with a suggestion.
+    public func targets(_ words: [String]) throws -> [BuildTarget] {
         let names = Set(productNames)
-        return words.map { w in
+        return try words.map { w in
             if names.contains(w) { return .family(w) }
             if let open = w.firstIndex(of: "["), w.hasSuffix("]") {
                 let fam = String(w[..<open])
@@ -54,6 +56,9 @@ public struct Project: Sendable {
             }
             if let colon = w.firstIndex(of: ":"), names.contains(String(w[..<colon])) {
                 return .instance(ProductKey(family: String(w[..<colon]), values: [String(w[w.index(after: colon)...])]))
+            }
+            if !w.contains("/"), let near = DidYouMean.suggestion(for: w, among: productNames) {
+                throw UnknownTarget(target: w, hint: "did you mean '\(near)'? products: \(productNames.joined(separator: ", "))")
             }
             return .output(w)
         }

@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// The `arrakis` executable built next to the test bundle (or `$ARRAKIS_BIN`).
+func arrakisBinary() throws -> String {
+    var candidates: [String] = []
+    if let env = ProcessInfo.processInfo.environment["ARRAKIS_BIN"] { candidates.append(env) }
+    let testBinary = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    var dir = testBinary.deletingLastPathComponent()
+    for _ in 0..<4 {
+        candidates.append(dir.appendingPathComponent("arrakis").path)
+        dir = dir.deletingLastPathComponent()
+    }
+    let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    candidates.append(repo.appendingPathComponent(".build/debug/arrakis").path)
+    for c in candidates where FileManager.default.isExecutableFile(atPath: c) { return c }
+    throw XCTSkip("arrakis executable not found (tried \(candidates)); run `swift build` first")
+}
+
+/// The repository's root directory.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+struct RunResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Runs `arrakis ARGS` in `directory` and waits for it.
+@discardableResult
+func arrakis(_ args: [String], in directory: String, environment: [String: String] = [:],
+             file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+    let process = try arrakisProcess(args, in: directory, environment: environment)
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes concurrently so neither fills up.
+    nonisolated(unsafe) var errData = Data()
+    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+    reader.start()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while !reader.isFinished { usleep(1000) }
+    return RunResult(status: process.terminationStatus,
+                     stdout: String(decoding: outData, as: UTF8.self),
+                     stderr: String(decoding: errData, as: UTF8.self))
+}
+
+func arrakisProcess(_ args: [String], in directory: String, environment: [String: String] = [:]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try arrakisBinary())
+    process.arguments = args
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var env = ProcessInfo.processInfo.environment
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    return process
+}
+
+/// A fresh temporary directory, removed when the test ends.
+func scratchDirectory(_ test: XCTestCase) throws -> String {
+    let path = NSTemporaryDirectory() + "arrakis-cli-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+    return path
+}
+
+/// A copy of `examples/NAME` (sources only: no outputs, no state) in a scratch directory.
+func copyOfExample(_ name: String, _ test: XCTestCase) throws -> String {
+    let dir = try scratchDirectory(test) + "/" + name
+    let source = repositoryRoot + "/examples/" + name
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: source + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+    try FileManager.default.copyItem(atPath: source + "/inputs", toPath: dir + "/inputs")
+    return dir
+}
+
+func write(_ text: String, to path: String) throws {
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                            withIntermediateDirectories: true)
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+}
+
+func read(_ path: String) throws -> String {
+    try String(contentsOfFile: path, encoding: .utf8)
+}
+
+/// The `{"count": N, "tasks": [...]}` object of `build --dry-run --json`.
+struct DryRunPlan: Decodable {
+    struct Task: Decodable { var product: String; var reason: String }
+    var count: Int
+    var tasks: [Task]
+    var products: Set<String> { Set(tasks.map(\.product)) }
+}
+
+func dryRunPlan(in directory: String, environment: [String: String] = [:],
+                file: StaticString = #filePath, line: UInt = #line) throws -> DryRunPlan {
+    let r = try arrakis(["build", "--dry-run", "--json"], in: directory, environment: environment)
+    XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+    let lines = r.stdout.split(separator: "\n")
+    XCTAssertEqual(lines.count, 1, "exactly one JSON object expected: \(r.stdout)", file: file, line: line)
+    return try JSONDecoder().decode(DryRunPlan.self, from: Data(r.stdout.utf8))
+}

@@ -1,0 +1,150 @@
+import Foundation
+import XCTest
+
+/// How `arrakis build` behaves when commands fail, when interrupted, and with bad input.
+final class ExecutorBehaviourTests: XCTestCase {
+    static let failing = """
+    product step {
+        for n in ["a", "b", "c", "d"]
+        output "out/{n}.txt"
+        shell "if [ {n} = b ]; then echo 'first complaint' >&2; echo 'disk on fire for {n}' >&2; exit 3; fi; echo {n} > {output}"
+    }
+    product after {
+        for n in ["a", "b", "c", "d"]
+        input step[n]
+        output "after/{n}.txt"
+        shell "cat {input} > {output}"
+    }
+    """
+
+    func testFailureReportsExitStatusAndStderrTail() throws {
+        let dir = try scratchDirectory(self)
+        try write(Self.failing, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-j", "1", "--progress", "plain"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("step[b]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("exit status 3"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("disk on fire for b"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("use -k to build the rest"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/after/b.txt"))
+    }
+
+    func testKeepGoingBuildsEverythingNotDownstreamOfTheFailure() throws {
+        let dir = try scratchDirectory(self)
+        try write(Self.failing, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-k", "-j", "2"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        for n in ["a", "c", "d"] {
+            XCTAssertEqual(try read(dir + "/after/\(n).txt"), "\(n)\n")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/out/b.txt"))
+        XCTAssertTrue(r.stderr.contains("1 failed"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("1 skipped"), r.stderr)
+        // Only the failure and what depends on it remain to build.
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.products, ["step[b]", "after[b]"])
+    }
+
+    func testRetriesRerunAFlakyCommand() throws {
+        let dir = try scratchDirectory(self)
+        try write("""
+        product flaky {
+            output "flaky.txt"
+            retries 2
+            shell "n=$(cat attempts 2>/dev/null || echo 0); echo $((n + 1)) > attempts; [ $n -ge 2 ] && echo done > {output}"
+        }
+        """, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "--progress", "plain"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try read(dir + "/attempts"), "3\n")
+        XCTAssertTrue(r.stderr.contains("retrying"), r.stderr)
+    }
+
+    func testInterruptStopsCleanlyAndKeepsFinishedWork() throws {
+        let dir = try scratchDirectory(self)
+        try write("""
+        product quick {
+            for n in range(0, 4)
+            output "quick/{n}.txt"
+            shell "echo {n} > {output}"
+        }
+        product slow {
+            for n in range(0, 4)
+            input quick[n]
+            output "slow/{n}.txt"
+            shell "sleep 30; cat {input} > {output}"
+        }
+        """, to: dir + "/Arrakisfile")
+        let process = try arrakisProcess(["build", "-j", "8", "--progress", "plain"], in: dir)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        // Wait until the quick products are done and the slow ones run.
+        while !FileManager.default.fileExists(atPath: dir + "/quick/3.txt") && Date().timeIntervalSince(started) < 20 {
+            usleep(20_000)
+        }
+        usleep(300_000)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "Ctrl-C did not stop the sleeping commands")
+        XCTAssertEqual(process.terminationStatus, 130)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertTrue(stderr.contains("interrupted"), stderr)
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.products, Set((0..<4).map { "slow[\($0)]" }), "finished quick products were lost")
+        let leftovers = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? [])
+            .filter { $0.contains(".arrakis-tmp") }
+        XCTAssertEqual(leftovers, [])
+    }
+
+    func testMalformedArrakisfileGivesOneLocatedError() throws {
+        let dir = try scratchDirectory(self)
+        try write("product a {\n    output \"a.txt\n}\n", to: dir + "/Arrakisfile")
+        let r = try arrakis(["build"], in: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("Arrakisfile:2:12: error: unterminated string"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("    output \"a.txt\n"), r.stderr)
+        XCTAssertEqual(r.stdout, "")
+    }
+
+    func testMissingArrakisfileIsNamed() throws {
+        let dir = try scratchDirectory(self)
+        let r = try arrakis(["build", "-f", "nope.arrakis"], in: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("nope.arrakis"), r.stderr)
+    }
+
+    func testUnknownTargetSuggestsNames() throws {
+        let dir = try copyOfExample("shell-demo", self)
+        let r = try arrakis(["build", "sumary"], in: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("summary"), r.stderr)
+    }
+
+    func testGraphFormats() throws {
+        let dir = try copyOfExample("shell-demo", self)
+        let text = try arrakis(["graph"], in: dir)
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("summary (1 instance, 1 out of date)"), text.stdout)
+        let dot = try arrakis(["graph", "--format", "dot"], in: dir)
+        XCTAssertTrue(dot.stdout.hasPrefix("digraph arrakis {"), dot.stdout)
+        XCTAssertTrue(dot.stdout.contains("\"wc\" -> \"summary\""), dot.stdout)
+        let mermaid = try arrakis(["graph", "--format", "mermaid", "--expand"], in: dir)
+        XCTAssertTrue(mermaid.stdout.hasPrefix("graph LR"), mermaid.stdout)
+        XCTAssertTrue(mermaid.stdout.contains("wc[alpha]"), mermaid.stdout)
+        let json = try arrakis(["graph", "--format", "json"], in: dir)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)), json.stdout)
+    }
+
+    func testCleanRemovesOutputsAndForgetsThem() throws {
+        let dir = try copyOfExample("shell-demo", self)
+        XCTAssertEqual(try arrakis(["build"], in: dir).status, 0)
+        let r = try arrakis(["clean", "wc"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/counts/alpha.count"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/summary.txt"))
+        XCTAssertEqual(try dryRunPlan(in: dir).products.filter { $0.hasPrefix("wc[") }.count, 5)
+    }
+}
