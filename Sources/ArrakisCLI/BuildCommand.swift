@@ -34,8 +34,18 @@ struct BuildCommand: ParsableCommand {
     @Option(help: "Progress display: auto, live, plain or quiet.")
     var progress: String = "auto"
 
+    @Flag(help: "Print the time spent in each phase (loading, expanding, evaluating, running).")
+    var timings = false
+
     func run() throws {
         do { try runBuild() } catch { fail(error) }
+    }
+
+    private func printTimings(_ phases: [PhaseTimes]) {
+        guard timings else { return }
+        for p in phases {
+            for e in p.entries { printErr(String(format: "  %8.3fs  %@\n", e.seconds, e.name)) }
+        }
     }
 
     private func runBuild() throws {
@@ -55,6 +65,7 @@ struct BuildCommand: ParsableCommand {
             let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
             try engine.start()
             try engine.flushStores()
+            printTimings([ws.times, engine.times])
             let planned = engine.plannedJobs()
             if json {
                 let tasks = planned.map { "{\"product\":\(JSONText.quote($0.key)),\"reason\":\(JSONText.quote($0.reason.description))}" }
@@ -96,7 +107,9 @@ struct BuildCommand: ParsableCommand {
         let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
                                                     logDirectory: ws.stateDirectory + "/logs", progress: mode),
                                      builtins: BuiltinRegistry(), digests: ws.digests)
-        let report = try executor.run(engine)
+        var runTimes = PhaseTimes()
+        let report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+        printTimings([ws.times, engine.times, runTimes])
         let c = report.counts
         var summary = "arrakis: \(c.built) built"
         if c.unchangedAfterBuild > 0 { summary += " (\(c.unchangedAfterBuild) with unchanged outputs)" }

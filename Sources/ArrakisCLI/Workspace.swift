@@ -20,6 +20,9 @@ final class Workspace {
     let traces: TraceStore
     private let lockFD: Int32
 
+    /// Time spent opening the project, for `--timings`.
+    var times = PhaseTimes()
+
     init(_ options: ProjectOptions) throws {
         if let dir = options.directory {
             guard FileManager.default.changeCurrentDirectoryPath(dir) else {
@@ -29,15 +32,16 @@ final class Workspace {
         guard FileManager.default.fileExists(atPath: options.file) else {
             throw CLIError("no Arrakisfile at \(FileManager.default.currentDirectoryPath)/\(options.file) (use -f FILE or -C DIR)")
         }
-        project = try Project.load(path: options.file)
+        project = try times.measure("load Arrakisfile") { try Project.load(path: options.file) }
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         lockFD = open(stateDirectory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard lockFD >= 0, flock(lockFD, LOCK_EX | LOCK_NB) == 0 else {
             throw CLIError("another arrakis is running in \(FileManager.default.currentDirectoryPath) (\(stateDirectory)/lock is held)")
         }
         let clock = try FilesystemClock(markerPath: stateDirectory + "/clock")
-        digests = try DigestCache(path: stateDirectory + "/digests.log", clock: clock)
-        traces = try TraceStore(path: stateDirectory + "/traces.log")
+        let state = stateDirectory
+        digests = try times.measure("open digest cache") { try DigestCache(path: state + "/digests.log", clock: clock) }
+        traces = try times.measure("open trace store") { try TraceStore(path: state + "/traces.log") }
     }
 
     deinit { close(lockFD) }

@@ -151,6 +151,9 @@ public final class BuildEngine {
     // MARK: - Driving
 
     /// Expands and evaluates everything that can be decided now. Call once before taking jobs.
+    /// Time spent expanding and evaluating, for `--timings`.
+    public internal(set) var times = PhaseTimes()
+
     public func start() throws {
         try pump()
     }
@@ -227,7 +230,7 @@ public final class BuildEngine {
             if !evalQueue.isEmpty {
                 let batch = evalQueue
                 evalQueue.removeAll(keepingCapacity: true)
-                evaluate(batch)
+                times.measure("evaluate") { evaluate(batch) }
                 continue
             }
             if try expandAvailable() { continue }
@@ -273,7 +276,7 @@ public final class BuildEngine {
             }
             let specs: [TaskSpec]
             do {
-                specs = try src.expand(in: graph)
+                specs = try times.measure("expand \(f)") { try src.expand(in: graph) }
             } catch {
                 expansionFailed.insert(f)
                 if provisional {
@@ -288,7 +291,7 @@ public final class BuildEngine {
                 continue
             }
             if provisional { provisionalFamilies.append(f) }
-            let range = try graph.add(family: f, variables: src.variables, tasks: specs)
+            let range = try times.measure("index \(f)") { try graph.add(family: f, variables: src.variables, tasks: specs) }
             grow(to: graph.count)
             familyPending[f] = 0
             if wholeFamilies.contains(f) {

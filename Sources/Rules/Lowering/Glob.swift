@@ -22,20 +22,25 @@ public struct Glob: Sendable {
 
     public struct Match: Sendable, Equatable {
         public var path: String
-        public var captures: [String: String]
+        /// Values of the wildcards, in the order of `captureNames`.
+        public var captures: [String]
     }
 
     public init(_ pattern: String) {
         self.pattern = pattern
         absolute = pattern.hasPrefix("/")
         segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { Glob.parseSegment($0) }
+        var names: [String] = []
+        for seg in segments { for case .capture(let n) in seg where !names.contains(n) { names.append(n) } }
+        captureNames = names
     }
 
     /// Wildcard names in order of first appearance.
-    public var captureNames: [String] {
-        var out: [String] = []
-        for seg in segments { for case .capture(let n) in seg where !out.contains(n) { out.append(n) } }
-        return out
+    public let captureNames: [String]
+
+    /// Wildcards written in the pattern, counting repeats.
+    public var wildcardCount: Int {
+        segments.reduce(0) { n, seg in n + seg.filter { if case .capture = $0 { return true } else { return false } }.count }
     }
 
     public var hasWildcards: Bool {
@@ -75,7 +80,7 @@ public struct Glob: Sendable {
 
     private func walk(index: Int, prefix: String, captures: [String: String], into out: inout [Match]) {
         if index == segments.count {
-            if !prefix.isEmpty { out.append(Match(path: prefix, captures: captures)) }
+            if !prefix.isEmpty { out.append(match(prefix, captures)) }
             return
         }
         let seg = segments[index]
@@ -84,7 +89,7 @@ public struct Glob: Sendable {
             let path = join(prefix, name)
             if last {
                 var st = stat()
-                if stat(path, &st) == 0 { out.append(Match(path: path, captures: captures)) }
+                if stat(path, &st) == 0 { out.append(match(path, captures)) }
             } else {
                 walk(index: index + 1, prefix: path, captures: captures, into: &out)
             }
@@ -95,17 +100,23 @@ public struct Glob: Sendable {
         defer { closedir(d) }
         let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
         while let ent = readdir(d) {
-            let name = withUnsafePointer(to: &ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            // Filter on the C name first: most entries of a big directory are rejected or
+            // matched without more work.
+            let name: String? = withUnsafePointer(to: &ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { c -> String? in
+                    if c[0] == 0x2E /* . */ {
+                        if !allowHidden || c[1] == 0 || (c[1] == 0x2E && c[2] == 0) { return nil }
+                    }
+                    if strstr(c, Glob.temporaryMarker) != nil { return nil }
+                    return String(cString: c)
+                }
             }
-            if name == "." || name == ".." { continue }
-            if name.hasPrefix(".") && !allowHidden { continue }
-            if name.contains(".arrakis-tmp") { continue }
+            guard let name else { continue }
             var caps = captures
             guard Glob.match(seg[...], Substring(name), &caps) else { continue }
             let path = join(prefix, name)
             if last {
-                out.append(Match(path: path, captures: caps))
+                out.append(match(path, caps))
             } else {
                 let type = ent.pointee.d_type
                 if type == UInt8(DT_DIR) || type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
@@ -115,10 +126,26 @@ public struct Glob: Sendable {
         }
     }
 
+    static let temporaryMarker = ".arrakis-tmp"
+
+    private func match(_ path: String, _ captures: [String: String]) -> Match {
+        Match(path: path, captures: captureNames.map { captures[$0] ?? "" })
+    }
+
     private func join(_ prefix: String, _ name: String) -> String {
         if prefix.isEmpty { return name }
         if prefix.hasSuffix("/") { return prefix + name }
         return prefix + "/" + name
+    }
+
+    /// The concatenated text of `pieces` if they are all literals.
+    static func literalTail(_ pieces: ArraySlice<Piece>) -> String? {
+        var out = ""
+        for p in pieces {
+            guard case .literal(let l) = p else { return nil }
+            out += l
+        }
+        return out
     }
 
     /// Backtracking match of one segment's pieces against a name.
@@ -140,6 +167,16 @@ public struct Glob: Sendable {
                 return match(rest, name.dropFirst(bound.count), &caps)
             }
             let minLen = captureName == nil ? 0 : 1
+            // Fast path: only literal text follows, so the wildcard's length is fixed.
+            if let tail = Glob.literalTail(rest) {
+                guard name.hasSuffix(tail) else { return false }
+                let len = name.utf8.count - tail.utf8.count
+                guard len >= minLen else { return false }
+                if let n = captureName {
+                    caps[n] = String(name.utf8.prefix(len))!
+                }
+                return true
+            }
             var len = name.count
             // Greedy first: prefer the longest match for the first wildcard.
             while len >= minLen {

@@ -10,12 +10,18 @@ struct ProductFamily: FamilySource {
 
     let name: String
     let variables: [String]
+    /// Position of each loop variable in a binding row.
+    private let variableIndex: [String: Int]
     let inputFamilies: [String]
     let expansionFamilies: [String]
     let ruleKind: String
     let ruleVersion: String
     let resources: Resources
     private let inputs: [InputPlan]
+    /// String-valued outputs, file inputs and the shell command, prepared once.
+    private let outputTemplates: [CompiledTemplate?]
+    private let inputTemplates: [CompiledTemplate?]
+    private let shellTemplate: CompiledTemplate?
 
     enum InputPlan {
         case files(name: String?, Expr)
@@ -35,6 +41,7 @@ struct ProductFamily: FamilySource {
         self.environment = environment
         name = decl.name.name
         variables = decl.fanOuts.flatMap { $0.variables.map(\.name) }
+        variableIndex = Dictionary(variables.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         let loopVars = Set(variables)
         var plans: [InputPlan] = []
         var fams: [String] = []
@@ -50,6 +57,15 @@ struct ProductFamily: FamilySource {
             }
         }
         inputs = plans
+        let params = Set(decl.params.compactMap { $0.name?.name })
+        let index = variableIndex
+        func compile(_ e: Expr) throws -> CompiledTemplate? {
+            guard case .string(let t, _) = e else { return nil }
+            return try CompiledTemplate(t, variableIndex: index, scope: scope, shadowed: params)
+        }
+        outputTemplates = try decl.outputs.map { try compile($0.value) }
+        inputTemplates = try plans.map { if case .files(_, let e) = $0 { return try compile(e) } else { return nil } }
+        shellTemplate = try decl.setting("shell").flatMap { try compile($0.value) }
         var expansion: [String] = []
         for f in decl.fanOuts {
             if case .call(let fn, let args, _) = f.source, fn.name == "manifest",
@@ -125,22 +141,26 @@ struct ProductFamily: FamilySource {
         return all
     }
 
-    typealias Row = [String: Value]
+    /// One binding of the loop variables, in the order of `variables`.
+    typealias Row = [Value]
 
+    /// Every binding: the cartesian product of the fan-outs, in declaration order.
     func bindingRows(_ graph: BuildGraph) throws -> [Row] {
-        var rows: [Row] = [[:]]
+        var rows: [Row] = [[]]
         for f in decl.fanOuts {
             let options = try fanOutRows(f, graph)
+            if rows.count == 1 && rows[0].isEmpty { rows = options; continue }
             var next: [Row] = []
             next.reserveCapacity(rows.count * options.count)
             for r in rows {
-                for o in options { next.append(r.merging(o) { a, _ in a }) }
+                for o in options { next.append(r + o) }
             }
             rows = next
         }
         return rows
     }
 
+    /// The bindings of one `for`, each in the order of its variables.
     private func fanOutRows(_ f: FanOut, _ graph: BuildGraph) throws -> [Row] {
         let names = f.variables.map(\.name)
         let ev = ExpressionEvaluator(lookup: { [scope] n, loc in
@@ -160,22 +180,24 @@ struct ProductFamily: FamilySource {
             }
             let glob = Glob(pattern)
             let captures = glob.captureNames
-            let useCaptures = !captures.isEmpty && Set(captures) == Set(names)
-            var seen = Set<[String]>()
-            var out: [Row] = []
-            for m in glob.matches() {
-                if useCaptures {
-                    let vals = names.map { m.captures[$0] ?? "" }
-                    guard seen.insert(vals).inserted else { continue }
-                    out.append(Dictionary(uniqueKeysWithValues: zip(names, vals.map(Value.string))))
-                } else {
-                    guard names.count == 1 else {
-                        throw Diagnostic.at(loc, "glob \"\(pattern)\" binds one path; to bind \(names.joined(separator: ", ")) name them as {wildcards} in the pattern")
-                    }
-                    out.append([names[0]: .string(m.path)])
+            let matches = glob.matches()
+            if !captures.isEmpty && Set(captures) == Set(names) {
+                let order = names.map { captures.firstIndex(of: $0)! }
+                var seen = Set<[String]>(minimumCapacity: matches.count)
+                var out: [Row] = []
+                out.reserveCapacity(matches.count)
+                for m in matches {
+                    let vals = order.map { m.captures[$0] }
+                    // Several paths can bind the same values when a wildcard is used twice.
+                    if captures.count < glob.wildcardCount, !seen.insert(vals).inserted { continue }
+                    out.append(vals.map(Value.string))
                 }
+                return out
             }
-            return out
+            guard names.count == 1 else {
+                throw Diagnostic.at(loc, "glob \"\(pattern)\" binds one path; to bind \(names.joined(separator: ", ")) name them as {wildcards} in the pattern")
+            }
+            return matches.map { [.string($0.path)] }
         case .call(let fn, let args, let loc) where fn.name == "manifest":
             guard case .name(let provider, _)? = args.first else {
                 throw Diagnostic.at(loc, "manifest() expects a product name")
@@ -184,12 +206,12 @@ struct ProductFamily: FamilySource {
         default:
             let v = try ev.value(f.source)
             return try v.elements.map { element in
-                if names.count == 1 { return [names[0]: element] }
+                if names.count == 1 { return [element] }
                 let items = element.elements
                 guard items.count == names.count else {
                     throw Diagnostic.at(f.location, "each element must have \(names.count) values for (\(names.joined(separator: ", "))), got \(element)")
                 }
-                return Dictionary(uniqueKeysWithValues: zip(names, items))
+                return items
             }
         }
     }
@@ -211,7 +233,7 @@ struct ProductFamily: FamilySource {
             for row in table.rows {
                 let vals = columns.map { row[$0] }
                 guard seen.insert(vals).inserted else { continue }
-                out.append(Dictionary(uniqueKeysWithValues: zip(names, vals.map(Value.string))))
+                out.append(vals.map(Value.string))
             }
         }
         return out
@@ -224,7 +246,8 @@ struct ProductFamily: FamilySource {
         let scope = self.scope
         let env = environment
         func lookup(_ n: String, _ loc: SourceLocation) throws -> Value {
-            if let v = row[n] ?? paramValues[n] ?? scope.values[n] { return v }
+            if let i = variableIndex[n] { return row[i] }
+            if let v = paramValues[n] ?? scope.values[n] { return v }
             throw Diagnostic.at(loc, "unknown name '\(n)'")
         }
         var ev = ExpressionEvaluator(lookup: lookup, environment: env)
@@ -234,11 +257,18 @@ struct ProductFamily: FamilySource {
             paramValues[p.name?.name ?? ""] = v
         }
         ev = ExpressionEvaluator(lookup: lookup, environment: env)
+        func field(_ f: TemplateField) throws -> String {
+            try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
+        }
+        func strings(_ e: Expr, _ compiled: CompiledTemplate?) throws -> [String] {
+            if let compiled { return [try compiled.render(row, field: field)] }
+            return try ev.value(e).elements.map(\.description)
+        }
 
         var outputs: [String] = []
         var namedOutputs: [String: [String]] = [:]
-        for o in decl.outputs {
-            let paths = try ev.value(o.value).elements.map(\.description)
+        for (o, compiled) in zip(decl.outputs, outputTemplates) {
+            let paths = try strings(o.value, compiled)
             outputs.append(contentsOf: paths)
             if let n = o.name?.name { namedOutputs[n] = paths }
         }
@@ -254,11 +284,11 @@ struct ProductFamily: FamilySource {
         var productInputs: [InstanceID] = []
         var inputPaths: [String] = []
         var namedInputs: [String: [String]] = [:]
-        for plan in inputs {
+        for (plan, compiled) in zip(inputs, inputTemplates) {
             var paths: [String] = []
             switch plan {
             case .files(_, let expr):
-                paths = try ev.value(expr).elements.map(\.description)
+                paths = try strings(expr, compiled)
                 fileInputs.append(contentsOf: paths)
             case .family(_, let f):
                 for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs) }
@@ -275,14 +305,13 @@ struct ProductFamily: FamilySource {
             if let n = plan.name { namedInputs[n] = paths }
         }
 
-        let key = ProductKey(family: name, values: variables.map { row[$0]?.description ?? "" })
+        let key = ProductKey(family: name, values: row.map(\.description))
         let command: TaskCommand
         if ruleKind == "shell", let shell = decl.setting("shell") {
-            guard case .string(let template, _) = shell.value else {
+            guard let template = shellTemplate else {
                 throw Diagnostic.at(shell.value.location, "shell expects a command string")
             }
-            var cev = ev
-            cev.renderField = { f in
+            func commandField(_ f: TemplateField) throws -> String {
                 switch f.name {
                 case "input", "inputs":
                     if let a = f.attribute, let named = namedInputs[a] { return named.map(shellQuote).joined(separator: " ") }
@@ -296,7 +325,7 @@ struct ProductFamily: FamilySource {
                 }
                 return try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
             }
-            command = .shell(try cev.render(template))
+            command = .shell(try template.render(row, field: commandField))
         } else {
             var args: [String: String] = [:]
             for (n, v) in params { args[n] = v.description }
@@ -304,7 +333,7 @@ struct ProductFamily: FamilySource {
             for (n, p) in namedOutputs { args["output." + n] = p.joined(separator: "\n") }
             args["inputs"] = inputPaths.joined(separator: "\n")
             args["outputs"] = outputs.joined(separator: "\n")
-            for v in variables { args["key." + v] = row[v]?.description ?? "" }
+            for (v, value) in zip(variables, row) { args["key." + v] = value.description }
             command = .builtin(kind: ruleKind, arguments: args)
         }
         return TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what building and testing arrakis needs on Debian (idempotent, quiet when done).
+#   scripts/install-deps.sh          build dependencies
+#   scripts/install-deps.sh --test   plus what the tests and benches use
+set -euo pipefail
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(ninja-build python3)
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+if ! command -v swift >/dev/null; then
+  echo "error: swift is not on PATH; install Swift 6.3 from https://www.swift.org/install/linux/ (e.g. into /opt/swift) and add its usr/bin to PATH" >&2
+  exit 1
+fi
