@@ -4,6 +4,10 @@ import Graph
 /// Runs out-of-date products on this machine: a pool of worker threads, CPU and memory
 /// tokens, retries, `--keep-going`, clean Ctrl-C (running tasks are signalled and their
 /// temporaries removed; everything finished is already recorded).
+///
+/// Workers record their own results and take their next job under one lock, so no task
+/// waits for a round trip through the controlling thread; that thread only watches for
+/// Ctrl-C, refreshes the progress line and flushes the stores.
 public final class LocalExecutor: @unchecked Sendable {
     public struct Options: Sendable {
         public var jobs: Int
@@ -30,16 +34,27 @@ public final class LocalExecutor: @unchecked Sendable {
     let options: Options
     let builtins: BuiltinRegistry
     let digests: DigestCache?
+
+    // Everything below is guarded by `lock`.
     private let lock = NSCondition()
-    private var queue: [(BuildEngine.Job, Int)] = []
-    private var results: [TaskResult] = []
-    private var pids: Set<pid_t> = []
-    private var shuttingDown = false
+    private var engine: BuildEngine!
+    private var progress: ProgressReporter!
+    private var tokens: ResourceTokens
+    /// Jobs taken from the engine but not started (no tokens yet, or waiting to retry).
+    private var held: [(job: BuildEngine.Job, attempt: Int)] = []
+    private var inFlight = 0
+    private var failures: [(key: String, message: String)] = []
+    private var interrupted = false
+    private var done = false
+    private var internalError: Error?
+    /// The command each worker is running (process group leaders), for Ctrl-C.
+    private var pids: [pid_t?] = []
 
     public init(options: Options, builtins: BuiltinRegistry = BuiltinRegistry(), digests: DigestCache? = nil) {
         self.options = options
         self.builtins = builtins
         self.digests = digests
+        self.tokens = ResourceTokens(cpus: options.jobs, memoryMB: options.memoryMB)
     }
 
     public func run(_ engine: BuildEngine) throws -> Report {
@@ -47,182 +62,141 @@ public final class LocalExecutor: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
         InterruptFlag.install()
         let interruptsAtStart = InterruptFlag.interrupts
-        let progress = ProgressReporter(mode: options.progress)
+        self.engine = engine
+        self.progress = ProgressReporter(mode: options.progress)
         try engine.start()
-        var tokens = ResourceTokens(cpus: options.jobs, memoryMB: options.memoryMB)
-        var held: [(BuildEngine.Job, Int)] = []
-        var inFlight = 0
-        var failures: [(String, String)] = []
-        var interrupted = false
+
+        pids = Array(repeating: nil, count: options.jobs)
+        let workers = (0..<options.jobs).map { i in Thread { [unowned self] in self.workerLoop(i) } }
+        for w in workers { w.start() }
+
         var signalled = 0
         var lastFlush = Date()
-
-        let workers = (0..<options.jobs).map { _ in Thread { [unowned self] in self.workerLoop() } }
-        for w in workers { w.start() }
-        defer {
-            lock.lock(); shuttingDown = true; lock.broadcast(); lock.unlock()
-        }
-
-        while true {
+        lock.lock()
+        while !done {
+            _ = lock.wait(until: Date().addingTimeInterval(0.1))
             let signals = InterruptFlag.interrupts - interruptsAtStart
             if signals > signalled {
                 signalled = signals
-                interrupted = true
-                engine.stop()
-                held.removeAll()
-                lock.lock()
-                queue.removeAll()
-                let victims = pids
-                lock.unlock()
-                progress.note("arrakis: interrupted, stopping \(victims.count) running task(s)")
-                for p in victims { kill(-p, signals > 1 ? SIGKILL : SIGTERM) }
-            }
-            if !interrupted {
-                if held.isEmpty {
-                    held = engine.takeJobs(limit: max(0, options.jobs - inFlight)).map { ($0, 1) }
-                }
-                var still: [(BuildEngine.Job, Int)] = []
-                for (job, attempt) in held {
-                    let r = job.spec.resources
-                    if inFlight < options.jobs && tokens.fits(cpus: r.cpus, memoryMB: r.memoryMB) {
-                        tokens.take(cpus: r.cpus, memoryMB: r.memoryMB)
-                        inFlight += 1
-                        submit(job, attempt)
-                    } else {
-                        still.append((job, attempt))
-                    }
-                }
-                held = still
-            }
-            if inFlight == 0 && held.isEmpty && (engine.isFinished || interrupted) { break }
-
-            lock.lock()
-            if results.isEmpty { _ = lock.wait(until: Date().addingTimeInterval(0.1)) }
-            let batch = results
-            results.removeAll()
-            lock.unlock()
-
-            for r in batch {
-                inFlight -= 1
-                let res = r.job.spec.resources
-                tokens.give(cpus: res.cpus, memoryMB: res.memoryMB)
-                switch r.outcome {
-                case .success(let outputs):
-                    for o in outputs {
-                        digests?.record(path: o.path, signature: o.signature, digest: o.digest, trusted: true)
-                    }
-                    try engine.finished(r.job.id, outputs: outputs)
-                    progress.taskFinished(r.job.key, reason: r.job.reason, ok: true, seconds: r.seconds,
-                                          running: inFlight, total: engine.counts.toRun)
-                case .failure(let message):
-                    if r.attempt <= res.retries && !interrupted {
-                        progress.note("arrakis: \(r.job.key) failed (attempt \(r.attempt) of \(res.retries + 1)), retrying")
-                        held.append((r.job, r.attempt + 1))
-                        continue
-                    }
-                    failures.append((r.job.key, message))
-                    try engine.failed(r.job.id, message: message)
-                    progress.taskFinished(r.job.key, reason: r.job.reason, ok: false, seconds: r.seconds,
-                                          running: inFlight, total: engine.counts.toRun, message: message)
-                }
+                interrupt(hard: signals > 1)
             }
             progress.tick(running: inFlight, total: engine.counts.toRun)
             if Date().timeIntervalSince(lastFlush) > 0.2 {
-                try engine.flushStores()
+                do { try engine.flushStores() } catch { stopWith(error) }
                 lastFlush = Date()
             }
+            checkDone()
         }
+        lock.unlock()
+        for w in workers { while !w.isFinished { usleep(1000) } }
+
         progress.finish()
         try engine.flushStores(sync: true)
-        for e in engine.errors where !failures.contains(where: { e.hasPrefix($0.0 + ":") }) {
+        if let internalError { throw internalError }
+        for e in engine.errors where !failures.contains(where: { e.hasPrefix($0.key + ":") }) {
             failures.append(("", e))
         }
         return Report(counts: engine.counts, failures: failures, interrupted: interrupted,
                       seconds: Date().timeIntervalSince(started))
     }
 
-    private func submit(_ job: BuildEngine.Job, _ attempt: Int) {
+    // MARK: - Workers
+
+    private func workerLoop(_ index: Int) {
+        let attempt = TaskAttempt(builtins: builtins,
+                                  scratchLog: options.logDirectory + "/worker-\(index).log",
+                                  logDirectory: options.logDirectory,
+                                  onProcess: { [unowned self] pid in
+                                      lock.lock()
+                                      pids[index] = pid
+                                      lock.unlock()
+                                  })
         lock.lock()
-        queue.append((job, attempt))
-        lock.signal()
+        while !done {
+            guard let (job, n) = nextJob() else {
+                checkDone()
+                if !done { lock.wait() }
+                continue
+            }
+            lock.unlock()
+            let t0 = Date()
+            let outcome = attempt.run(job)
+            let seconds = Date().timeIntervalSince(t0)
+            lock.lock()
+            record(TaskResult(job: job, attempt: n, outcome: outcome, seconds: seconds))
+            lock.broadcast()
+        }
         lock.unlock()
     }
 
-    private func workerLoop() {
-        while true {
-            lock.lock()
-            while queue.isEmpty && !shuttingDown { lock.wait() }
-            if shuttingDown && queue.isEmpty { lock.unlock(); return }
-            let (job, attempt) = queue.removeFirst()
-            lock.unlock()
-            let t0 = Date()
-            let outcome = execute(job)
-            let result = TaskResult(job: job, attempt: attempt, outcome: outcome,
-                                    seconds: Date().timeIntervalSince(t0))
-            lock.lock()
-            results.append(result)
+    /// A job whose resources fit now (tokens taken), or nil. Called with the lock held.
+    private func nextJob() -> (BuildEngine.Job, Int)? {
+        guard !interrupted, internalError == nil else { return nil }
+        if held.isEmpty {
+            held = engine.takeJobs(limit: max(1, options.jobs - inFlight)).map { ($0, 1) }
+        }
+        guard let i = held.firstIndex(where: { tokens.fits(cpus: $0.job.spec.resources.cpus, memoryMB: $0.job.spec.resources.memoryMB) })
+        else { return nil }
+        let (job, n) = held.remove(at: i)
+        tokens.take(cpus: job.spec.resources.cpus, memoryMB: job.spec.resources.memoryMB)
+        inFlight += 1
+        return (job, n)
+    }
+
+    /// Records one attempt's result in the engine. Called with the lock held.
+    private func record(_ r: TaskResult) {
+        inFlight -= 1
+        let res = r.job.spec.resources
+        tokens.give(cpus: res.cpus, memoryMB: res.memoryMB)
+        do {
+            switch r.outcome {
+            case .success(let outputs):
+                for o in outputs {
+                    digests?.record(path: o.path, signature: o.signature, digest: o.digest, trusted: true)
+                }
+                try engine.finished(r.job.id, outputs: outputs)
+                progress.taskFinished(r.job.key, reason: r.job.reason, ok: true, seconds: r.seconds,
+                                      running: inFlight, total: engine.counts.toRun)
+            case .failure(let message):
+                if r.attempt <= res.retries && !interrupted {
+                    progress.note("arrakis: \(r.job.key) failed (attempt \(r.attempt) of \(res.retries + 1)), retrying")
+                    held.append((r.job, r.attempt + 1))
+                    return
+                }
+                failures.append((r.job.key, message))
+                try engine.failed(r.job.id, message: message)
+                progress.taskFinished(r.job.key, reason: r.job.reason, ok: false, seconds: r.seconds,
+                                      running: inFlight, total: engine.counts.toRun, message: message)
+            }
+        } catch {
+            stopWith(error)
+        }
+    }
+
+    /// Marks the run done when nothing runs and nothing more can start. Lock held.
+    private func checkDone() {
+        guard !done, inFlight == 0 else { return }
+        let idle = interrupted || internalError != nil || (held.isEmpty && engine.isFinished)
+        if idle {
+            done = true
             lock.broadcast()
-            lock.unlock()
         }
     }
 
-    /// One attempt: prepare outputs, run, commit or discard.
-    func execute(_ job: BuildEngine.Job) -> TaskResult.Outcome {
-        let outputs = job.spec.outputs
-        let logPath = options.logDirectory + "/" + Digest(job.key).description + ".log"
-        do {
-            try TemporaryOutput.prepare(outputs)
-        } catch {
-            return .failure("\(error)")
-        }
-        switch job.spec.command {
-        case .shell(let command):
-            var spawned: pid_t = 0
-            let outcome = ShellCommand.run(command, logPath: logPath, onSpawn: { pid in
-                spawned = pid
-                lock.lock(); pids.insert(pid); lock.unlock()
-            })
-            lock.lock(); pids.remove(spawned); lock.unlock()
-            switch outcome {
-            case .exited(0):
-                break
-            case .exited(let code):
-                TemporaryOutput.discard(outputs)
-                return .failure(Self.describe("exit status \(code)", logPath))
-            case .signaled(let sig):
-                TemporaryOutput.discard(outputs)
-                return .failure(Self.describe("killed by signal \(sig)", logPath))
-            case .spawnFailed(let why):
-                TemporaryOutput.discard(outputs)
-                return .failure("could not start /bin/sh: \(why)")
-            }
-        case .builtin(let kind, let arguments):
-            guard let rule = builtins.rules[kind] else {
-                return .failure("unknown built-in rule '\(kind)'")
-            }
-            let log = TaskLog(path: logPath)
-            do {
-                try rule.run(arguments: arguments, outputs: outputs.map(TemporaryOutput.path(for:)), log: log)
-                try? log.save()
-            } catch {
-                log.write("error: \(error)")
-                try? log.save()
-                TemporaryOutput.discard(outputs)
-                return .failure("\(error)")
-            }
-        }
-        do {
-            return .success(try outputs.map(TemporaryOutput.commit))
-        } catch {
-            TemporaryOutput.discard(outputs)
-            return .failure("\(error)")
-        }
+    private func interrupt(hard: Bool) {
+        interrupted = true
+        engine.stop()
+        held.removeAll()
+        let running = pids.compactMap { $0 }
+        progress.note("arrakis: interrupted, stopping \(running.count) running task(s)")
+        for p in running { kill(-p, hard ? SIGKILL : SIGTERM) }
+        lock.broadcast()
     }
 
-    static func describe(_ what: String, _ logPath: String) -> String {
-        let tail = LogTail.read(logPath)
-        if tail.isEmpty { return what + " (no output; log: \(logPath))" }
-        return what + "; last lines of \(logPath):\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { "    | " + $0 }.joined(separator: "\n")
+    private func stopWith(_ error: Error) {
+        if internalError == nil { internalError = error }
+        engine.stop()
+        held.removeAll()
+        lock.broadcast()
     }
 }

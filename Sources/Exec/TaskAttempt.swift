@@ -1,0 +1,78 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Graph
+
+/// One attempt at one job: prepare the outputs' temporaries, run the command, then commit
+/// (hash and rename into place) or discard.
+struct TaskAttempt {
+    let builtins: BuiltinRegistry
+    /// The worker's scratch log, reused from task to task; kept under a per-task name only
+    /// when the task fails.
+    let scratchLog: String
+    let logDirectory: String
+    /// Called with the pid of a spawned command, and with nil when it has ended.
+    let onProcess: (pid_t?) -> Void
+
+    func run(_ job: BuildEngine.Job) -> TaskResult.Outcome {
+        let outputs = job.spec.outputs
+        do {
+            try TemporaryOutput.prepare(outputs)
+        } catch {
+            return .failure("\(error)")
+        }
+        switch job.spec.command {
+        case .shell(let command):
+            let outcome = ShellCommand.run(command, logPath: scratchLog, onSpawn: { onProcess($0) })
+            onProcess(nil)
+            switch outcome {
+            case .exited(0):
+                break
+            case .exited(let code):
+                return fail(job, outputs, "exit status \(code)")
+            case .signaled(let sig):
+                return fail(job, outputs, "killed by signal \(sig)")
+            case .spawnFailed(let why):
+                TemporaryOutput.discard(outputs)
+                return .failure("could not start /bin/sh: \(why)")
+            }
+        case .builtin(let kind, let arguments):
+            guard let rule = builtins.rules[kind] else {
+                return .failure("unknown built-in rule '\(kind)'")
+            }
+            let log = TaskLog(path: scratchLog)
+            do {
+                try rule.run(arguments: arguments, outputs: outputs.map(TemporaryOutput.path(for:)), log: log)
+            } catch {
+                log.write("error: \(error)")
+                try? log.save()
+                return fail(job, outputs, "\(error)")
+            }
+        }
+        do {
+            return .success(try outputs.map(TemporaryOutput.commit))
+        } catch {
+            TemporaryOutput.discard(outputs)
+            return .failure("\(error)")
+        }
+    }
+
+    /// Discards the temporaries and keeps the log under the product's name.
+    private func fail(_ job: BuildEngine.Job, _ outputs: [String], _ what: String) -> TaskResult.Outcome {
+        TemporaryOutput.discard(outputs)
+        let kept = logDirectory + "/" + Self.logName(job.key)
+        if rename(scratchLog, kept) != 0 { return .failure(what + " (log: \(scratchLog))") }
+        let tail = LogTail.read(kept)
+        if tail.isEmpty { return .failure(what + " (no output; log: \(kept))") }
+        return .failure(what + "; last lines of \(kept):\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { "    | " + $0 }.joined(separator: "\n"))
+    }
+
+    /// A file name for a product's log: readable where possible, unique by digest.
+    static func logName(_ key: String) -> String {
+        let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
+        return safe + "-" + String(Digest(key).description.prefix(8)) + ".log"
+    }
+}
