@@ -29,6 +29,16 @@ public struct ByteWriter: Sendable {
         }
     }
 
+    /// Writes `prefix + s` exactly as `string` would, without building the concatenation.
+    public mutating func string(_ prefix: StaticString, _ s: String) {
+        var s = s
+        s.withUTF8 { buf in
+            u32(UInt32(prefix.utf8CodeUnitCount + buf.count))
+            bytes.append(contentsOf: UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount))
+            bytes.append(contentsOf: buf)
+        }
+    }
+
     public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 }
 

@@ -14,6 +14,8 @@ public final class DigestCache: Sendable {
 
     private let log: RecordLog
     private let clock: FilesystemClock
+    /// The entries read at open; never changed, so lookups need no lock.
+    private let loaded: [Digest: Entry]
     private let state: Mutex<State>
 
     struct State: Sendable {
@@ -36,6 +38,7 @@ public final class DigestCache: Sendable {
                 entries[key] = Entry(signature: sig, digest: d, trusted: t == 1)
             }
         }
+        loaded = entries
         state = Mutex(State(entries: entries, fileRecords: log.records.count))
     }
 
@@ -51,6 +54,9 @@ public final class DigestCache: Sendable {
     /// As `digest(of:)` with a signature the caller already has from `stat`.
     public func digest(of path: String, signature sig: FileSignature) throws -> Digest {
         let key = Digest(path)
+        // A trusted entry whose signature still matches is right whatever was recorded
+        // since: check the entries read at open first, without the lock.
+        if let e = loaded[key], e.trusted, e.signature == sig { return e.digest }
         if let e = state.withLock({ $0.entries[key] }), e.trusted, e.signature == sig {
             return e.digest
         }

@@ -15,6 +15,12 @@ public struct FingerprintBuilder: Sendable {
         writer.string(value)
     }
 
+    /// Adds `prefix + value` as one field.
+    public mutating func add(_ tag: UInt8, _ prefix: StaticString, _ value: String) {
+        writer.u8(tag)
+        writer.string(prefix, value)
+    }
+
     public mutating func add(_ tag: UInt8, _ digest: Digest) {
         writer.u8(tag)
         writer.digest(digest)

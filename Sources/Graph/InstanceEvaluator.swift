@@ -27,7 +27,11 @@ struct InstanceEvaluator: Sendable {
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
         ruleFP.add(1, t.ruleKind)
         ruleFP.add(2, t.ruleVersion)
-        ruleFP.add(3, t.command.canonical)
+        if case .shell(let command) = t.command {
+            ruleFP.add(3, "shell:", command)  // the same bytes as `canonical`, without copying
+        } else {
+            ruleFP.add(3, t.command.canonical)
+        }
         let rule = ruleFP.finish()
         fp.add(1, rule)
         let sortedParams = t.params.sorted { $0.0 < $1.0 }

@@ -7,11 +7,13 @@ import Synchronization
 /// keeps everything it completed.
 public final class TraceStore: Sendable {
     private let log: RecordLog
+    /// key digest -> index into log.records, as read at open; never changed.
+    private let onDisk: [Digest: Int]
+    /// Whether anything was recorded or removed since open; until then lookups skip the lock.
+    private let changed = Atomic<Bool>(false)
     private let state: Mutex<State>
 
     struct State: Sendable {
-        /// key digest -> index into log.records (traces read at open)
-        var onDisk: [Digest: Int] = [:]
         /// traces recorded since open (win over onDisk)
         var fresh: [Digest: Trace] = [:]
         /// number of traces per family digest (for "last known count")
@@ -34,15 +36,21 @@ public final class TraceStore: Sendable {
                 if onDisk.updateValue(i, forKey: key) == nil, rec.length > 32 { counts[fam, default: 0] += 1 }
             }
         }
-        state = Mutex(State(onDisk: onDisk, familyCounts: counts))
+        self.onDisk = onDisk
+        state = Mutex(State(familyCounts: counts))
+    }
+
+    private func lookup(_ key: Digest) -> (Trace?, Int?) {
+        guard changed.load(ordering: .acquiring) else { return (nil, onDisk[key]) }
+        return state.withLock { s -> (Trace?, Int?) in
+            if s.removed.contains(key) { return (nil, nil) }
+            return (s.fresh[key], onDisk[key])
+        }
     }
 
     /// The full trace of `key`, if it was ever built.
     public func trace(forKey key: Digest) -> Trace? {
-        let (fresh, index) = state.withLock { s -> (Trace?, Int?) in
-            if s.removed.contains(key) { return (nil, nil) }
-            return (s.fresh[key], s.onDisk[key])
-        }
+        let (fresh, index) = lookup(key)
         if let fresh { return fresh }
         guard let index else { return nil }
         let rec = log.records[index]
@@ -53,10 +61,7 @@ public final class TraceStore: Sendable {
 
     /// Fingerprint and output signatures of `key`, decoded without strings (the no-op path).
     public func summary(forKey key: Digest) -> TraceSummary? {
-        let (fresh, index) = state.withLock { s -> (Trace?, Int?) in
-            if s.removed.contains(key) { return (nil, nil) }
-            return (s.fresh[key], s.onDisk[key])
-        }
+        let (fresh, index) = lookup(key)
         if let fresh {
             return TraceSummary(fingerprint: fresh.fingerprint,
                                 outputs: fresh.outputs.map { ($0.signature, $0.digest) })
@@ -78,11 +83,12 @@ public final class TraceStore: Sendable {
         let key = Digest(trace.key)
         let bytes = trace.encode()
         state.withLock { s in
-            let isNew = s.fresh[key] == nil && (s.onDisk[key] == nil || s.removed.contains(key))
+            let isNew = s.fresh[key] == nil && (onDisk[key] == nil || s.removed.contains(key))
             if isNew { s.familyCounts[Digest(trace.family), default: 0] += 1 }
             s.removed.remove(key)
             s.fresh[key] = trace
             log.append(bytes)
+            changed.store(true, ordering: .releasing)
         }
     }
 
@@ -92,6 +98,7 @@ public final class TraceStore: Sendable {
         state.withLock { s in
             s.removed.insert(k)
             s.fresh[k] = nil
+            changed.store(true, ordering: .releasing)
             var w = ByteWriter(capacity: 32)
             w.digest(k)
             w.digest(.zero)
@@ -101,7 +108,8 @@ public final class TraceStore: Sendable {
 
     /// Every trace known (for `clean` and listings).
     public func allTraces() -> [Trace] {
-        let (fresh, disk, removed) = state.withLock { ($0.fresh, $0.onDisk, $0.removed) }
+        let disk = onDisk
+        let (fresh, removed) = state.withLock { ($0.fresh, $0.removed) }
         var out: [Trace] = Array(fresh.values)
         log.contents.withUnsafeBytes { raw in
             for (k, i) in disk where fresh[k] == nil && !removed.contains(k) {

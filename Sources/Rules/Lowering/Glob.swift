@@ -1,3 +1,5 @@
+import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -99,6 +101,7 @@ public struct Glob: Sendable {
         guard let d = opendir(dir) else { return }
         defer { closedir(d) }
         let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
+        var subdirectories: [(path: String, captures: [String: String])] = []
         while let ent = readdir(d) {
             // Filter on the C name first: most entries of a big directory are rejected or
             // matched without more work.
@@ -120,10 +123,27 @@ public struct Glob: Sendable {
             } else {
                 let type = ent.pointee.d_type
                 if type == UInt8(DT_DIR) || type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
-                    walk(index: index + 1, prefix: path, captures: caps, into: &out)
+                    subdirectories.append((path, caps))
                 }
             }
         }
+        guard !subdirectories.isEmpty else { return }
+        if subdirectories.count < 8 {
+            for (path, caps) in subdirectories { walk(index: index + 1, prefix: path, captures: caps, into: &out) }
+            return
+        }
+        // Many directories (a survey's fields, a bench's shards): list them in parallel.
+        let dirs = subdirectories
+        var parts = [[Match]](repeating: [], count: dirs.count)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let slots = UnsafeSendableBuffer(buffer)
+            DispatchQueue.concurrentPerform(iterations: dirs.count) { i in
+                var found: [Match] = []
+                walk(index: index + 1, prefix: dirs[i].path, captures: dirs[i].captures, into: &found)
+                slots.buffer[i] = found
+            }
+        }
+        for p in parts { out.append(contentsOf: p) }
     }
 
     static let temporaryMarker = ".arrakis-tmp"
