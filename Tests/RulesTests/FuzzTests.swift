@@ -5,7 +5,7 @@ import XCTest
 /// Diagnostic located inside the text, never crash or hang.
 final class FuzzTests: XCTestCase {
     static let seed: UInt64 = 0x4152_5241_4B49_5321  // "ARRAKIS!"
-    static let casesPerFile = 1_300
+    static let casesPerFile = 1_100
 
     /// Tuples, selections by value, escapes, format specs, non-ASCII text, `;`, blocks.
     static let assorted = """
@@ -37,15 +37,19 @@ final class FuzzTests: XCTestCase {
     func testMutatedFilesParseOrFailWithLocatedDiagnostic() throws {
         // A directory of its own, so that includes (mutated or not) resolve inside it.
         let dir = try temporaryDirectory(self)
+        let site = try XCTUnwrap(DocumentationTests.exampleFiles()["config/site.arrakis"])
         try write(ValidFileTests.common, to: dir + "/config/common.arrakis")
+        try write(site, to: dir + "/config/site.arrakis")
         let corpus: [(name: String, text: String)] = [
             ("shell-demo", try String(contentsOfFile: repositoryRoot + "/examples/shell-demo/Arrakisfile", encoding: .utf8)),
             ("pipeline", ValidFileTests.pipeline),
             ("common", ValidFileTests.common),
             ("assorted", Self.assorted),
+            ("documentation", try DocumentationTests.mainExample()),
         ]
         let file = dir + "/Arrakisfile"
-        let included = [dir + "/config/common.arrakis": Array(ValidFileTests.common.utf8)]
+        let included = [dir + "/config/common.arrakis": Array(ValidFileTests.common.utf8),
+                        dir + "/config/site.arrakis": Array(site.utf8)]
         var outcomes = (parsed: 0, diagnosed: 0)
         let started = Date()
         for (index, entry) in corpus.enumerated() {
