@@ -8,6 +8,8 @@ func parse(_ source: String, file: String = "Arrakisfile") throws -> Arrakisfile
 
 /// Asserts that `source` fails with one Diagnostic at `line`:`column` whose message contains
 /// `phrase`, and whose rendering shows the source line with a caret under the column.
+/// When the text is syntactically valid, the checker must also find exactly one error, so
+/// a mistake is never reported twice or drowned in follow-on errors.
 func assertDiagnostic(_ source: String, line: Int, column: Int, _ phrase: String,
                       file: String = "Arrakisfile", sourceLine: String? = nil,
                       testFile: StaticString = #filePath, testLine: UInt = #line) {
@@ -18,10 +20,45 @@ func assertDiagnostic(_ source: String, line: Int, column: Int, _ phrase: String
     } catch let diagnostic as Diagnostic {
         assertDiagnostic(diagnostic, line: line, column: column, phrase, file: file,
                          sourceLine: sourceLine ?? lineOf(source, line), testFile: testFile, testLine: testLine)
+        if let all = checkerErrors(source, file: file) {
+            XCTAssertEqual(all.count, 1, "expected exactly one error, got:\n" + all.map(\.description).joined(separator: "\n"),
+                           file: testFile, line: testLine)
+        }
     } catch {
         XCTFail("expected a Diagnostic, got \(type(of: error)): \(error)", file: testFile, line: testLine)
     }
 }
+
+/// Every checker error in `source`, or nil if it does not parse (or includes files).
+func checkerErrors(_ source: String, file: String = "Arrakisfile") -> [Diagnostic]? {
+    var parser = Parser(source: SourceText(file: file, text: source)) { _, location in
+        throw Diagnostic("includes are not followed here", at: location)
+    }
+    guard let statements = try? parser.parseFile() else { return nil }
+    return Checker.check(ArrakisfileAST(statements: statements, files: [file]))
+}
+
+/// The Diagnostic `body` throws, or nil (after failing the test) if it throws nothing or
+/// something else.
+func diagnostic(testFile: StaticString = #filePath, testLine: UInt = #line,
+                _ body: () throws -> Any) -> Diagnostic? {
+    do {
+        _ = try body()
+        XCTFail("expected a Diagnostic, but there was no error", file: testFile, line: testLine)
+    } catch let diagnostic as Diagnostic {
+        return diagnostic
+    } catch {
+        XCTFail("expected a Diagnostic, got \(type(of: error)): \(error)", file: testFile, line: testLine)
+    }
+    return nil
+}
+
+/// The repository's root directory (for examples/ and docs/).
+let repositoryRoot: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url.path
+}()
 
 func assertDiagnostic(_ diagnostic: Diagnostic, line: Int, column: Int, _ phrase: String,
                       file: String, sourceLine: String?,

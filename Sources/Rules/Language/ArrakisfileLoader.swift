@@ -28,6 +28,18 @@ public enum ArrakisfileLoader {
             return try session.parseRoot(text)
         }
     }
+
+    /// Like `parse(source:file:)` for raw bytes, which must be UTF-8: the first invalid byte
+    /// is an error located at its line and column.
+    public static func parse(bytes: [UInt8], file: String) throws -> ArrakisfileAST {
+        let session = LoadSession()
+        return try session.run {
+            let text = SourceText(file: file, bytes: bytes)
+            if let invalid = UTF8Validation.diagnostic(for: text) { throw invalid }
+            session.register(text)
+            return try session.parseRoot(text)
+        }
+    }
 }
 
 /// The state of one load: the files read so far and the chain of open includes.
@@ -70,15 +82,8 @@ private final class LoadSession {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw missing("permission denied or unreadable")
         }
-        let bytes = [UInt8](data)
-        if let bad = UTF8Validation.firstInvalidOffset(bytes) {
-            let position = SourceText(file: path, bytes: Array(bytes[..<bad]))
-            let line = position.lineStarts.count
-            let column = bad - position.lineStarts[line - 1] + 1
-            throw Diagnostic("'\(path)' is not UTF-8 text: invalid byte 0x\(String(bytes[bad], radix: 16, uppercase: true).leftPadded(to: 2)) at line \(line), byte \(column) (expected a UTF-8 text file)",
-                             at: SourceLocation(file: path, line: 1, column: 1))
-        }
-        let source = SourceText(file: path, bytes: bytes)
+        let source = SourceText(file: path, bytes: [UInt8](data))
+        if let invalid = UTF8Validation.diagnostic(for: source) { throw invalid }
         register(source)
         return source
     }

@@ -263,7 +263,10 @@ extension Checker {
                 error("product '\(id.name)' has no loop variable '\(variable.name)'\(DidYouMean.hint(for: variable.name, among: targetVariables)); expected one of: \(DidYouMean.list(targetVariables))",
                       at: variable.location)
             } else if selector.value == nil, !scope.isLoopVariable(variable.name) {
-                error("selector '\(variable.name)' is not a loop variable of product '\(scope.name)' (expected one of its loop variables: \(DidYouMean.list(scope.loopVariables)), or '\(variable.name) = VALUE')",
+                let mine = scope.loopVariables.isEmpty
+                    ? "product '\(scope.name)' has no loop variables"
+                    : "expected one of its loop variables: \(DidYouMean.list(scope.loopVariables))"
+                error("selector '\(variable.name)' is not a loop variable of product '\(scope.name)' (\(mine); to pick instances by value write '\(variable.name) = VALUE')",
                       at: variable.location)
             }
             if let value = selector.value {

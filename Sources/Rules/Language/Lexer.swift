@@ -14,12 +14,13 @@ struct Lexer {
     private let bytes: [UInt8]
     private var pos = 0
     private var line = 1
-    private var lineStart = 0
+    private var columns: ColumnCounter
     private var tokens: [Token] = []
 
     init(source: SourceText) {
         self.source = source
         self.bytes = source.bytes
+        self.columns = ColumnCounter(source: source)
     }
 
     static func tokenize(_ source: SourceText) -> Output {
@@ -41,8 +42,8 @@ struct Lexer {
         }
     }
 
-    private func location(at offset: Int) -> SourceLocation {
-        SourceLocation(file: source.file, line: line, column: source.column(from: lineStart, to: offset))
+    private mutating func location(at offset: Int) -> SourceLocation {
+        SourceLocation(file: source.file, line: line, column: columns.column(at: offset))
     }
 
     private mutating func emit(_ kind: Token.Kind, at start: Int) {
@@ -61,7 +62,7 @@ struct Lexer {
                 }
                 pos += 1
                 line += 1
-                lineStart = pos
+                columns.startLine(at: pos)
             case UInt8(ascii: "#"):
                 while pos < bytes.count, bytes[pos] != UInt8(ascii: "\n") { pos += 1 }
             case UInt8(ascii: "\""):
@@ -194,16 +195,19 @@ struct Lexer {
             units.append(TemplateParser.Unit(byte: b, offset: pos, escaped: false))
             pos += 1
         }
-        let lineStart = self.lineStart
-        let source = self.source
+        // Fields lie left to right after the opening quote, so a copy of the counter
+        // positioned there answers them cheaply too.
+        let stringLocation = location(at: start)
+        var fieldColumns = columns
+        let file = source.file
         let line = self.line
         let template = try TemplateParser.parse(units: units) { offset in
-            SourceLocation(file: source.file, line: line, column: source.column(from: lineStart, to: offset))
+            SourceLocation(file: file, line: line, column: fieldColumns.column(at: offset))
         }
-        emit(.string(template), at: start)
+        tokens.append(Token(kind: .string(template), location: stringLocation))
     }
 
-    private func unterminatedString(at start: Int) -> Diagnostic {
+    private mutating func unterminatedString(at start: Int) -> Diagnostic {
         Diagnostic("unterminated string (expected a closing '\"' on the same line; write \\n for a line break)",
                    at: location(at: start))
     }

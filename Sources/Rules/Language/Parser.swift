@@ -71,6 +71,12 @@ struct Parser {
         return tokens[i]
     }
 
+    /// The kind of the token `offset` ahead, without throwing: where lexing failed it is
+    /// `.endOfFile`, so a guess about what follows never reports a later error first.
+    private func lookahead(_ offset: Int) -> Token.Kind {
+        tokens[min(index + offset, tokens.count - 1)].kind
+    }
+
     private mutating func advance() {
         if index < tokens.count - 1 { index += 1 }
     }
@@ -123,8 +129,8 @@ struct Parser {
         return VariableDecl(name: name, value: try parseExpression(after: "'let \(name.name) ='"))
     }
 
+    /// The path of `include "path"` and the path's location (where include errors point).
     private mutating func parseIncludePath() throws -> (String, SourceLocation) {
-        let keyword = try peek()
         advance()
         let token = try peek()
         guard case .string(let template) = token.kind else {
@@ -138,7 +144,7 @@ struct Parser {
             throw Diagnostic("empty include path (expected a file path in quotes)", at: token.location)
         }
         advance()
-        return (path, keyword.location)
+        return (path, token.location)
     }
 
     private mutating func parseDefault() throws -> TopLevel {
@@ -187,6 +193,10 @@ struct Parser {
             guard let word = token.identifier else {
                 throw Diagnostic("expected a setting name or '}' in the \(title) block, found \(token.description)",
                                  at: token.location)
+            }
+            if startsTopLevelStatement(word, insideProduct: false) {
+                throw Diagnostic("unterminated block: \(title) has no closing '}' (expected '}' before the '\(word)' statement at line \(token.location.line))",
+                                 at: open.location)
             }
             advance()
             let key = Identifier(word, at: token.location)
@@ -240,8 +250,10 @@ struct Parser {
             case _ where Keywords.productSettings.contains(word):
                 advance()
                 product.settings.append(Setting(key: keyword, value: try parseExpression(after: "'\(word)'")))
-            case "product" where try peek(1).identifier != nil:
-                throw unterminated("before the next product at line \(token.location.line)")
+            case _ where startsTopLevelStatement(word, insideProduct: true):
+                throw unterminated(word == "product"
+                    ? "before the next product at line \(token.location.line)"
+                    : "before the '\(word)' statement at line \(token.location.line)")
             default:
                 throw Diagnostic("unknown keyword '\(word)'\(DidYouMean.hint(for: word, among: Keywords.product)) in product '\(name.name)'; expected one of: \(DidYouMean.list(Keywords.product))",
                                  at: token.location)
@@ -249,6 +261,31 @@ struct Parser {
             try expectEndOfBlockStatement(after: "the '\(word)' statement")
         }
         return product
+    }
+
+    /// True when `word` (the current token) and what follows read as the start of a
+    /// top-level statement, a sign that the enclosing block is missing its `}`. Settings
+    /// blocks take any word as a key, so there only unmistakable shapes count.
+    private func startsTopLevelStatement(_ word: String, insideProduct: Bool) -> Bool {
+        let next = lookahead(1)
+        let afterNext = lookahead(2)
+        var nextIsName = false
+        if case .identifier = next { nextIsName = true }
+        switch word {
+        case "product":
+            return nextIsName && (insideProduct || afterNext == .leftBrace)
+        case "let":
+            return nextIsName && afterNext == .equals
+        case "include":
+            if case .string = next { return insideProduct }
+            return false
+        case "default":
+            return insideProduct && nextIsName
+        case _ where Keywords.blockKinds.contains(word):
+            return next == .leftBrace || (nextIsName && afterNext == .leftBrace)
+        default:
+            return false
+        }
     }
 
     /// After a statement inside `{ }`: a newline, `;`, or the closing `}` (not consumed).
@@ -360,18 +397,27 @@ struct Parser {
         return try body(&self)
     }
 
+    /// The error for a `[` or `(` still open at the end of the file, located at the opener.
+    private func unclosed(_ open: Token, _ what: String, _ closer: String) -> Diagnostic {
+        Diagnostic("unterminated \(what): \(open.description) has no matching '\(closer)' (expected '\(closer)' before the end of the file)",
+                   at: open.location)
+    }
+
     private mutating func parseList() throws -> Expr {
         let open = try peek()
         advance()
         var elements: [Expr] = []
         try skipNewlines()
         while try peek().kind != .rightBracket {
+            if try peek().kind == .endOfFile { throw unclosed(open, "list", "]") }
             elements.append(try parseExpression(after: elements.isEmpty ? "'['" : "','"))
             try skipNewlines()
             let token = try peek()
             if token.kind == .comma {
                 advance()
                 try skipNewlines()
+            } else if token.kind == .endOfFile {
+                throw unclosed(open, "list", "]")
             } else if token.kind != .rightBracket {
                 throw Diagnostic("expected ',' or ']' in the list opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
                                  at: token.location)
@@ -387,12 +433,15 @@ struct Parser {
         var arguments: [Expr] = []
         try skipNewlines()
         while try peek().kind != .rightParen {
+            if try peek().kind == .endOfFile { throw unclosed(open, "call to '\(name.name)'", ")") }
             arguments.append(try parseExpression(after: arguments.isEmpty ? "'\(name.name)('" : "','"))
             try skipNewlines()
             let token = try peek()
             if token.kind == .comma {
                 advance()
                 try skipNewlines()
+            } else if token.kind == .endOfFile {
+                throw unclosed(open, "call to '\(name.name)'", ")")
             } else if token.kind != .rightParen {
                 throw Diagnostic("expected ',' or ')' in the call to '\(name.name)' opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
                                  at: token.location)
@@ -408,6 +457,7 @@ struct Parser {
         var selectors: [Selector] = []
         try skipNewlines()
         while true {
+            if try peek().kind == .endOfFile { throw unclosed(open, "selection '\(name.name)[...]'", "]") }
             let variable = try expectIdentifier(selectors.isEmpty
                 ? "a loop variable to select on after '\(name.name)[' (as in \(name.name)[field])"
                 : "a loop variable after ','")
@@ -422,6 +472,7 @@ struct Parser {
             selectors.append(Selector(variable: variable, value: value))
             let token = try peek()
             if token.kind == .rightBracket { advance(); break }
+            if token.kind == .endOfFile { throw unclosed(open, "selection '\(name.name)[...]'", "]") }
             guard token.kind == .comma else {
                 throw Diagnostic("expected ',' or ']' in the selection '\(name.name)[...]' opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
                                  at: token.location)

@@ -26,4 +26,18 @@ enum UTF8Validation {
         }
         return nil
     }
+
+    /// The error for the first invalid byte of `source`, located at its line and column
+    /// with the line shown (bad bytes as U+FFFD), or nil if the text is valid UTF-8.
+    static func diagnostic(for source: SourceText) -> Diagnostic? {
+        guard let bad = firstInvalidOffset(source.bytes) else { return nil }
+        let line = source.line(ofOffset: bad)
+        let start = source.lineStarts[line - 1]
+        // The bytes before `bad` are valid, so counting them as characters is exact.
+        let column = String(decoding: source.bytes[start..<bad], as: UTF8.self).count + 1
+        let hex = String(source.bytes[bad], radix: 16, uppercase: true).leftPadded(to: 2)
+        return Diagnostic("file is not UTF-8 text: invalid byte 0x\(hex) (expected UTF-8; re-save the file as UTF-8)",
+                          at: SourceLocation(file: source.file, line: line, column: column),
+                          lineText: source.lineText(line))
+    }
 }

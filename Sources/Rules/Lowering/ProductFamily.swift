@@ -65,7 +65,12 @@ struct ProductFamily: FamilySource {
         }
         outputTemplates = try decl.outputs.map { try compile($0.value) }
         inputTemplates = try plans.map { if case .files(_, let e) = $0 { return try compile(e) } else { return nil } }
-        shellTemplate = try decl.setting("shell").flatMap { try compile($0.value) }
+        // In a command, input/output/manifest always mean the product's own paths.
+        shellTemplate = try decl.setting("shell").flatMap { setting -> CompiledTemplate? in
+            guard case .string(let t, _) = setting.value else { return nil }
+            return try CompiledTemplate(t, variableIndex: index, scope: scope,
+                                        shadowed: params.union(Keywords.shellFields))
+        }
         var expansion: [String] = []
         for f in decl.fanOuts {
             if case .call(let fn, let args, _) = f.source, fn.name == "manifest",
@@ -311,16 +316,29 @@ struct ProductFamily: FamilySource {
             guard let template = shellTemplate else {
                 throw Diagnostic.at(shell.value.location, "shell expects a command string")
             }
+            // `{input.stem}`, `{output.dir}`, `{manifest.name}`: a path attribute of each
+            // declared path (outputs by their final name; the command writes to `{output}`).
+            func attribute(_ a: String, of paths: [String]) -> String? {
+                guard PathAttributes.names.contains(a) else { return nil }
+                return paths.compactMap { PathAttributes.apply(a, to: $0) }.map(shellQuote).joined(separator: " ")
+            }
             func commandField(_ f: TemplateField) throws -> String {
                 switch f.name {
                 case "input", "inputs":
                     if let a = f.attribute, let named = namedInputs[a] { return named.map(shellQuote).joined(separator: " ") }
                     if f.attribute == nil { return inputPaths.map(shellQuote).joined(separator: " ") }
+                    if let a = f.attribute, let text = attribute(a, of: inputPaths) { return text }
                 case "output", "outputs":
                     if let a = f.attribute, let named = namedOutputs[a] {
                         return named.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ")
                     }
                     if f.attribute == nil { return outputs.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ") }
+                    if let a = f.attribute, let text = attribute(a, of: outputs) { return text }
+                case "manifest":
+                    // The checker allows `{manifest}` only in a product that declares one.
+                    guard let path = manifest else { break }
+                    if let a = f.attribute { return attribute(a, of: [path]) ?? "" }
+                    return shellQuote(TemporaryOutput.path(for: path))
                 default: break
                 }
                 return try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
