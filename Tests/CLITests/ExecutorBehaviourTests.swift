@@ -99,6 +99,18 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    func testResourcesFromTheEnvironment() throws {
+        let dir = try scratchDirectory(self)
+        try write(
+            "product p {\n    output \"p.txt\"\n    cpus env(\"CPUS\", 1)\n    retries env(\"RETRIES\", 0)\n    shell \"echo ok > {output}\"\n}\n",
+            to: dir + "/Arrakisfile")
+        let ok = try arrakis(["build"], in: dir, environment: ["CPUS": "2", "RETRIES": "1"])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let bad = try arrakis(["build", "--dry-run"], in: dir, environment: ["CPUS": "two"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("Arrakisfile:3:10: error: cpus must be a positive integer"), bad.stderr)
+    }
+
     func testMalformedArrakisfileGivesOneLocatedError() throws {
         let dir = try scratchDirectory(self)
         try write("product a {\n    output \"a.txt\n}\n", to: dir + "/Arrakisfile")

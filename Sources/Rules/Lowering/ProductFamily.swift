@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Graph
 
@@ -91,7 +92,7 @@ struct ProductFamily: FamilySource {
         }
         var res = Resources()
         if let s = decl.setting("cpus") {
-            guard case .integer(let c) = try staticEval.value(s.value), c >= 1 else {
+            guard let c = Self.integer(try staticEval.value(s.value)), c >= 1 else {
                 throw Diagnostic.at(s.value.location, "cpus must be a positive integer")
             }
             res.cpus = c
@@ -109,7 +110,7 @@ struct ProductFamily: FamilySource {
             res.timeSeconds = t
         }
         if let s = decl.setting("retries") {
-            guard case .integer(let r) = try staticEval.value(s.value), r >= 0 else {
+            guard let r = Self.integer(try staticEval.value(s.value)), r >= 0 else {
                 throw Diagnostic.at(s.value.location, "retries must be an integer >= 0")
             }
             res.retries = r
@@ -120,6 +121,15 @@ struct ProductFamily: FamilySource {
             if case .name(let id, _) = r.value { ruleKind = id.name } else { ruleKind = try staticEval.value(r.value).description }
         } else {
             ruleKind = "shell"
+        }
+    }
+
+    /// An integer setting, also from text such as `env("CPUS", 2)` gives when the variable is set.
+    static func integer(_ v: Value) -> Int? {
+        switch v {
+        case .integer(let i): return i
+        case .string(let s): return Int(s.trimmingCharacters(in: .whitespaces))
+        default: return nil
         }
     }
 
