@@ -111,6 +111,18 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains("Arrakisfile:3:10: error: cpus must be a positive integer"), bad.stderr)
     }
 
+    func testFanOutOverAGlobHeldInALet() throws {
+        let dir = try copyOfExample("shell-demo", self)
+        try write(
+            "let texts = glob(\"inputs/{name}.txt\")\nlet all = glob(\"inputs/*.txt\")\nproduct n {\n    for name in texts\n    input \"inputs/{name}.txt\"\n    output \"n/{name}.txt\"\n    shell \"wc -l < {input} > {output}\"\n}\nproduct listing {\n    input all\n    output \"listing.txt\"\n    shell \"ls {inputs} > {output}\"\n}\n",
+            to: dir + "/Arrakisfile")
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.products, ["n[alpha]", "n[beta]", "n[delta]", "n[epsilon]", "n[gamma]", "listing"])
+        let r = try arrakis(["build"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try read(dir + "/listing.txt").split(separator: "\n").count, 5)
+    }
+
     func testMalformedArrakisfileGivesOneLocatedError() throws {
         let dir = try scratchDirectory(self)
         try write("product a {\n    output \"a.txt\n}\n", to: dir + "/Arrakisfile")

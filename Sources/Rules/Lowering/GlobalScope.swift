@@ -6,9 +6,16 @@ import Glibc
 public struct GlobalScope: Sendable {
     public let values: [String: Value]
     public let products: Set<String>
+    /// Lets defined as `glob(...)`: a `for` over one binds the pattern's {wildcards}.
+    let globs: [String: Expr]
 
     init(variables: [VariableDecl], products: Set<String>, environment: [String: String]) throws {
         self.products = products
+        var globs: [String: Expr] = [:]
+        for v in variables {
+            if case .call(let fn, _, _) = v.value, fn.name == "glob" { globs[v.name.name] = v.value }
+        }
+        self.globs = globs
         var decls: [String: VariableDecl] = [:]
         for v in variables { decls[v.name.name] = v }
         var done: [String: Value] = [:]
@@ -66,7 +73,13 @@ struct ExpressionEvaluator {
                 }
                 return .list(a < b ? (a..<b).map { .integer($0) } : [])
             case "glob":
-                guard args.count == 1, case .string(let pattern) = try value(args[0]) else {
+                // Fields that name no variable are wildcards: `glob("in/{name}.txt")`.
+                var patternEvaluator = self
+                patternEvaluator.renderField = { field in
+                    guard let v = try? lookup(field.name, field.location) else { return "{\(field.name)}" }
+                    return try ExpressionEvaluator.format(field, v)
+                }
+                guard args.count == 1, case .string(let pattern) = try patternEvaluator.value(args[0]) else {
                     throw Diagnostic.at(loc, "glob() expects one pattern string")
                 }
                 return .list(Glob(pattern).matches().map { .string($0.path) })

@@ -177,6 +177,11 @@ struct ProductFamily: FamilySource {
 
     /// The bindings of one `for`, each in the order of its variables.
     private func fanOutRows(_ f: FanOut, _ graph: BuildGraph) throws -> [Row] {
+        if case .name(let id, nil) = f.source, let glob = scope.globs[id.name] {
+            var direct = f
+            direct.source = glob
+            return try fanOutRows(direct, graph)
+        }
         let names = f.variables.map(\.name)
         let ev = ExpressionEvaluator(lookup: { [scope] n, loc in
             guard let v = scope.values[n] else { throw Diagnostic.at(loc, "unknown name '\(n)' (a loop source may use only top-level variables)") }
