@@ -9,6 +9,8 @@ public final class TraceStore: Sendable {
     private let log: RecordLog
     /// key digest -> index into log.records, as read at open; never changed.
     private let onDisk: [Digest: Int]
+    /// Traces per family digest, as read at open.
+    private let familyCounts: [Digest: Int]
     /// Whether anything was recorded or removed since open; until then lookups skip the lock.
     private let changed = Atomic<Bool>(false)
     private let state: Mutex<State>
@@ -16,8 +18,6 @@ public final class TraceStore: Sendable {
     struct State: Sendable {
         /// traces recorded since open (win over onDisk)
         var fresh: [Digest: Trace] = [:]
-        /// number of traces per family digest (for "last known count")
-        var familyCounts: [Digest: Int] = [:]
         var removed: Set<Digest> = []
     }
 
@@ -37,7 +37,8 @@ public final class TraceStore: Sendable {
             }
         }
         self.onDisk = onDisk
-        state = Mutex(State(familyCounts: counts))
+        familyCounts = counts
+        state = Mutex(State())
     }
 
     private func lookup(_ key: Digest) -> (Trace?, Int?) {
@@ -73,9 +74,10 @@ public final class TraceStore: Sendable {
         }
     }
 
-    /// How many products of `family` have traces (the "last known count" of a fan-out).
+    /// How many products of `family` had traces when the store was opened (the "last known
+    /// count" of a fan-out; zero means the family was never built here).
     public func count(ofFamily family: String) -> Int {
-        state.withLock { $0.familyCounts[Digest(family)] ?? 0 }
+        familyCounts[Digest(family)] ?? 0
     }
 
     /// Records a trace; it reaches the file at the next `flush()`.
@@ -83,8 +85,8 @@ public final class TraceStore: Sendable {
         let key = Digest(trace.key)
         let bytes = trace.encode()
         state.withLock { s in
-            let isNew = s.fresh[key] == nil && (onDisk[key] == nil || s.removed.contains(key))
-            if isNew { s.familyCounts[Digest(trace.family), default: 0] += 1 }
+            // familyCounts stay as read at open: a product built earlier in this same build
+            // does not make its siblings "new keys" of an already-built family.
             s.removed.remove(key)
             s.fresh[key] = trace
             log.append(bytes)

@@ -8,9 +8,11 @@ final class IncrementalBuildTests: XCTestCase {
 
     override func setUpWithError() throws {
         dir = try copyOfExample("shell-demo", self)
-        let first = try arrakis(["build"], in: dir)
+        let first = try arrakis(["build", "--progress", "plain"], in: dir)
         XCTAssertEqual(first.status, 0, first.stderr)
         XCTAssertTrue(first.stderr.contains("arrakis: 11 built, 0 up to date"), first.stderr)
+        // Siblings built earlier in the same build do not turn the others into "new key"s.
+        XCTAssertEqual(first.stderr.components(separatedBy: "(never built)").count - 1, 11, first.stderr)
     }
 
     func testNoOpAfterBuild() throws {
