@@ -405,50 +405,42 @@ struct Parser {
 
     private mutating func parseList() throws -> Expr {
         let open = try peek()
-        advance()
-        var elements: [Expr] = []
-        try skipNewlines()
-        while try peek().kind != .rightBracket {
-            if try peek().kind == .endOfFile { throw unclosed(open, "list", "]") }
-            elements.append(try parseExpression(after: elements.isEmpty ? "'['" : "','"))
-            try skipNewlines()
-            let token = try peek()
-            if token.kind == .comma {
-                advance()
-                try skipNewlines()
-            } else if token.kind == .endOfFile {
-                throw unclosed(open, "list", "]")
-            } else if token.kind != .rightBracket {
-                throw Diagnostic("expected ',' or ']' in the list opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
-                                 at: token.location)
-            }
-        }
-        advance()
+        let elements = try parseDelimited(open: open, closer: .rightBracket, closerText: "]",
+                                          what: "list", firstAfter: "'['")
         return .list(elements, open.location)
     }
 
     private mutating func parseCall(_ name: Identifier) throws -> Expr {
         let open = try peek()
+        let arguments = try parseDelimited(open: open, closer: .rightParen, closerText: ")",
+                                           what: "call to '\(name.name)'", firstAfter: "'\(name.name)('")
+        return .call(name, arguments, name.location)
+    }
+
+    /// Comma-separated expressions from the opener `open` (the current token) to `closer`,
+    /// newlines allowed anywhere between them.
+    private mutating func parseDelimited(open: Token, closer: Token.Kind, closerText: String,
+                                         what: String, firstAfter: String) throws -> [Expr] {
         advance()
-        var arguments: [Expr] = []
+        var items: [Expr] = []
         try skipNewlines()
-        while try peek().kind != .rightParen {
-            if try peek().kind == .endOfFile { throw unclosed(open, "call to '\(name.name)'", ")") }
-            arguments.append(try parseExpression(after: arguments.isEmpty ? "'\(name.name)('" : "','"))
+        while try peek().kind != closer {
+            if try peek().kind == .endOfFile { throw unclosed(open, what, closerText) }
+            items.append(try parseExpression(after: items.isEmpty ? firstAfter : "','"))
             try skipNewlines()
             let token = try peek()
             if token.kind == .comma {
                 advance()
                 try skipNewlines()
             } else if token.kind == .endOfFile {
-                throw unclosed(open, "call to '\(name.name)'", ")")
-            } else if token.kind != .rightParen {
-                throw Diagnostic("expected ',' or ')' in the call to '\(name.name)' opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
+                throw unclosed(open, what, closerText)
+            } else if token.kind != closer {
+                throw Diagnostic("expected ',' or '\(closerText)' in the \(what) opened at line \(open.location.line), column \(open.location.column), found \(token.description)",
                                  at: token.location)
             }
         }
         advance()
-        return .call(name, arguments, name.location)
+        return items
     }
 
     private mutating func parseSelection(_ name: Identifier) throws -> Expr {
