@@ -14,6 +14,11 @@ let package = Package(
         // System-library shim for libxxhash (XXH3).
         .systemLibrary(name: "CXXHash", path: "Sources/CXXHash", pkgConfig: "libxxhash",
                        providers: [.apt(["libxxhash-dev"])]),
+        // System-library shim for cfitsio (FITS images, cubes and tables).
+        .systemLibrary(name: "CFITSIO", path: "Sources/CFITSIO", pkgConfig: "cfitsio",
+                       providers: [.apt(["libcfitsio-dev"])]),
+        // Science kernels: FITS I/O, WCS, the survey simulator (later: cutouts, RM synthesis).
+        .target(name: "Astro", dependencies: ["CFITSIO"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds.
@@ -29,6 +34,7 @@ let package = Package(
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Graph"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
+        .testTarget(name: "AstroTests", dependencies: ["Astro"]),
         .testTarget(name: "CLITests", dependencies: ["Graph"]),
     ]
 )
