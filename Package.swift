@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.
         .target(name: "ArrakisCLI", dependencies: [
-            "Graph", "Rules", "Exec",
+            "Graph", "Rules", "Exec", "Astro",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),

@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the simulated survey points: fields in a strip along RA, a square grid of beams
+/// per field, and which fields each epoch observes (with which SBID and when).
+public struct SurveyLayout: Sendable {
+    public struct Beam: Sendable {
+        public var number: Int
+        public var ra: Double
+        public var dec: Double
+    }
+
+    public struct Field: Sendable {
+        public var index: Int
+        /// The name used for files and pipeline keys, e.g. `RACS_1230-31A`.
+        public var name: String
+        public var ra: Double
+        public var dec: Double
+        public var beams: [Beam]
+    }
+
+    public struct Observation: Sendable {
+        public var epoch: Int
+        public var field: Int
+        public var sbid: Int
+        /// Scan start, MJD in seconds (the RACS database's SCAN_START).
+        public var scanStart: Double
+        public var scanLength: Double
+    }
+
+    public var fields: [Field]
+    public var observations: [Observation]
+
+    public init(_ p: SurveyParameters) {
+        let side = p.beamGridSide
+        let fieldSpacing = Double(side) * p.beamPitch
+        var fields: [Field] = []
+        for i in 0..<p.fields {
+            // Fields keep the strip's declination; RA steps by the spacing along that parallel.
+            let centre = (ra: SkyMath.normalisedRA(p.firstRA + Double(i) * fieldSpacing / cos(p.declination * SkyMath.degree)),
+                          dec: p.declination)
+            var beams: [Beam] = []
+            for b in 0..<p.beams {
+                let (row, column) = b.quotientAndRemainder(dividingBy: side)
+                let half = Double(side - 1) / 2
+                let pos = SkyMath.offset(ra: centre.ra, dec: centre.dec,
+                                         east: (half - Double(column)) * p.beamPitch,
+                                         north: (half - Double(row)) * p.beamPitch)
+                beams.append(Beam(number: b, ra: pos.ra, dec: pos.dec))
+            }
+            fields.append(Field(index: i, name: SurveyNames.fieldName(ra: centre.ra, dec: centre.dec),
+                                ra: centre.ra, dec: centre.dec, beams: beams))
+        }
+        // Epoch 0 observes every field; each later epoch re-observes every other field.
+        var observations: [Observation] = []
+        for epoch in 0..<p.epochs {
+            for field in fields where epoch == 0 || (field.index + epoch) % 2 == 1 || p.fields == 1 {
+                let sbid = 8500 + 1000 * epoch + field.index
+                let start = (59_000 + 100 * Double(epoch) + Double(field.index) * 0.05) * 86_400
+                observations.append(Observation(epoch: epoch, field: field.index, sbid: sbid,
+                                                scanStart: start, scanLength: 900))
+            }
+        }
+        self.fields = fields
+        self.observations = observations
+    }
+
+    /// The field name as the RACS database spells it: epoch 0 names carry `_test4_1.05_`,
+    /// which the pipeline drops.
+    public static func databaseFieldName(_ name: String, epoch: Int) -> String {
+        epoch == 0 ? name.replacing("RACS_", with: "RACS_test4_1.05_") : name
+    }
+
+    /// Beam cube file name, as ASKAPsoft writes it.
+    public static func cubeName(stokes: String, field: String, beam: Int) -> String {
+        "image.restored.\(stokes).\(field).contcube.beam\(SurveyNames.pad(beam)).conv.fits"
+    }
+
+    public static func weightsName(stokes: String, field: String, beam: Int) -> String {
+        "weights.restored.\(stokes).\(field).contcube.beam\(SurveyNames.pad(beam)).conv.txt"
+    }
+}

@@ -1,0 +1,69 @@
+/// What `arrakis simulate` makes. The defaults give a survey the whole pipeline
+/// processes in well under a minute on two cores.
+public struct SurveyParameters: Sendable, Equatable, Codable {
+    public var seed: UInt64 = 1
+    public var fields = 2
+    public var epochs = 2
+    public var beams = 4
+    public var channels = 36
+    public var sources = 30
+    public var npix = 64
+
+    /// First channel and channel width (Hz): 36 x 8 MHz from 747.5 MHz span RACS-low's band.
+    public var firstFrequency = 747.5e6
+    public var channelWidth = 8e6
+    /// Reference frequency of the truth table's fluxes (Hz).
+    public var referenceFrequency = 887.5e6
+    /// Distance between neighbouring beam centres (deg); each beam image spans twice this,
+    /// so neighbouring beams (and the edge beams of neighbouring fields) overlap.
+    public var beamPitch = 1.0
+    /// Declination of the strip of fields (deg).
+    public var declination = -31.0
+    /// RA of the first field (deg).
+    public var firstRA = 187.5
+    /// Restoring beam FWHM in pixels (the cubes are "convolved" to a common circular beam).
+    public var beamPixels = 3.0
+    /// Per-channel noise in Stokes I, Q and U (Jy/beam), before per-channel scatter.
+    public var channelNoise = 1.0e-3
+
+    public init() {}
+
+    /// Side of the square grid of beams in a field.
+    public var beamGridSide: Int {
+        var side = 1
+        while side * side < beams { side += 1 }
+        return side
+    }
+
+    /// Pixel size (deg): a beam image spans two beam pitches.
+    public var pixelScale: Double { 2 * beamPitch / Double(npix) }
+
+    /// Restoring beam FWHM (deg).
+    public var restoringBeam: Double { beamPixels * pixelScale }
+
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws {
+            if !ok { throw SimulationError.badParameter(message) }
+        }
+        try check(fields >= 1 && fields <= 1000, "--fields must be 1...1000 (got \(fields))")
+        try check(epochs >= 1 && epochs <= 20, "--epochs must be 1...20 (got \(epochs))")
+        try check(beams >= 1 && beams <= 36, "--beams must be 1...36, as ASKAP has 36 beams (got \(beams))")
+        try check(channels >= 2 && channels <= 4096, "--channels must be 2...4096 (got \(channels))")
+        try check(sources >= 0 && sources <= 10_000_000, "--sources must be 0...10000000 (got \(sources))")
+        try check(npix >= 16 && npix <= 8192, "--npix must be 16...8192 (got \(npix))")
+    }
+}
+
+public enum SimulationError: Error, Equatable, CustomStringConvertible {
+    case badParameter(String)
+    case destinationExists(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .badParameter(let m): return m
+        case .destinationExists(let p): return "\(p) already exists and is not empty; choose a new directory or pass --force to replace it"
+        case .io(let m): return m
+        }
+    }
+}
