@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing arrakis needs on Debian (idempotent, quiet when done).
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus what the tests and benches use
+#   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev)
 if [ "${1:-}" = "--test" ]; then
@@ -16,6 +16,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; then
+  # The WCS tests compare against astropy (Tests/AstroTests/Support/astropy_wcs.py).
+  echo "installing: astropy numpy (pip)" >&2
+  python3 -m pip install --quiet astropy numpy >&2 || {
+    echo "error: could not pip-install astropy and numpy for python3; install them (e.g. in a venv on PATH)" >&2
+    exit 1
+  }
 fi
 if ! command -v swift >/dev/null; then
   echo "error: swift is not on PATH; install Swift 6.3 from https://www.swift.org/install/linux/ (e.g. into /opt/swift) and add its usr/bin to PATH" >&2
