@@ -90,7 +90,7 @@ struct AstropyComparison {
 
     /// Random 0-based pixels covering the image (pixel edges included).
     static func randomPixels(_ npix: Int, seed: UInt64) -> [(x: Double, y: Double)] {
-        var rng = SplitMix64(seed: seed)
+        var rng = RandomStream(seed: seed)
         let range = -0.5...(Double(npix) - 0.5)
         return (0..<points).map { _ in (Double.random(in: range, using: &rng), Double.random(in: range, using: &rng)) }
     }
@@ -341,7 +341,7 @@ extension WCSTests {
     func domainAgreesWithAstropy(_ testCase: WCSCase) throws {
         try #require(Astropy.unavailable == nil, "\(Astropy.unavailable ?? ""): \(Astropy.installHint)")
         let wcs = try CelestialWCS(header: testCase.header)
-        var rng = SplitMix64(seed: 11)
+        var rng = RandomStream(seed: 11)
         let sky = (0..<Self.points).map { _ in
             (ra: Double.random(in: 0..<360, using: &rng), dec: asin(Double.random(in: -1...1, using: &rng)) * 180 / .pi)
         }

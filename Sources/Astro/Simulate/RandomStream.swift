@@ -1,7 +1,7 @@
 /// A small, fast, seedable random stream (SplitMix64) with uniform and Gaussian draws.
 /// Every simulated quantity comes from a stream derived from the survey seed and what
 /// it is for, so the output does not depend on thread scheduling.
-public struct RandomStream: Sendable {
+public struct RandomStream: RandomNumberGenerator, Sendable {
     private var state: UInt64
     private var spareGaussian: Double?
 
