@@ -19,11 +19,19 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; then
   # The WCS tests compare against astropy (Tests/AstroTests/Support/astropy_wcs.py).
-  echo "installing: astropy numpy (pip)" >&2
-  python3 -m pip install --quiet astropy numpy >&2 || {
-    echo "error: could not pip-install astropy and numpy for python3; install them (e.g. in a venv on PATH)" >&2
-    exit 1
-  }
+  if [ "$(command -v python3)" = /usr/bin/python3 ]; then
+    # Debian's own python3 refuses pip installs (PEP 668): use Debian's packages.
+    echo "installing: python3-astropy python3-numpy (apt)" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    $SUDO apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-astropy python3-numpy >&2
+  else
+    echo "installing: astropy numpy (pip)" >&2
+    python3 -m pip install --quiet astropy numpy >&2 || {
+      echo "error: could not pip-install astropy and numpy for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
+      exit 1
+    }
+  fi
 fi
 if ! command -v swift >/dev/null; then
   echo "error: swift is not on PATH; install Swift 6.3 from https://www.swift.org/install/linux/ (e.g. into /opt/swift) and add its usr/bin to PATH" >&2

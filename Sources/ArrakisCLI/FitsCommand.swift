@@ -20,11 +20,13 @@ struct FitsHeaderCommand: ParsableCommand {
             let f = try FITSFile.open(file)
             try f.moveTo(hdu: hdu)
             for card in try f.readHeader().cards {
+                // Long (HIERARCH) keywords are printed whole.
+                let key = card.keyword.count >= 8 ? card.keyword : card.keyword + String(repeating: " ", count: 8 - card.keyword.count)
                 if card.isCommentary {
-                    printOut("\(card.keyword.padding(toLength: 8, withPad: " ", startingAt: 0)) \(card.comment)\n")
+                    printOut("\(key) \(card.comment)\n")
                 } else {
                     let value = card.value.map { "\($0)" } ?? ""
-                    printOut("\(card.keyword.padding(toLength: 8, withPad: " ", startingAt: 0)) = \(value)\(card.comment.isEmpty ? "" : " / \(card.comment)")\n")
+                    printOut("\(key) = \(value)\(card.comment.isEmpty ? "" : " / \(card.comment)")\n")
                 }
             }
         } catch {

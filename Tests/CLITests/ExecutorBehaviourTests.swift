@@ -123,6 +123,20 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertEqual(try read(dir + "/listing.txt").split(separator: "\n").count, 5)
     }
 
+    func testGlobWithAStarGivesOneInstancePerDistinctCapture() throws {
+        let dir = try scratchDirectory(self)
+        for f in ["d/a/x.fits", "d/a/y.fits", "d/b/x.fits"] {
+            try write("data\n", to: dir + "/" + f)
+        }
+        try write(
+            "product per_dir {\n    for sub in glob(\"d/{sub}/*.fits\")\n    input glob(\"d/{sub}/*.fits\")\n    output \"out/{sub}.txt\"\n    shell \"cat {inputs} > {output}\"\n}\n",
+            to: dir + "/Arrakisfile")
+        XCTAssertEqual(try dryRunPlan(in: dir).products, ["per_dir[a]", "per_dir[b]"])
+        let r = try arrakis(["build"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try read(dir + "/out/a.txt"), "data\ndata\n")
+    }
+
     func testMalformedArrakisfileGivesOneLocatedError() throws {
         let dir = try scratchDirectory(self)
         try write("product a {\n    output \"a.txt\n}\n", to: dir + "/Arrakisfile")

@@ -45,6 +45,11 @@ public struct Glob: Sendable {
         segments.reduce(0) { n, seg in n + seg.filter { if case .capture = $0 { return true } else { return false } }.count }
     }
 
+    /// True when the pattern has `*` or `?`: several paths can then bind the same captures.
+    public var hasAnonymousWildcards: Bool {
+        segments.contains { $0.contains { $0 == .star || $0 == .question } }
+    }
+
     public var hasWildcards: Bool {
         segments.contains { $0.contains { if case .literal = $0 { return false } else { return true } } }
     }

@@ -202,14 +202,16 @@ struct ProductFamily: FamilySource {
             let captures = glob.captureNames
             let matches = glob.matches()
             if !captures.isEmpty && Set(captures) == Set(names) {
+                // Several paths bind the same values when a wildcard is repeated or `*`/`?`
+                // match the rest: one instance per distinct combination, as for manifests.
+                let mayRepeat = captures.count < glob.wildcardCount || glob.hasAnonymousWildcards
                 let order = names.map { captures.firstIndex(of: $0)! }
                 var seen = Set<[String]>(minimumCapacity: matches.count)
                 var out: [Row] = []
                 out.reserveCapacity(matches.count)
                 for m in matches {
                     let vals = order.map { m.captures[$0] }
-                    // Several paths can bind the same values when a wildcard is used twice.
-                    if captures.count < glob.wildcardCount, !seen.insert(vals).inserted { continue }
+                    if mayRepeat, !seen.insert(vals).inserted { continue }
                     out.append(vals.map(Value.string))
                 }
                 return out
