@@ -131,6 +131,35 @@ import Testing
         #expect(try file.verifyChecksums() == false)
     }
 
+    /// The memory-mapped fast path must decode every BITPIX exactly as cfitsio does.
+    @Test(arguments: [8, 16, 32, 64, -32, -64])
+    func mappedWindowsMatchCfitsio(bitpix: Int) throws {
+        let dir = TemporaryDirectory()
+        let path = dir.file("b\(bitpix).fits")
+        var header = FITSHeader()
+        if bitpix > 0 {
+            header.set("BSCALE", .real(bitpix == 8 ? 1 : 0.5))
+            header.set("BZERO", .real(bitpix == 8 ? 0 : 3))
+            header.set("BLANK", .integer(bitpix == 8 ? 255 : -99))
+        }
+        var cube = PixelArray<Double>(shape: [11, 7, 2, 5], repeating: 0)
+        for i in cube.values.indices { cube.values[i] = Double((i * 37) % 200) * (bitpix > 0 && bitpix != 8 ? 0.5 : 1) + (bitpix == 8 ? 0 : 3) }
+        cube.values[13] = .nan
+        let out = try FITSFile.create(path)
+        try out.writeImage(cube, bitpix: bitpix, header: header)
+        try out.commit()
+        let file = try FITSFile.open(path)
+        #expect(file.mappedReader() != nil)
+        for (lower, upper) in [([0, 0, 0, 0], [11, 7, 2, 5]), ([3, 2, 1, 1], [9, 6, 2, 4]), ([10, 6, 0, 4], [11, 7, 1, 5])] {
+            let fast = try file.readPixels(lower: lower, upper: upper, as: Double.self)
+            let slow: PixelArray<Double> = try file.readPixelsThroughCFITSIO(lower: lower, upper: upper, blockShape: zip(lower, upper).map { $1 - $0 })
+            #expect(fast == slow, "BITPIX \(bitpix) window \(lower)..<\(upper)")
+            let asFloat = try file.readPixels(lower: lower, upper: upper, as: Float.self)
+            #expect(zip(asFloat.values, slow.values).allSatisfy { Double($0) == $1 || ($0.isNaN && $1.isNaN) })
+        }
+        #expect(try file.readImage(as: Double.self).values[13].isNaN)
+    }
+
     @Test func anUncommittedFileLeavesNothingBehind() throws {
         let dir = TemporaryDirectory()
         do {

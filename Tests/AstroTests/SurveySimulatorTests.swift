@@ -15,7 +15,7 @@ import Testing
     /// Acceptance: every bright, isolated point source peaks (in the band-averaged Stokes I)
     /// at the pixel the cube's WCS predicts, in every beam that covers it.
     @Test func brightSourcesPeakWhereTheWCSPredicts() throws {
-        let (dir, sim) = try Self.simulate { $0.sources = 80; $0.seed = 7 }
+        let (dir, sim) = try Self.simulate { $0.sources = 60; $0.fields = 3; $0.seed = 7 }
         let p = sim.parameters
         let pb = GaussianPrimaryBeam()
         let midFrequency = p.firstFrequency + p.channelWidth * Double(p.channels - 1) / 2

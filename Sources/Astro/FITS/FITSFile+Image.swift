@@ -32,6 +32,16 @@ extension FITSFile {
             throw FITSError.invalid(path: path, message: "window \(lower[axis])..<\(upper[axis]) on axis \(axis + 1) is empty or outside the image (NAXIS\(axis + 1) = \(shape[axis]))")
         }
         let blockShape = zip(lower, upper).map { $1 - $0 }
+        if mapped == nil { mapped = .some(mappedReader()) }
+        if case .some(.some(let reader)) = mapped {
+            return PixelArray(shape: blockShape, values: reader.read(lower: lower, upper: upper, as: T.self))
+        }
+        return try readPixelsThroughCFITSIO(lower: lower, upper: upper, blockShape: blockShape)
+    }
+
+    /// The general path: cfitsio converts any layout, compressed images included.
+    func readPixelsThroughCFITSIO<T: FITSFloat>(lower: [Int], upper: [Int], blockShape: [Int]) throws -> PixelArray<T> {
+        let shape = try imageShape()
         var values = [T](repeating: 0, count: blockShape.reduce(1, *))
         var first = lower.map { $0 + 1 }        // cfitsio is 1-based and inclusive
         var last = upper

@@ -27,6 +27,8 @@ public final class FITSFile {
     /// Write DATASUM/CHECKSUM cards into each HDU before leaving it.
     let writesChecksums: Bool
     var currentHDUNeedsChecksum = false
+    /// The memory-mapped fast path for the current HDU: nil until first asked for.
+    var mapped: MappedImageReader??
 
     private init(path: String, handle: UnsafeMutablePointer<fitsfile>?, temporaryPath: String?,
                  fileSize: Int64, writesChecksums: Bool) {
@@ -133,6 +135,7 @@ public final class FITSFile {
     public func moveTo(hdu number: Int) throws {
         try finishCurrentHDU()
         var type: Int32 = 0
+        mapped = nil
         try call("move to HDU \(number)") { ffmahd(handle, Int32(number), &type, &$0) }
         if temporaryPath == nil { try checkDataPresent() }
     }
@@ -141,6 +144,7 @@ public final class FITSFile {
     public func moveTo(extension name: String) throws {
         try finishCurrentHDU()
         var buffer = Array(name.utf8CString)
+        mapped = nil
         try call("find extension '\(name)'") { ffmnhd(handle, ANY_HDU, &buffer, 0, &$0) }
         if temporaryPath == nil { try checkDataPresent() }
     }

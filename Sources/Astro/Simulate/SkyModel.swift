@@ -50,7 +50,7 @@ public struct SkyModel: Sendable {
 
         func place() -> (ra: Double, dec: Double, tile: Int, isolated: Bool) {
             var last: (Double, Double, Int) = (0, 0, 0)
-            for _ in 0..<30 {
+            for _ in 0..<10 {
                 let tile = Int(random.uniform() * Double(layout.fields.count))
                 let f = layout.fields[tile]
                 let pos = SkyMath.offset(ra: f.ra, dec: f.dec,
@@ -113,7 +113,7 @@ public struct SkyModel: Sendable {
         let all = SpatialIndex(cell: 3 * beam)
         for c in components { all.insert(ra: c.ra, dec: c.dec) }
         for i in components.indices where components[i].isolated {
-            components[i].isolated = all.neighbours(ra: components[i].ra, dec: components[i].dec, within: 3 * beam) == 1
+            components[i].isolated = all.neighbours(ra: components[i].ra, dec: components[i].dec, within: 3 * beam, stopAt: 2) == 1
         }
         self.components = components
         self.islands = islands
@@ -128,7 +128,8 @@ final class SpatialIndex {
     init(cell: Double) { self.cell = max(cell, 1e-6) }
 
     private func key(_ ra: Double, _ dec: Double) -> (Int64, Int64) {
-        (Int64((ra * cos(dec * SkyMath.degree) / cell).rounded(.down)), Int64(((dec + 90) / cell).rounded(.down)))
+        // Cells are `cell` wide in RA degrees; searches widen by 1/cos(dec) cells.
+        (Int64((ra / cell).rounded(.down)), Int64(((dec + 90) / cell).rounded(.down)))
     }
 
     func insert(ra: Double, dec: Double) {
@@ -137,17 +138,21 @@ final class SpatialIndex {
     }
 
     func hasNeighbour(ra: Double, dec: Double, within radius: Double) -> Bool {
-        neighbours(ra: ra, dec: dec, within: radius) > 0
+        neighbours(ra: ra, dec: dec, within: radius, stopAt: 1) > 0
     }
 
-    /// How many stored positions lie within `radius` (deg), the position itself included.
-    func neighbours(ra: Double, dec: Double, within radius: Double) -> Int {
+    /// How many stored positions lie within `radius` (deg), the position itself included,
+    /// counting no further than `stopAt`.
+    func neighbours(ra: Double, dec: Double, within radius: Double, stopAt: Int = .max) -> Int {
         let (x, y) = key(ra, dec)
+        let raReach = radius / max(0.01, cos(dec * SkyMath.degree))
+        let span = Int64((raReach / cell).rounded(.up))
         var n = 0
-        for dx in -1...1 { for dy in -1...1 {
+        for dx in -span...span { for dy in -1...1 {
             for (r, d) in cells[(x + Int64(dx)) &* 1_000_003 &+ (y + Int64(dy))] ?? []
-            where SkyMath.separation(ra, dec, r, d) < radius {
+            where abs(d - dec) < radius && abs(r - ra) < raReach && SkyMath.separation(ra, dec, r, d) < radius {
                 n += 1
+                if n >= stopAt { return n }
             }
         } }
         return n
