@@ -19,6 +19,11 @@ let package = Package(
                        providers: [.apt(["libcfitsio-dev"])]),
         // Science kernels: FITS I/O, WCS, the survey simulator (later: cutouts, RM synthesis).
         .target(name: "Astro", dependencies: ["CFITSIO"]),
+        // System-library shim for SQLite (the embedded pipeline database and run history).
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        // Pipeline database (SQLite, MongoDB), RACS database readers (CSV, PostgreSQL).
+        .target(name: "Store", dependencies: ["CSQLite", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds.
@@ -27,7 +32,7 @@ let package = Package(
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.
         .target(name: "ArrakisCLI", dependencies: [
-            "Graph", "Rules", "Exec", "Astro",
+            "Graph", "Rules", "Exec", "Astro", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),
@@ -36,6 +41,7 @@ let package = Package(
         .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro"],
                     exclude: ["Support/astropy_wcs.py"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Astro"]),
         .testTarget(name: "CLITests", dependencies: ["Graph"]),
     ]
 )
