@@ -82,6 +82,17 @@ public protocol PipelineDatabase: AnyObject {
 
     /// Epochs that hold any collection.
     func epochs() throws -> [Int]
+
+    /// Runs `body` so that its writes are stored together or not at all where the backend
+    /// can (SQLite: one transaction). Backends without multi-document transactions run it
+    /// as is; callers check every input before writing.
+    func atomically(_ body: () throws -> Void) throws
+}
+
+extension PipelineDatabase {
+    public func atomically(_ body: () throws -> Void) throws {
+        try body()
+    }
 }
 
 /// Errors every backend reports; messages name the database and never contain a password.

@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Store
+
+/// The pipeline database location shared by init and status.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: [.customShort("u"), .long], help: "Database user.") var username: String?
+    @Option(name: [.customShort("p"), .long],
+            help: "Password (visible to other users in `ps`; prefer ARRAKIS_DB_PASSWORD or --password-file).")
+    var password: String?
+    @Option(help: "File holding the password (must not be group- or world-readable).") var passwordFile: String?
+
+    func credentials(url: String) throws -> Credentials {
+        let parsed = url.contains("://") ? try? DatabaseURL(url) : nil
+        return try Credentials.resolve(username: username ?? parsed?.username, urlPassword: parsed?.password,
+                                       flag: password, file: passwordFile,
+                                       environment: ProcessInfo.processInfo.environment)
+    }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Load the Stokes I catalogue and the RACS observation metadata into the pipeline database (spice_init).",
+        discussion: """
+            Loading upserts: running init again keeps the results later stages stored.
+            HOST is sqlite:PATH (the default, no server needed) or mongodb://[user@]host[:port].
+            """)
+
+    @Argument(help: "Pipeline database (sqlite:PATH or mongodb://...).") var host = "sqlite:.arrakis/pipeline.db"
+    @OptionGroup var db: DatabaseOptions
+    @Option(name: [.customShort("d"), .long], help: "RACS database: a directory holding db/epoch_<N>/, or postgresql://...")
+    var databasePath: String?
+    @Option(name: [.customShort("i"), .long], help: "Island catalogue (FITS or CSV).") var islandcat: String?
+    @Option(name: [.customShort("c"), .long], help: "Component catalogue (FITS or CSV).") var compcat: String?
+    @Flag(name: [.customShort("v"), .long], help: "Say what is being done.") var verbose = false
+    @Flag(name: [.customShort("l"), .long], help: "Load islands, components and beams.") var load = false
+    @Flag(name: [.customShort("f"), .long], help: "Load fields and beam_inf.") var field = false
+    @Option(name: [.customShort("e"), .long], parsing: .upToNextOption, help: "Epochs to load.") var epochs: [Int] = [0]
+    @Flag(help: "Drop the epochs' collections first (asks for confirmation unless --yes).") var replace = false
+    @Flag(help: "Do not ask before --replace.") var yes = false
+
+    func run() throws {
+        do {
+            if host.hasPrefix("sqlite:") {
+                let path = String(host.dropFirst("sqlite:".count))
+                let dir = (path as NSString).deletingLastPathComponent
+                if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            }
+            let credentials = try db.credentials(url: host)
+            let database = try DatabaseOpener.pipeline(host, credentials: credentials)
+            if replace && !yes {
+                printErr("arrakis: --replace drops epoch(s) \(epochs.map(String.init).joined(separator: " ")) of \(database.displayName), including every stored result. Type 'yes' to go on: ")
+                guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
+                    printErr("arrakis: nothing changed\n")
+                    throw ExitCode(1)
+                }
+            }
+            let racs = try databasePath.map { try DatabaseOpener.racs($0, credentials: credentials) }
+            var options = PipelineInitialiser.Options()
+            options.islandCatalogue = islandcat
+            options.componentCatalogue = compcat
+            options.loadCatalogue = load
+            options.loadFields = field
+            options.epochs = epochs
+            options.replace = replace
+            let start = Date()
+            let verbose = self.verbose
+            try PipelineInitialiser(database: database, racs: racs) { if verbose { printErr("arrakis: \($0)\n") } }.run(options)
+            for c in try PipelineInitialiser.counts(database) where epochs.contains(c.epoch) {
+                printErr("arrakis: epoch \(c.epoch): \(c.islands) islands, \(c.components) components, \(c.beams) beams, \(c.fields) fields, \(c.beam_inf) beam_inf rows\n")
+            }
+            printErr("arrakis: loaded into \(database.displayName) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n")
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show what the pipeline database holds, per epoch.")
+
+    @Argument(help: "Pipeline database (sqlite:PATH or mongodb://...).") var host = "sqlite:.arrakis/pipeline.db"
+    @OptionGroup var db: DatabaseOptions
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        do {
+            let database = try DatabaseOpener.pipeline(host, credentials: try db.credentials(url: host))
+            let counts = try PipelineInitialiser.counts(database)
+            if json {
+                struct Status: Encodable { var database: String; var epochs: [PipelineInitialiser.EpochCounts] }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                printOut(String(decoding: try encoder.encode(Status(database: database.displayName, epochs: counts)), as: UTF8.self) + "\n")
+            } else {
+                printOut("\(database.displayName)\n")
+                for c in counts {
+                    printOut("epoch \(c.epoch): \(c.islands) islands, \(c.components) components, \(c.beams) beams, \(c.fields) fields, \(c.beam_inf) beam_inf rows\n")
+                }
+            }
+        } catch {
+            fail(error)
+        }
+    }
+}

@@ -1,0 +1,183 @@
+/// The embedded pipeline database (`sqlite:PATH`): one table per epoch and collection,
+/// each document stored as JSON text under its key, with secondary-index columns.
+/// Upserts of one call run in one transaction.
+public final class SQLitePipelineDatabase: PipelineDatabase {
+    let connection: SQLiteConnection
+
+    public var displayName: String { "sqlite:\(connection.path)" }
+
+    public init(path: String) throws {
+        connection = try SQLiteConnection(path: path)
+    }
+
+    static func table(_ c: PipelineCollection, _ epoch: Int) -> String {
+        "\"arrakis_epoch_\(epoch).\(c.rawValue)\""
+    }
+
+    static func indexColumn(_ field: String) -> String { "\"ix_\(field)\"" }
+
+    private func create(_ c: PipelineCollection, _ epoch: Int) throws {
+        let extra = c.indexedFields.map { ", \(Self.indexColumn($0)) TEXT" }.joined()
+        try connection.execute("CREATE TABLE IF NOT EXISTS \(Self.table(c, epoch)) (key TEXT PRIMARY KEY, doc TEXT NOT NULL\(extra))")
+    }
+
+    /// The stored key: the JSON of the key fields' values.
+    static func key(_ c: PipelineCollection, _ d: Document) -> String? {
+        var values: [DocValue] = []
+        for f in c.keyFields {
+            guard let v = d.value(at: f) else { return nil }
+            values.append(v)
+        }
+        return JSONText.encode(.array(values))
+    }
+
+    public func upsert(_ collection: PipelineCollection, epoch: Int, _ updates: [Upsert]) throws {
+        try create(collection, epoch)
+        let table = Self.table(collection, epoch)
+        let columns = collection.indexedFields.map(Self.indexColumn)
+        let select = try connection.prepare("SELECT doc FROM \(table) WHERE key = ?1")
+        let insert = try connection.prepare(
+            "INSERT OR REPLACE INTO \(table) (key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))")
+        try connection.transaction {
+            for update in updates {
+                guard let key = Self.key(collection, update.key) else {
+                    throw StoreError.input("\(collection.rawValue): an upsert lacks the key fields \(collection.keyFields.joined(separator: ", "))")
+                }
+                select.bind(1, key)
+                var doc = Document()
+                if try select.step(), let text = select.text(0), case .document(let stored) = try JSONText.decode(text) {
+                    doc = stored
+                } else {
+                    for f in update.key.fields { doc.set(f.key, f.value) }
+                }
+                select.reset()
+                for s in update.set { doc.set(s.path, s.value) }
+                insert.bind(1, key)
+                insert.bind(2, JSONText.encode(.document(doc)))
+                for (i, field) in collection.indexedFields.enumerated() {
+                    insert.bind(Int32(i + 3), doc.value(at: field).map { JSONText.encode($0) })
+                }
+                _ = try insert.step()
+                insert.reset()
+            }
+        }
+    }
+
+    public func find(_ collection: PipelineCollection, epoch: Int, _ filter: Filter) throws -> [Document] {
+        guard try exists(collection, epoch) else { return [] }
+        var sql = "SELECT doc FROM \(Self.table(collection, epoch))"
+        var binds: [String] = []
+        var rest: [(path: String, value: DocValue)] = []
+        for condition in filter.equals {
+            if collection.keyFields == [condition.path] {
+                sql += binds.isEmpty ? " WHERE" : " AND"
+                sql += " key = ?\(binds.count + 1)"
+                binds.append(JSONText.encode(.array([condition.value])))
+            } else if collection.indexedFields.contains(condition.path) {
+                sql += binds.isEmpty ? " WHERE" : " AND"
+                sql += " \(Self.indexColumn(condition.path)) = ?\(binds.count + 1)"
+                binds.append(JSONText.encode(condition.value))
+            } else {
+                rest.append(condition)
+            }
+        }
+        let stmt = try connection.prepare(sql)
+        for (i, b) in binds.enumerated() { stmt.bind(Int32(i + 1), b) }
+        var out: [Document] = []
+        while try stmt.step() {
+            guard let text = stmt.text(0), case .document(let d) = try JSONText.decode(text) else { continue }
+            if rest.allSatisfy({ condition in
+                d.value(at: condition.path).map { DocOrder.equal($0, condition.value) } ?? false
+            }) {
+                out.append(d)
+            }
+        }
+        let keys = collection.keyFields
+        out.sort { a, b in DocOrder.less(keys.map { a.value(at: $0) ?? .null }, keys.map { b.value(at: $0) ?? .null }) }
+        return out
+    }
+
+    public func count(_ collection: PipelineCollection, epoch: Int) throws -> Int {
+        guard try exists(collection, epoch) else { return 0 }
+        let stmt = try connection.prepare("SELECT count(*) FROM \(Self.table(collection, epoch))")
+        _ = try stmt.step()
+        return Int(stmt.int(0))
+    }
+
+    public func ensureIndexes(epoch: Int) throws {
+        for c in PipelineCollection.allCases {
+            try create(c, epoch)
+            for field in c.indexedFields {
+                let name = "\"arrakis_epoch_\(epoch).\(c.rawValue).\(field)\""
+                try connection.execute("CREATE INDEX IF NOT EXISTS \(name) ON \(Self.table(c, epoch)) (\(Self.indexColumn(field)))")
+            }
+        }
+    }
+
+    public func atomically(_ body: () throws -> Void) throws {
+        try connection.transaction(body)
+    }
+
+    public func drop(epoch: Int) throws {
+        try connection.transaction {
+            for c in PipelineCollection.allCases {
+                try connection.execute("DROP TABLE IF EXISTS \(Self.table(c, epoch))")
+            }
+        }
+    }
+
+    public func epochs() throws -> [Int] {
+        let stmt = try connection.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'arrakis_epoch_%'")
+        var found = Set<Int>()
+        while try stmt.step() {
+            guard let name = stmt.text(0) else { continue }
+            let digits = name.dropFirst("arrakis_epoch_".count).prefix { $0.isNumber }
+            if let n = Int(digits) { found.insert(n) }
+        }
+        return found.sorted()
+    }
+
+    private func exists(_ c: PipelineCollection, _ epoch: Int) throws -> Bool {
+        let stmt = try connection.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")
+        stmt.bind(1, "arrakis_epoch_\(epoch).\(c.rawValue)")
+        return try stmt.step()
+    }
+}
+
+/// Ordering and equality of values as MongoDB compares them (numbers by value across
+/// int/double, then strings, then everything else by its JSON text).
+enum DocOrder {
+    static func rank(_ v: DocValue) -> Int {
+        switch v {
+        case .null: return 0
+        case .int, .double: return 1
+        case .string: return 2
+        case .document: return 3
+        case .array: return 4
+        case .bool: return 5
+        }
+    }
+
+    static func equal(_ a: DocValue, _ b: DocValue) -> Bool {
+        if let x = a.double, let y = b.double { return x == y }
+        return a == b
+    }
+
+    static func less(_ a: DocValue, _ b: DocValue) -> Bool {
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return ra < rb }
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return x < y
+        default:
+            if let x = a.double, let y = b.double { return x < y }
+            return JSONText.encode(a) < JSONText.encode(b)
+        }
+    }
+
+    static func less(_ a: [DocValue], _ b: [DocValue]) -> Bool {
+        for (x, y) in zip(a, b) where !equal(x, y) {
+            return less(x, y)
+        }
+        return a.count < b.count
+    }
+}
