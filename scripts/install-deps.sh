@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy)
 set -euo pipefail
-packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev)
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(ninja-build python3)
 fi
