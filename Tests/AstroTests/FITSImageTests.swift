@@ -36,7 +36,7 @@ import Testing
         let path = dir.file("cube.fits")
         let cube = Self.cube([7, 5, 1, 3])
         let header = Self.cubeHeader()
-        let out = try FITSFile.create(path)
+        let out = try FITSFile.create(path, checksums: true)
         try out.writeImage(cube, header: header)
         try out.commit()
 

@@ -73,8 +73,10 @@ public final class FITSFile {
     /// Creates a new file that will replace `path` on `commit()`.
     ///
     /// - Parameter checksums: write DATASUM and CHECKSUM cards in every HDU, so later
-    ///   readers can detect corruption with `verifyChecksums()`.
-    public static func create(_ path: String, checksums: Bool = true) throws -> FITSFile {
+    ///   readers can detect corruption with `verifyChecksums()`. Off by default: cfitsio
+    ///   stamps the time into the CHECKSUM comment, which would make identical data
+    ///   produce different bytes (and defeat the engine's early cutoff).
+    public static func create(_ path: String, checksums: Bool = false) throws -> FITSFile {
         let temporary = temporaryName(for: path)
         unlink(temporary)
         var handle: UnsafeMutablePointer<fitsfile>?
