@@ -6,7 +6,7 @@ import CMongoC
 /// `bson_t` and `bson_iter_t` are 128-byte aligned, so Swift sees them only as
 /// `OpaquePointer`s; storage for them is allocated here with that alignment.
 final class BSON {
-    let pointer: OpaquePointer
+    private let pointer: OpaquePointer
 
     init() { pointer = bson_new() }
 
@@ -17,10 +17,16 @@ final class BSON {
 
     deinit { bson_destroy(pointer) }
 
+    /// Runs `body` with the `bson_t`, keeping it alive until `body` returns (Swift may
+    /// release an object right after its last use, such as reading `pointer`).
+    func with<T>(_ body: (OpaquePointer) throws -> T) rethrows -> T {
+        try withExtendedLifetime(self) { try body(pointer) }
+    }
+
     func append(_ key: String, _ value: DocValue) { BSON.append(pointer, key, value) }
 
     /// The document it holds.
-    var document: Document { get throws { try BSON.document(pointer) } }
+    var document: Document { get throws { try with { try BSON.document($0) } } }
 
     static func append(_ b: OpaquePointer, _ key: String, _ value: DocValue) {
         let n = Int32(key.utf8.count)
@@ -36,10 +42,10 @@ final class BSON {
             case .array(let items):
                 let child = BSON()
                 for (i, item) in items.enumerated() { child.append(String(i), item) }
-                _ = bson_append_array(b, k, n, child.pointer)
+                _ = child.with { bson_append_array(b, k, n, $0) }
             case .document(let d):
                 let child = BSON(d)
-                _ = bson_append_document(b, k, n, child.pointer)
+                _ = child.with { bson_append_document(b, k, n, $0) }
             }
         }
     }

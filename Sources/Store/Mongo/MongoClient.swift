@@ -60,7 +60,7 @@ final class MongoClient {
     func command(_ database: String, _ command: Document, ignoring: Set<UInt32> = []) throws -> Document {
         let cmd = BSON(command)
         var error = bson_error_t()
-        let result = BSON.reply { mongoc_client_command_simple(pointer, database, cmd.pointer, nil, $0, &error) }
+        let result = cmd.with { c in BSON.reply { mongoc_client_command_simple(pointer, database, c, nil, $0, &error) } }
         if !result.ok && error.domain == MONGOC_ERROR_SERVER.rawValue && ignoring.contains(error.code) { return Document() }
         guard result.ok else { throw failure(error, "\(command.fields.first?.key ?? "command") on \(database)") }
         return result.reply

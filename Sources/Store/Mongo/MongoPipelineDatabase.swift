@@ -29,8 +29,7 @@ public final class MongoPipelineDatabase: PipelineDatabase {
         let database = Self.databaseName(epoch: epoch)
         var known = try existingKeys(collection, database, updates.map(\.key))
         try client.withCollection(database, collection.rawValue) { coll in
-            let opts = BSON(["ordered": true])
-            let bulk = mongoc_collection_create_bulk_operation_with_opts(coll, opts.pointer)!
+            let bulk = BSON(["ordered": true]).with { mongoc_collection_create_bulk_operation_with_opts(coll, $0)! }
             defer { mongoc_bulk_operation_destroy(bulk) }
             var error = bson_error_t()
             let upsertOpts = BSON(["upsert": true])
@@ -40,14 +39,14 @@ public final class MongoPipelineDatabase: PipelineDatabase {
                 if known.insert(Self.identity(update.key)).inserted {
                     var doc = update.key
                     for (path, value) in update.set { doc.set(path, value) }
-                    added = mongoc_bulk_operation_insert_with_opts(bulk, BSON(doc).pointer, nil, &error)
+                    added = BSON(doc).with { mongoc_bulk_operation_insert_with_opts(bulk, $0, nil, &error) }
                 } else if !update.set.isEmpty {
-                    let set = BSON()
-                    for (path, value) in update.set { set.append(path, value) }
-                    let change = BSON()
-                    _ = bson_append_document(change.pointer, "$set", 4, set.pointer)
-                    added = mongoc_bulk_operation_update_one_with_opts(bulk, BSON(update.key).pointer, change.pointer,
-                                                                       upsertOpts.pointer, &error)
+                    let change = BSON(["$set": .document(Document(update.set.map { (key: $0.path, value: $0.value) }))])
+                    added = BSON(update.key).with { selector in
+                        change.with { change in
+                            upsertOpts.with { mongoc_bulk_operation_update_one_with_opts(bulk, selector, change, $0, &error) }
+                        }
+                    }
                 } else {
                     continue
                 }
@@ -67,7 +66,7 @@ public final class MongoPipelineDatabase: PipelineDatabase {
         let query = BSON(Document(filter.equals.map { (key: $0.path, value: $0.value) }))
         let opts = BSON(["projection": .document(["_id": 0]), "sort": .document(sort)])
         return try client.withCollection(database, collection.rawValue) { coll in
-            let cursor = mongoc_collection_find_with_opts(coll, query.pointer, opts.pointer, nil)!
+            let cursor = query.with { q in opts.with { mongoc_collection_find_with_opts(coll, q, $0, nil)! } }
             return try client.drain(cursor, "find in \(database).\(collection.rawValue)")
         }
     }
@@ -76,7 +75,7 @@ public final class MongoPipelineDatabase: PipelineDatabase {
         let database = Self.databaseName(epoch: epoch)
         return try client.withCollection(database, collection.rawValue) { coll in
             var error = bson_error_t()
-            let n = mongoc_collection_count_documents(coll, BSON().pointer, nil, nil, nil, &error)
+            let n = BSON().with { mongoc_collection_count_documents(coll, $0, nil, nil, nil, &error) }
             guard n >= 0 else { throw client.failure(error, "count in \(database).\(collection.rawValue)") }
             return Int(n)
         }
@@ -171,7 +170,7 @@ public final class MongoPipelineDatabase: PipelineDatabase {
             }
             let query = BSON(filter)
             let docs = try client.withCollection(database, collection.rawValue) { coll in
-                let cursor = mongoc_collection_find_with_opts(coll, query.pointer, opts.pointer, nil)!
+                let cursor = query.with { q in opts.with { mongoc_collection_find_with_opts(coll, q, $0, nil)! } }
                 return try client.drain(cursor, "find in \(database).\(collection.rawValue)")
             }
             for doc in docs { found.insert(Self.identity(doc)) }
