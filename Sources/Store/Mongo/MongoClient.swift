@@ -1,8 +1,18 @@
 import CMongoC
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `mongoc_init` runs once per process, on first use (Swift initialises globals lazily and
-/// thread-safely).
-private let mongocInitialised: Void = { mongoc_init() }()
+/// thread-safely). libmongoc's warnings and errors go to stderr; its debug chatter does not.
+private let mongocInitialised: Void = {
+    mongoc_init()
+    mongoc_log_set_handler({ level, domain, message, _ in
+        guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
+        let line = "libmongoc \(domain.map { String(cString: $0) } ?? ""): \(String(cString: message))\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+    }, nil)
+}()
 
 /// A libmongoc client: builds the URI (credentials set on it, never written into a URI
 /// string), runs commands, and turns libmongoc errors into `StoreError`s that name the

@@ -51,8 +51,9 @@ final class MongoTestServer: Sendable {
         guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
             process.waitUntilExit()
             let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "mongo_test_server.py did not start (exit \(process.terminationStatus)): "
-                          + "\(stderr.trimmingCharacters(in: .whitespacesAndNewlines)). \(Self.installHint)")
+            let last = stderr.split(separator: "\n").last { !$0.allSatisfy(\.isWhitespace) } ?? "no message"
+            throw Failure(description: "mongo_test_server.py did not start (exit \(process.terminationStatus): \(last)); "
+                          + Self.installHint)
         }
         self.port = port
     }
