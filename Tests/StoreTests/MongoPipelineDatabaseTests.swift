@@ -59,6 +59,27 @@ import Glibc
         }
     }
 
+    @Test(arguments: MongoTarget.all) func ensureIndexesKeepsTheOriginalsIndexes(_ target: MongoTarget) throws {
+        try withDatabase(target) { db, epochs in
+            // The original indexes Source_ID without `unique`, under the same name.
+            let database = MongoPipelineDatabase.databaseName(epoch: epochs[0])
+            try db.client.command(database, ["createIndexes": "islands",
+                                             "indexes": [.document(["key": .document(["Source_ID": 1]), "name": "Source_ID_1"])]])
+            try db.ensureIndexes(epoch: epochs[0])
+            let islands = try db.indexes(.islands, epoch: epochs[0]).first { $0["name"] == "Source_ID_1" }
+            #expect(islands?["unique"] == nil)
+            #expect(try db.indexes(.components, epoch: epochs[0]).count == 3)
+        }
+    }
+
+    @Test(arguments: MongoTarget.all) func upsertWithoutAKeyIsRefused(_ target: MongoTarget) throws {
+        try withDatabase(target) { db, epochs in
+            #expect(throws: StoreError.self) { try db.upsert(.islands, epoch: epochs[0], [Upsert(key: [:], set: [("a", 1)])]) }
+            let count = try db.count(.islands, epoch: epochs[0])
+            #expect(count == 0)
+        }
+    }
+
     @Test func wrongPasswordIsAnAuthenticationError() throws {
         let (url, credentials) = try MongoTarget.testServer.endpoint()
         let wrong = "wrong-\(UUID().uuidString)"

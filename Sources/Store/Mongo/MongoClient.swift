@@ -101,8 +101,11 @@ final class MongoClient {
         if let password, !password.isEmpty { text = text.replacing(password, with: "***") }
         let domain = error.domain, code = error.code
         if domain == MONGOC_ERROR_CLIENT.rawValue && code == MONGOC_ERROR_CLIENT_AUTHENTICATE.rawValue
-            || domain == MONGOC_ERROR_SERVER.rawValue && (code == 18 || code == 13) {
+            || domain == MONGOC_ERROR_SERVER.rawValue && code == 18 {  // AuthenticationFailed
             return .authentication("MongoDB at \(displayName) refused the credentials (\(what)): \(text)")
+        }
+        if domain == MONGOC_ERROR_SERVER.rawValue && code == 13 {  // Unauthorized
+            return .authentication("MongoDB at \(displayName) does not allow this user \(what): \(text)")
         }
         if domain == MONGOC_ERROR_SERVER_SELECTION.rawValue || domain == MONGOC_ERROR_STREAM.rawValue {
             if text.contains("Authentication failed") {

@@ -9,7 +9,7 @@ import CMongoC
 /// reported here. Not thread-safe: use one instance per thread.
 public final class MongoPipelineDatabase: PipelineDatabase {
     public var displayName: String { client.displayName }
-    private let client: MongoClient
+    let client: MongoClient
 
     public init(url: DatabaseURL, credentials: Credentials, serverSelectionTimeoutMS: Int = 5000) throws {
         client = try MongoClient(url: url, credentials: credentials, serverSelectionTimeoutMS: serverSelectionTimeoutMS)
@@ -26,6 +26,9 @@ public final class MongoPipelineDatabase: PipelineDatabase {
     /// exist (per 5000 keys; fast once `ensureIndexes` made the key indexes).
     public func upsert(_ collection: PipelineCollection, epoch: Int, _ updates: [Upsert]) throws {
         guard !updates.isEmpty else { return }
+        if updates.contains(where: { $0.key.fields.isEmpty }) {
+            throw StoreError.input("upsert into \(collection.rawValue) without a key")
+        }
         let database = Self.databaseName(epoch: epoch)
         var known = try existingKeys(collection, database, updates.map(\.key))
         try client.withCollection(database, collection.rawValue) { coll in
