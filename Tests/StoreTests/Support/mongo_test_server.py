@@ -7,6 +7,7 @@ the way mongod does, with SCRAM-SHA-256 authentication.
 
 The user is an `admin` user (the password comes from the environment, never argv).
 Prints the port on stdout once it listens; stops on SIGTERM or when stdin closes.
+With ARRAKIS_TEST_MONGO_LOG=FILE it appends each command's name and database to FILE.
 
 Commands: hello/isMaster (with speculative authentication), saslStart, saslContinue, ping,
 buildInfo, endSessions, insert, update, delete, find, getMore, killCursors, count,
@@ -95,6 +96,7 @@ class Server:
         self.cursors = {}  # id -> (namespace, remaining documents)
         self.connections = weakref.WeakKeyDictionary()  # socket -> {"authenticated", "sasl"}
         self.connection_ids = 0
+        self.log = open(os.environ["ARRAKIS_TEST_MONGO_LOG"], "a") if os.environ.get("ARRAKIS_TEST_MONGO_LOG") else None
         self.mock = MockupDB(port=port, request_timeout=int(1e6))
         self.mock.autoresponds(self.handle)
 
@@ -108,6 +110,9 @@ class Server:
         name = next(iter(doc), "")
         db = doc.get("$db") or request.namespace or "admin"
         state = self.connections.setdefault(request._client, {"authenticated": self.user is None, "sasl": None})
+        if self.log:
+            self.log.write("%s %s\n" % (name, db))
+            self.log.flush()
         try:
             method = getattr(self, "cmd_" + name.lower(), None)
             if method is None:
