@@ -105,14 +105,14 @@ final class BSON {
         case BSON_TYPE_OID:
             var text = [CChar](repeating: 0, count: 25)
             bson_oid_to_string(bson_iter_oid(iter), &text)
-            return .string(String(cString: text))
+            return .string(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         case BSON_TYPE_DATE_TIME: return .int(bson_iter_date_time(iter))
         case BSON_TYPE_DECIMAL128:
             var d = bson_decimal128_t()
             var text = [CChar](repeating: 0, count: 64)
             guard bson_iter_decimal128(iter, &d) else { return .null }
             bson_decimal128_to_string(&d, &text)
-            return .string(String(cString: text))
+            return .string(text.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
         default:
             throw StoreError.failed("unsupported BSON type 0x\(String(type.rawValue, radix: 16)) in field \(key)")
         }
