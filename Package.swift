@@ -22,8 +22,11 @@ let package = Package(
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // System-library shim for libmongoc/libbson (the MongoDB pipeline database).
+        .systemLibrary(name: "CMongoC", path: "Sources/CMongoC", pkgConfig: "libmongoc-1.0",
+                       providers: [.apt(["libmongoc-dev"])]),
         // Pipeline database (SQLite, MongoDB), RACS database readers (CSV, PostgreSQL).
-        .target(name: "Store", dependencies: ["CSQLite", "Astro"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CMongoC", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds.
@@ -41,7 +44,8 @@ let package = Package(
         .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro"],
                     exclude: ["Support/astropy_wcs.py"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Astro"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Astro"],
+                    exclude: ["Support/mongo_test_server.py"]),
         .testTarget(name: "CLITests", dependencies: ["Graph"]),
     ]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing arrakis needs on Debian (idempotent, quiet when done).
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy)
+#   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
+#                                    mockupdb, montydb and pymongo for the MongoDB test server)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
@@ -32,6 +33,27 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; 
       exit 1
     }
   fi
+fi
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo' 2>/dev/null; then
+  # The MongoDB tests run Tests/StoreTests/Support/mongo_test_server.py. Debian packages none
+  # of mockupdb and montydb, so they come from PyPI. Debian's own python3 refuses pip installs
+  # (PEP 668) unless told otherwise: --break-system-packages puts them under /usr/local
+  # (root) or ~/.local (a user), apart from apt's files (Debian 12's pip 23.0 has the flag).
+  echo "installing: mockupdb montydb pymongo (pip)" >&2
+  pip_flags=(--quiet)
+  if [ "$(command -v python3)" = /usr/bin/python3 ]; then
+    pip_flags+=(--break-system-packages)
+    [ "$(id -u)" -ne 0 ] && pip_flags+=(--user)
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+      SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+      $SUDO apt-get update -qq >&2
+      DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip >&2
+    fi
+  fi
+  python3 -m pip install "${pip_flags[@]}" mockupdb montydb pymongo >&2 || {
+    echo "error: could not pip-install mockupdb, montydb and pymongo for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
+    exit 1
+  }
 fi
 if ! command -v swift >/dev/null; then
   echo "error: swift is not on PATH; install Swift 6.3 from https://www.swift.org/install/linux/ (e.g. into /opt/swift) and add its usr/bin to PATH" >&2

@@ -1,0 +1,4 @@
+#ifndef ARRAKIS_CMONGOC_SHIM_H
+#define ARRAKIS_CMONGOC_SHIM_H
+#include <mongoc/mongoc.h>
+#endif
