@@ -1,0 +1,68 @@
+import Astro
+import Foundation
+import Testing
+@testable import Store
+
+/// The same conformance checks as the MongoDB backend, on the embedded SQLite store, and
+/// `arrakis init` of one survey into both backends giving the same documents.
+@Suite struct SQLitePipelineDatabaseTests {
+    private func withDatabase(_ body: (SQLitePipelineDatabase) throws -> Void) throws {
+        let dir = TemporaryDirectory("sqlite")
+        try body(try SQLitePipelineDatabase(path: dir.file("p.db")))
+    }
+
+    @Test func upsertThenFindReturnsTheDocuments() throws {
+        try withDatabase { try PipelineDatabaseConformance.upsertThenFind($0, epoch: 3) }
+    }
+
+    @Test func partialUpsertKeepsOtherFields() throws {
+        try withDatabase { try PipelineDatabaseConformance.partialUpsertKeepsFields($0, epoch: 3) }
+    }
+
+    @Test func findSortsByKeyFields() throws {
+        try withDatabase { try PipelineDatabaseConformance.keyOrderSorting($0, epoch: 3) }
+    }
+
+    @Test func countsDocuments() throws {
+        try withDatabase { try PipelineDatabaseConformance.count($0, epoch: 3) }
+    }
+
+    @Test func dropRemovesAnEpoch() throws {
+        try withDatabase { try PipelineDatabaseConformance.dropAndEpochs($0, epoch: 3, other: 4) }
+    }
+
+    /// Acceptance 2: the same init gives the same documents in SQLite and in MongoDB.
+    @Test(arguments: MongoTarget.all) func initGivesTheSameDocumentsInBothBackends(_ target: MongoTarget) throws {
+        let dir = TemporaryDirectory("both")
+        var p = SurveyParameters()
+        p.sources = 40
+        p.npix = 16
+        p.channels = 2
+        try SurveySimulator(p).write(to: dir.file("survey"))
+        var options = PipelineInitialiser.Options()
+        options.islandCatalogue = dir.file("survey/" + SurveySimulator.Paths.islands)
+        options.componentCatalogue = dir.file("survey/" + SurveySimulator.Paths.components)
+        options.loadCatalogue = true
+        options.loadFields = true
+        let epoch = MongoTarget.freshEpoch()
+        options.epochs = [epoch]
+        // The survey has epochs 0 and 1; load its epoch 1 as the fresh epoch number.
+        try FileManager.default.copyItem(atPath: dir.file("survey/db/epoch_1"), toPath: dir.file("survey/db/epoch_\(epoch)"))
+        let racs = CSVRACSDatabase(root: dir.file("survey"))
+        let sqlite = try SQLitePipelineDatabase(path: dir.file("p.db"))
+        let mongo = try target.open()
+        defer { try? mongo.drop(epoch: epoch) }
+        try PipelineInitialiser(database: sqlite, racs: racs).run(options)
+        try PipelineInitialiser(database: mongo, racs: racs).run(options)
+        for c in PipelineCollection.allCases {
+            let a = try sqlite.find(c, epoch: epoch, .all)
+            let b = try mongo.find(c, epoch: epoch, .all)
+            #expect(a.count > 0, "\(c.rawValue) is empty")
+            #expect(PipelineDatabaseConformance.text(a) == PipelineDatabaseConformance.text(b), "\(c.rawValue) differs")
+        }
+        let id = try #require(try sqlite.find(.components, epoch: epoch, .all).first?["Source_ID"])
+        let filter = Filter([("Source_ID", id)])
+        #expect(PipelineDatabaseConformance.text(try sqlite.find(.components, epoch: epoch, filter))
+                == PipelineDatabaseConformance.text(try mongo.find(.components, epoch: epoch, filter)))
+    }
+}
