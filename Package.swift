@@ -22,8 +22,11 @@ let package = Package(
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // System-library shim for libpq (the RACS database on a PostgreSQL server).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         // Pipeline database (SQLite, MongoDB), RACS database readers (CSV, PostgreSQL).
-        .target(name: "Store", dependencies: ["CSQLite", "Astro"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CLibPQ", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds.
