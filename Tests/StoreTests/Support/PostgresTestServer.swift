@@ -44,7 +44,7 @@ struct PostgresTestServer: Sendable {
         for b in packageRoot.utf8 { hash = (hash ^ UInt32(b)) &* 16_777_619 }
         let directory = "/tmp/arrakis-pgtest-\(getuid())-\(String(hash, radix: 16))"
         let port = try LoopbackSocket(listening: false).port
-        let (status, errors) = try runScript(["start", directory, String(port)])
+        let (status, errors) = try runScript(["start", directory, String(port)], errors: "\(directory).err")
         if status == 3 {
             throw SetupError(description: "PostgreSQL server binaries are missing: run scripts/install-deps.sh --test (\(errors))")
         }
@@ -108,17 +108,26 @@ struct PostgresTestServer: Sendable {
             """#)
     }
 
-    private static func runScript(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(packageRoot)/scripts/pg-test-server.sh")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    /// Runs the script with posix_spawn (Foundation's Process can miss the exit on Linux);
+    /// returns its exit status and stderr.
+    private static func runScript(_ arguments: [String], errors: String) throws -> (Int32, String) {
+        let script = "\(packageRoot)/scripts/pg-test-server.sh"
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let argv = ([script] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, script, &actions, nil, argv, environ)
+        guard rc == 0 else { throw SetupError(description: "cannot run \(script): \(String(cString: strerror(rc)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+        unlink(errors)
+        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f),
+                text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }
 
