@@ -8,8 +8,8 @@ import Testing
 @Suite struct PostgresRACSTests {
     let server: PostgresTestServer
 
-    init() throws {
-        server = try PostgresTestServer.shared()
+    init() async throws {
+        server = try await PostgresTestServer.shared()
     }
 
     func reader(password: String? = nil, port: Int? = nil, timeout: Int = 5) throws -> PostgresRACSDatabase {

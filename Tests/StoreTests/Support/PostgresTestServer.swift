@@ -31,9 +31,10 @@ struct PostgresTestServer: Sendable {
 
     /// The shared server, started on first use. When it cannot start (no PostgreSQL server
     /// binaries), every test that asks for it fails with the reason.
-    static func shared() throws -> PostgresTestServer { try started.get() }
+    static func shared() async throws -> PostgresTestServer { try await started.value }
 
-    private static let started = Result { try start() }
+    /// A task, so tests waiting for the server suspend instead of blocking the thread pool.
+    private static let started = Task { try start() }
 
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
