@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what building and testing arrakis needs on Debian (idempotent, quiet when done).
 #   scripts/install-deps.sh          build dependencies
-#   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy)
+#   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
+#                                    a PostgreSQL server for scripts/pg-test-server.sh)
 set -euo pipefail
-packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev)
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libpq-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(ninja-build python3)
+  packages+=(ninja-build python3 postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

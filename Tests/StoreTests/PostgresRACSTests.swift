@@ -98,6 +98,13 @@ import Testing
         #expect(!message.contains(wrong) && !message.contains(server.password))
     }
 
+    @Test func noPasswordIsAnAuthenticationError() throws {
+        let db = try PostgresRACSDatabase(url: DatabaseURL("postgresql://postgres@127.0.0.1:\(server.port)"),
+                                          credentials: Credentials(username: nil, password: nil))
+        let error = #expect(throws: StoreError.self) { try db.fieldData(epoch: 0) }
+        #expect(error == .authentication("user postgres at 127.0.0.1:\(server.port) needs a password and none was given (postgresql://postgres@127.0.0.1:\(server.port))"))
+    }
+
     @Test func closedPortIsUnreachable() throws {
         let port = try LoopbackSocket(listening: false).port
         let start = ContinuousClock.now

@@ -83,7 +83,7 @@ public final class PostgresRACSDatabase: RACSDatabase {
 
     private func connectError(_ f: PostgresConnection.Failure, epoch: Int) -> StoreError {
         let m = f.message, at = "\(host):\(port)", user = username ?? "(login name)"
-        if f.needsPassword && password == nil {
+        if f.needsPassword && (password ?? "").isEmpty {
             return .authentication("user \(user) at \(at) needs a password and none was given (\(url.redacted))")
         }
         if m.contains("password authentication failed") || m.contains("SASL authentication") || m.contains("role \"") {

@@ -47,7 +47,7 @@ struct PostgresTestServer: Sendable {
         let port = try LoopbackSocket(listening: false).port
         let (status, errors) = try runScript(["start", directory, String(port)], errors: "\(directory).err")
         if status == 3 {
-            throw SetupError(description: "PostgreSQL server binaries are missing: run scripts/install-deps.sh --test (\(errors))")
+            throw SetupError(description: errors)  // says to run scripts/install-deps.sh --test
         }
         guard status == 0 else { throw SetupError(description: "pg-test-server.sh start failed (\(status)): \(errors)") }
         if let pid = try? String(contentsOfFile: "\(directory)/data/postmaster.pid", encoding: .utf8)
