@@ -96,7 +96,7 @@ public final class PostgresRACSDatabase: RACSDatabase {
                            "Network is unreachable", "Connection timed out", "No such file or directory",
                            "server closed the connection unexpectedly", "the database system is"]
         if unreachable.contains(where: { m.contains($0) }) {
-            return .unreachable("cannot reach the RACS database server \(url.redacted) (\(location(epoch))): \(m)")
+            return .unreachable("cannot reach the RACS database server \(url.redacted) (database epoch_\(epoch)): \(m)")
         }
         return .failed("cannot connect to \(location(epoch)): \(m)")
     }
