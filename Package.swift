@@ -25,8 +25,11 @@ let package = Package(
         // System-library shim for libmongoc/libbson (the MongoDB pipeline database).
         .systemLibrary(name: "CMongoC", path: "Sources/CMongoC", pkgConfig: "libmongoc-1.0",
                        providers: [.apt(["libmongoc-dev"])]),
+        // System-library shim for libpq (the RACS database on a PostgreSQL server).
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+                       providers: [.apt(["libpq-dev"])]),
         // Pipeline database (SQLite, MongoDB), RACS database readers (CSV, PostgreSQL).
-        .target(name: "Store", dependencies: ["CSQLite", "CMongoC", "Astro"]),
+        .target(name: "Store", dependencies: ["CSQLite", "CMongoC", "CLibPQ", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds.

@@ -2,11 +2,12 @@
 # Installs what building and testing arrakis needs on Debian (idempotent, quiet when done).
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
-#                                    mockupdb, montydb and pymongo for the MongoDB test server)
+#                                    mockupdb, montydb and pymongo for the MongoDB test server;
+#                                    a PostgreSQL server for scripts/pg-test-server.sh)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(ninja-build python3)
+  packages+=(ninja-build python3 postgresql)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -21,7 +21,10 @@ public enum DatabaseOpener {
     public static func racs(_ location: String, credentials: Credentials) throws -> RACSDatabase {
         if location.contains("://") {
             let url = try DatabaseURL(location)
-            throw StoreError.invalidURL("\(url.redacted): the PostgreSQL reader is not built into this arrakis yet; use a directory")
+            guard url.scheme == "postgresql" || url.scheme == "postgres" else {
+                throw StoreError.invalidURL("\(url.redacted): a RACS database is a directory or postgresql://...")
+            }
+            return try PostgresRACSDatabase(url: url, credentials: credentials)
         }
         return CSVRACSDatabase(root: location)
     }
