@@ -1,7 +1,9 @@
-import Graph
-
 /// A rule kind implemented in-process (the pipeline's science stages). It writes each of
 /// `outputs` (temporary paths, renamed by the executor on success) and may log to `log`.
+/// `arguments` holds the product's params by name, `input.NAME`/`output.NAME` for named
+/// inputs and outputs, `inputs`/`outputs` (all paths, newline-separated), `manifest` when
+/// the product declares one (its temporary path), and `key.VAR` for each loop variable.
+/// Rules run on worker threads, several at once: they must not share mutable state.
 public protocol BuiltinRule: Sendable {
     func run(arguments: [String: String], outputs: [String], log: TaskLog) throws
 }
@@ -17,15 +19,18 @@ public struct BuiltinRegistry: Sendable {
 public final class TaskLog: @unchecked Sendable {
     public let path: String
     private var lines: [String] = []
-    init(path: String) { self.path = path }
-    public func write(_ line: String) { lines.append(line) }
-    func save() throws {
+    private let lock = NSLock()
+    public init(path: String) { self.path = path }
+    public func write(_ line: String) { lock.lock(); lines.append(line); lock.unlock() }
+    public func save() throws {
+        lock.lock(); defer { lock.unlock() }
         try (lines.joined(separator: "\n") + (lines.isEmpty ? "" : "\n")).write(toFile: path)
     }
 }
 
 extension String {
-    func write(toFile path: String) throws {
+    /// Writes the string to `path` (not atomically; for logs).
+    public func write(toFile path: String) throws {
         guard let f = fopen(path, "w") else { throw FileError.errno(path, "cannot write") }
         defer { fclose(f) }
         fputs(self, f)
@@ -34,3 +39,4 @@ extension String {
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
