@@ -32,8 +32,8 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "CMongoC", "CLibPQ", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
-        // The Arrakisfile language and the rule kinds.
-        .target(name: "Rules", dependencies: ["Graph"]),
+        // The Arrakisfile language and the rule kinds (built-in pipeline rules call Astro and Store).
+        .target(name: "Rules", dependencies: ["Graph", "Astro", "Store"]),
         // Executors: local worker pool (SLURM later), progress, cancellation.
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.

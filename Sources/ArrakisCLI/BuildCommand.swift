@@ -2,6 +2,7 @@ import ArgumentParser
 import Exec
 import Foundation
 import Graph
+import Rules
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -106,7 +107,7 @@ struct BuildCommand: ParsableCommand {
         let engine = try ws.engine(targets: targets, dryRun: false, keepGoing: keepGoing)
         let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
                                                     logDirectory: ws.stateDirectory + "/logs", progress: mode),
-                                     builtins: BuiltinRegistry(), digests: ws.digests)
+                                     builtins: PipelineRules.registry(), digests: ws.digests)
         var runTimes = PhaseTimes()
         let report = try runTimes.measure("start, run and record") { try executor.run(engine) }
         printTimings([ws.times, engine.times, runTimes])

@@ -44,6 +44,7 @@ public final class BuildEngine {
     private let closure: Set<String>
     private let wholeFamilies: Set<String>
     private var instanceTargets: [ProductKey]
+    private var matchingTargets: [(family: String, value: String)]
     private var outputTargets: [String]
     private let evaluator: InstanceEvaluator
 
@@ -93,6 +94,7 @@ public final class BuildEngine {
         var whole: Set<String> = []
         var keys: [ProductKey] = []
         var paths: [String] = []
+        var matching: [(family: String, value: String)] = []
         for t in targets {
             switch t {
             case .family(let f):
@@ -107,6 +109,11 @@ public final class BuildEngine {
                 roots.insert(k.family); keys.append(k)
             case .output(let p):
                 paths.append(p)
+            case .matching(let f, let v):
+                guard byName[f] != nil else {
+                    throw UnknownTarget(target: f + ":" + v, hint: "no product '\(f)'")
+                }
+                roots.insert(f); matching.append((f, v))
             }
         }
         if targets.isEmpty || !paths.isEmpty {
@@ -124,6 +131,7 @@ public final class BuildEngine {
         closure = seen
         wholeFamilies = whole
         instanceTargets = keys
+        matchingTargets = matching
         outputTargets = paths
     }
 
@@ -311,6 +319,18 @@ public final class BuildEngine {
                 }
             }
             instanceTargets = remaining
+            if matchingTargets.contains(where: { $0.family == f }) {
+                for t in matchingTargets where t.family == f {
+                    let hits = range.filter { graph.tasks[$0].key.values.contains(t.value) }
+                    guard !hits.isEmpty else {
+                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
+                        throw UnknownTarget(target: f + ":" + t.value,
+                                            hint: "no instance of \(f) has the value '\(t.value)'\(sample.isEmpty ? "" : "; some are: " + sample + (range.count > 5 ? ", ..." : ""))")
+                    }
+                    for id in hits { markNeeded(id) }
+                }
+                matchingTargets.removeAll { $0.family == f }
+            }
             if !outputTargets.isEmpty {
                 outputTargets = outputTargets.filter { p in
                     guard let id = graph.instance(forOutput: p), range.contains(id) else { return true }

@@ -6,12 +6,16 @@ public enum BuildTarget: Sendable, Hashable, CustomStringConvertible {
     case instance(ProductKey)
     /// Whatever product writes this path.
     case output(String)
+    /// Every instance of a family with `value` among its key values:
+    /// `cutouts:RACS_1237+12A` is every epoch's cutouts of that field.
+    case matching(family: String, value: String)
 
     public var description: String {
         switch self {
         case .family(let f): return f
         case .instance(let k): return k.description
         case .output(let p): return p
+        case .matching(let f, let v): return f + ":" + v
         }
     }
 }

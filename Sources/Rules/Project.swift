@@ -41,9 +41,9 @@ public struct Project: Sendable {
     }
 
     /// Turns command-line target words into engine targets: `wc`, `wc[alpha]`,
-    /// `cutouts:RACS_1237+12A` (instances whose first variable is that value), or a path.
-    /// Maps command-line words to targets; a word that is neither a product nor a path but
-    /// close to a product's name is refused with a suggestion.
+    /// `cutouts:RACS_1237+12A` (every instance with that value among its key values), or a
+    /// path. A word that is neither a product nor a path but close to a product's name is
+    /// refused with a suggestion.
     public func targets(_ words: [String]) throws -> [BuildTarget] {
         let names = Set(productNames)
         return try words.map { w in
@@ -55,7 +55,7 @@ public struct Project: Sendable {
                 return .instance(ProductKey(family: fam, values: values))
             }
             if let colon = w.firstIndex(of: ":"), names.contains(String(w[..<colon])) {
-                return .instance(ProductKey(family: String(w[..<colon]), values: [String(w[w.index(after: colon)...])]))
+                return .matching(family: String(w[..<colon]), value: String(w[w.index(after: colon)...]))
             }
             if !w.contains("/"), let near = DidYouMean.suggestion(for: w, among: productNames) {
                 throw UnknownTarget(target: w, hint: "did you mean '\(near)'? products: \(productNames.joined(separator: ", "))")

@@ -17,8 +17,26 @@ public final class SQLiteConnection {
         }
         db = handle
         sqlite3_busy_timeout(db, 10_000)
-        try execute("PRAGMA journal_mode=WAL")
+        try enableWriteAheadLog(timeout: 10)
         try execute("PRAGMA synchronous=NORMAL")
+    }
+
+    /// Switching to WAL needs a moment of exclusive access, and SQLite answers BUSY at once
+    /// (without its busy handler) when another connection opens the same new file at the
+    /// same time, as parallel tasks do: retry for up to `timeout` seconds.
+    private func enableWriteAheadLog(timeout: Double) throws {
+        var waited = 0.0
+        var pause = 0.002
+        while true {
+            let rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", nil, nil, nil)
+            if rc == SQLITE_OK { return }
+            guard rc == SQLITE_BUSY || rc == SQLITE_LOCKED, waited < timeout else {
+                throw error("'PRAGMA journal_mode=WAL'")
+            }
+            sqlite3_sleep(Int32(pause * 1000))
+            waited += pause
+            pause = min(pause * 2, 0.1)
+        }
     }
 
     deinit { sqlite3_close_v2(db) }

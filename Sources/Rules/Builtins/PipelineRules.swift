@@ -1,0 +1,14 @@
+import Graph
+
+/// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.
+public enum PipelineRules {
+    public static let kinds: [String: any BuiltinRule] = [
+        "sources": SourcesRule(),
+    ]
+
+    public static func registry() -> BuiltinRegistry {
+        var r = BuiltinRegistry()
+        for (name, rule) in kinds { r.register(name, rule) }
+        return r
+    }
+}
