@@ -52,3 +52,16 @@ public enum SkyMath {
         return (normalisedRA(atan2(y, x) / degree), asin(max(-1, min(1, z))) / degree)
     }
 }
+
+extension SkyMath {
+    /// The point `distance` degrees along the great circle leaving (ra, dec) at
+    /// `positionAngle` degrees east of north (astropy's `directional_offset_by`).
+    public static func directionalOffset(ra: Double, dec: Double, positionAngle: Double,
+                                         distance: Double) -> (ra: Double, dec: Double) {
+        let d = distance * degree, pa = positionAngle * degree, d0 = dec * degree
+        let sinDec = sin(d0) * cos(d) + cos(d0) * sin(d) * cos(pa)
+        let dec1 = asin(max(-1, min(1, sinDec)))
+        let dra = atan2(sin(pa) * sin(d) * cos(d0), cos(d) - sin(d0) * sinDec)
+        return (normalisedRA(ra + dra / degree), dec1 / degree)
+    }
+}
