@@ -49,6 +49,6 @@ let package = Package(
                     exclude: ["Support/astropy_wcs.py"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Astro"],
                     exclude: ["Support/mongo_test_server.py"]),
-        .testTarget(name: "CLITests", dependencies: ["Graph"]),
+        .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store"]),
     ]
 )

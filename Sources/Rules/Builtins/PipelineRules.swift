@@ -4,6 +4,9 @@ import Graph
 public enum PipelineRules {
     public static let kinds: [String: any BuiltinRule] = [
         "sources": SourcesRule(),
+        "cutouts": CutoutsRule(),
+        "mosaics": MosaicsRule(),
+        "spectra": SpectraRule(),
     ]
 
     public static func registry() -> BuiltinRegistry {

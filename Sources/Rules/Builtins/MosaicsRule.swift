@@ -1,0 +1,67 @@
+import Astro
+import Foundation
+import Graph
+import Store
+
+/// `rule mosaics` (stage 2, LINMOS), one field of one epoch: for every island and Stokes
+/// parameter, the primary-beam-weighted mosaic of its beam cutouts,
+/// `<cutouts>/<Source_ID>/<Source_ID>.cutout.image.restored.<s>.<FIELD>.contcube.linmos.fits`
+/// and its weight image. Each beam's primary beam is centred on its pointing from the RACS
+/// database (the field table), not on the cutout's reference pixel. The mosaic's path,
+/// relative to the cutouts directory, is stored as `beams.<FIELD>.<s>_file` as each island
+/// is done. Manifest: `source_id stokes image weight digest`.
+///
+/// Inputs: `table`, `cutouts` (the cutouts manifest). Params: `cutoff` (default 0.01),
+/// `cutouts` (directory), `database`.
+public struct MosaicsRule: BuiltinRule {
+    public init() {}
+
+    public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
+        let args = BuiltinArguments(arguments, kind: "mosaics")
+        let table = try FieldTable.read(try args.inputPath("table"))
+        let rows = try ManifestTable(try args.inputPath("cutouts")).rows(requiring: ["source_id", "stokes", "beam", "image", "weights"])
+        let linmos = Linmos(cutoff: try args.double("cutoff", default: 0.01))
+        let directory = try args.string("cutouts")
+        let db = try PipelineStoreAccess.pipeline(args)
+
+        var inputs: [String: [LinmosInput]] = [:]   // "Source_ID\ts"
+        for r in rows {
+            guard let beam = Int(r["beam"]!) else { throw BuiltinRuleError.failed("cutouts manifest: bad beam '\(r["beam"]!)'") }
+            guard let weights = r["weights"], !weights.isEmpty else {
+                throw BuiltinRuleError.failed("\(r["image"]!): no weights file was cut with it, so it cannot be mosaicked")
+            }
+            let centre = table.beam(beam).map { SkyPosition(ra: $0.ra, dec: $0.dec) }
+            inputs[r["source_id"]! + "\t" + r["stokes"]!, default: []].append(LinmosInput(image: r["image"]!, weights: weights, beamCentre: centre))
+        }
+        var manifest = "source_id\tstokes\timage\tweight\tdigest\n"
+        var failures: [String] = []
+        for island in table.islands {
+            var updates: [(path: String, value: DocValue)] = []
+            for s in BeamCubeSet.stokes {
+                guard let beams = inputs[island.sourceID + "\t" + s], !beams.isEmpty else {
+                    failures.append("\(island.sourceID) \(s.uppercased()): no cutouts"); continue
+                }
+                let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
+                let imageName = MosaicNames.image(sourceID: island.sourceID, stokes: s, field: table.field)
+                let image = islandDir + "/" + imageName
+                let weight = islandDir + "/" + MosaicNames.weights(sourceID: island.sourceID, stokes: s, field: table.field)
+                do {
+                    _ = try linmos.mosaic(beams, image: image, weightImage: weight)
+                } catch {
+                    failures.append("\(island.sourceID) \(s.uppercased()): \(error)"); continue
+                }
+                manifest += "\(island.sourceID)\t\(s)\t\(image)\t\(weight)\t\(try ContentDigest.of([image, weight]))\n"
+                updates.append(("beams.\(table.field).\(s)_file", .string(island.sourceID + "/" + imageName)))
+            }
+            if !updates.isEmpty {
+                try db.upsert(.beams, epoch: table.epoch, [Upsert(key: ["Source_ID": .string(island.sourceID)], set: updates)])
+            }
+        }
+        if !failures.isEmpty {
+            throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(failures.count) mosaic(s) failed:\n"
+                + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
+        }
+        try AtomicTextFile.write(manifest, to: try args.manifestPath())
+        log.write("\(table.field): \(table.islands.count) islands mosaicked")
+    }
+}

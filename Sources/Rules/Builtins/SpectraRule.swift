@@ -1,0 +1,51 @@
+import Astro
+import Foundation
+import Graph
+
+/// `rule spectra` (the extraction half of stage 4), one field of one epoch: for every
+/// component, the I/Q/U spectrum at the pixel nearest its position in its island's mosaics,
+/// background-subtracted, with per-channel noise and flags, written as
+/// `<cutouts>/<Source_ID>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and `_bkg.dat`.
+/// Manifest: `gaussian_id source_id spectrum background flagged digest`.
+///
+/// Inputs: `table`, `mosaics` (the mosaics manifest). Params: `cutouts` (directory).
+public struct SpectraRule: BuiltinRule {
+    public init() {}
+
+    public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
+        let args = BuiltinArguments(arguments, kind: "spectra")
+        let table = try FieldTable.read(try args.inputPath("table"))
+        let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
+        let directory = try args.string("cutouts")
+        var mosaics: [String: String] = [:]
+        for r in rows { mosaics[r["source_id"]! + "\t" + r["stokes"]!] = r["image"]! }
+        let extractor = SpectrumExtractor()
+
+        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\n"
+        var failures: [String] = []
+        var count = 0
+        for island in table.islands {
+            guard let i = mosaics[island.sourceID + "\ti"], let q = mosaics[island.sourceID + "\tq"],
+                  let u = mosaics[island.sourceID + "\tu"] else {
+                failures.append("\(island.sourceID): no I, Q and U mosaics"); continue
+            }
+            let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
+            for c in island.components {
+                do {
+                    let e = try extractor.extract(ra: c.ra, dec: c.dec, iMosaic: i, qMosaic: q, uMosaic: u)
+                    let paths = try SpectrumExtractor.write(e, gaussianID: c.gaussianID, directory: islandDir)
+                    manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of([paths.spectrum, paths.background]))\n"
+                    count += 1
+                } catch {
+                    failures.append("\(c.gaussianID): \(error)")
+                }
+            }
+        }
+        if !failures.isEmpty {
+            throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(failures.count) spectr\(failures.count == 1 ? "um" : "a") failed:\n"
+                + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
+        }
+        try AtomicTextFile.write(manifest, to: try args.manifestPath())
+        log.write("\(table.field): \(count) spectra")
+    }
+}

@@ -1,0 +1,125 @@
+import Astro
+import Foundation
+import Store
+import XCTest
+
+/// The root Arrakisfile's science stages (sources, cutouts, mosaics, spectra) built by the
+/// `arrakis` executable on a small simulated survey.
+final class PipelineBuildTests: XCTestCase {
+    let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+
+    /// A scratch project: a 2-field, 2-epoch survey and a copy of the root Arrakisfile.
+    func project() throws -> String {
+        let dir = try scratchDirectory(self)
+        let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "2", "--beams", "4",
+                               "--sources", "16", "--channels", "12", "--npix", "64"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        return dir
+    }
+
+    func build(_ args: [String] = [], in dir: String, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let r = try arrakis(["build", "-j", "2", "--progress", "plain"] + args, in: dir, environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+        return r
+    }
+
+    func manifestRows(_ path: String) throws -> [[String: String]] {
+        let lines = try read(path).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+    }
+
+    func testSurveyBuildsRecordsResultsAndRebuildsOnlyWhatAParamChanges() throws {
+        let dir = try project()
+        try build(in: dir)
+
+        // Every component of every island of every field has a spectrum file.
+        let db = try DatabaseOpener.pipeline("sqlite:\(dir)/work/pipeline.db", credentials: Credentials(username: nil, password: nil))
+        for epoch in [0, 1] {
+            let fields = try manifestRows("\(dir)/work/epoch_\(epoch)/fields.tsv")
+            XCTAssertFalse(fields.isEmpty)
+            for f in fields {
+                let field = f["field"]!
+                let spectra = try manifestRows("\(dir)/work/epoch_\(epoch)/manifests/\(field).spectra.tsv")
+                let islands = try db.find(.beams, epoch: epoch, .all).filter { $0.value(at: "beams.\(field).beam_list") != nil }
+                XCTAssertEqual(islands.count, Int(f["islands"]!))
+                var expected = 0
+                for island in islands {
+                    let id = island["Source_ID"]!.string!
+                    expected += try db.find(.components, epoch: epoch, Filter([("Source_ID", .string(id))])).count
+                    // The original's field names, written by cutouts and mosaics.
+                    let beam = island.value(at: "beams.\(field).beam_list")!.array!.first!.int!
+                    for s in ["i", "q", "u"] {
+                        let cut = island.value(at: "beams.\(field).\(s)_beam\(beam)_image_file")?.string
+                        XCTAssertNotNil(cut, "\(id) \(s) beam \(beam)")
+                        if let cut { XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + cut), cut) }
+                        XCTAssertNotNil(island.value(at: "beams.\(field).\(s)_beam\(beam)_weight_file")?.string)
+                        let mosaic = island.value(at: "beams.\(field).\(s)_file")?.string
+                        XCTAssertEqual(mosaic, "\(id)/\(id).cutout.image.restored.\(s).\(field).contcube.linmos.fits")
+                        if let mosaic { XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/work/epoch_\(epoch)/cutouts/\(mosaic)")) }
+                    }
+                }
+                XCTAssertEqual(spectra.count, expected, "epoch \(epoch) \(field)")
+                for s in spectra {
+                    let spectrum = try SpectrumFile.read(dir + "/" + s["spectrum"]!)
+                    XCTAssertEqual(spectrum.count, 12)
+                }
+            }
+        }
+
+        // Unchanged inputs: nothing to do.
+        XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
+
+        // A new pad: cutouts, mosaics and spectra rebuild, sources do not.
+        let before = try manifestRows("\(dir)/work/epoch_0/manifests/RACS_1230-31A.mosaics.tsv")
+        let text = try read(dir + "/Arrakisfile")
+        XCTAssertTrue(text.contains("param pad = 3"))
+        try write(text.replacingOccurrences(of: "param pad = 3", with: "param pad = 5"), to: dir + "/Arrakisfile")
+        let plan = try dryRunPlan(in: dir, environment: environment)
+        let families = Set(plan.tasks.map { String($0.product.prefix { $0 != "[" }) })
+        XCTAssertEqual(families, ["cutouts", "mosaics", "spectra"], "\(plan.tasks)")
+        XCTAssertTrue(plan.tasks.contains { $0.product.hasPrefix("cutouts[") && $0.reason.contains("pad") }, "\(plan.tasks)")
+        let r = try build(in: dir)
+        XCTAssertFalse(r.stderr.contains("sources["), r.stderr)
+        let after = try manifestRows("\(dir)/work/epoch_0/manifests/RACS_1230-31A.mosaics.tsv")
+        XCTAssertEqual(before.map { $0["image"] }, after.map { $0["image"] })
+        XCTAssertNotEqual(before.map { $0["digest"] }, after.map { $0["digest"] }, "bigger cutouts make different mosaics")
+        XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
+    }
+
+    func testAFieldIsATargetAndAnIslandOffItsImagesIsNamed() throws {
+        let dir = try project()
+        // One field's cutouts, in every epoch, and what they need.
+        let r = try arrakis(["build", "--dry-run", "--json", "cutouts:RACS_1239-31A"], in: dir, environment: environment)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("\"sources[0]\""), r.stdout)
+        XCTAssertFalse(r.stdout.contains("cutouts["), "cutouts wait for sources: \(r.stdout)")
+        try build(["sources"], in: dir)
+        let plan = try arrakis(["build", "--dry-run", "--json", "cutouts:RACS_1239-31A"], in: dir, environment: environment)
+        XCTAssertTrue(plan.stdout.contains("\"cutouts[0, RACS_1239-31A]\""), plan.stdout)
+        XCTAssertFalse(plan.stdout.contains("RACS_1230-31A"), plan.stdout)
+
+        // Move one component far from its island (which stays matched to its beams): its
+        // island's box is then off every image of that field.
+        let path = dir + "/survey/catalogues/RACS-DR1_components.fits"
+        var table = try FITSFile.open(path).readTable()
+        let victim = table.column("Source_ID")!.strings![0]
+        let ras = table.column("RA")!.reals!
+        var moved = ras
+        moved[0] = ras[0] + 40
+        let index = table.columns.firstIndex { $0.name == "RA" }!
+        table.columns[index].data = .real(moved)
+        try FileManager.default.removeItem(atPath: path)
+        let out = try FITSFile.create(path)
+        try out.writeTable(table)
+        try out.commit()
+
+        let failed = try arrakis(["build", "-k", "--progress", "plain"], in: dir, environment: environment)
+        XCTAssertNotEqual(failed.status, 0)
+        XCTAssertTrue(failed.stderr.contains("got no cutout"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains(victim + ":"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("does not overlap"), failed.stderr)
+        // The other fields were built.
+        XCTAssertTrue(failed.stderr.contains("spectra["), failed.stderr)
+    }
+}
