@@ -20,20 +20,26 @@ struct BeamCubeRenderer {
     }
 
     /// The cube header: WCS (RA---SIN, DEC--SIN, STOKES, FREQ), restoring beam, receptor angle.
+    ///
+    /// All beams of a field share one celestial grid: the projection centre (CRVAL) is the
+    /// field centre, and CRPIX is a whole number of pixels chosen so the beam's pointing
+    /// falls within half a pixel of the image centre (0-based pixel npix/2). Cutouts of
+    /// different beams of a field therefore mosaic pixel for pixel, without resampling.
     func header(field: SurveyLayout.Field, beam: SurveyLayout.Beam, observation: SurveyLayout.Observation,
                 stokes: Int) -> FITSHeader {
         let p = parameters
+        let crpix = referencePixel(field: field, beam: beam)
         var h = FITSHeader()
         h.set("BUNIT", .string("Jy/beam"))
         h.set("CTYPE1", .string("RA---SIN"))
-        h.set("CRVAL1", .real(beam.ra))
+        h.set("CRVAL1", .real(field.ra))
         h.set("CDELT1", .real(-p.pixelScale))
-        h.set("CRPIX1", .real(Double(p.npix / 2 + 1)))
+        h.set("CRPIX1", .real(crpix.x))
         h.set("CUNIT1", .string("deg"))
         h.set("CTYPE2", .string("DEC--SIN"))
-        h.set("CRVAL2", .real(beam.dec))
+        h.set("CRVAL2", .real(field.dec))
         h.set("CDELT2", .real(p.pixelScale))
-        h.set("CRPIX2", .real(Double(p.npix / 2 + 1)))
+        h.set("CRPIX2", .real(crpix.y))
         h.set("CUNIT2", .string("deg"))
         h.set("CTYPE3", .string("STOKES"))
         h.set("CRVAL3", .real(Double(stokes)))
@@ -60,6 +66,22 @@ struct BeamCubeRenderer {
         return h
     }
 
+    /// FITS CRPIX1/CRPIX2 (1-based, whole numbers) of a beam's image on its field's grid.
+    func referencePixel(field: SurveyLayout.Field, beam: SurveyLayout.Beam) -> (x: Double, y: Double) {
+        let p = parameters
+        var grid = FITSHeader()
+        for (key, value) in [("CTYPE1", FITSValue.string("RA---SIN")), ("CTYPE2", .string("DEC--SIN")),
+                             ("CRVAL1", .real(field.ra)), ("CRVAL2", .real(field.dec)),
+                             ("CDELT1", .real(-p.pixelScale)), ("CDELT2", .real(p.pixelScale)),
+                             ("CRPIX1", .real(1)), ("CRPIX2", .real(1))] {
+            grid.set(key, value)
+        }
+        // Pixel of the pointing relative to the field centre's pixel (0, 0).
+        let offset = (try? CelestialWCS(header: grid))?.pixel(ra: beam.ra, dec: beam.dec) ?? (0, 0)
+        let centre = Double(p.npix / 2)
+        return (centre - offset.x.rounded() + 1, centre - offset.y.rounded() + 1)
+    }
+
     func render(field: SurveyLayout.Field, beam: SurveyLayout.Beam,
                 observation: SurveyLayout.Observation) throws -> Output {
         let p = parameters
@@ -71,60 +93,34 @@ struct BeamCubeRenderer {
         let wcs = try CelestialWCS(header: iHeader)
 
         let frequencies = (0..<nchan).map { p.firstFrequency + Double($0) * p.channelWidth }
-        let lambdaSquared = frequencies.map { pow(GaussianPrimaryBeam.speedOfLight / $0, 2) }
-        let beamSigma = p.beamPixels / 2.354_820_045
         let reach = p.beamPitch * 1.5 + 4 * p.restoringBeam   // image half-diagonal and a margin
 
-        var spatial: [Float] = []
         var spectrum = [[Float]](repeating: [Float](repeating: 0, count: nchan), count: 3)
         for component in sky.components {
+            // The primary beam is centred on the beam's pointing (not on CRVAL, the field centre).
             let distance = SkyMath.separation(beam.ra, beam.dec, component.ra, component.dec)
-            guard distance < reach, let (x, y) = wcs.pixel(ra: component.ra, dec: component.dec) else { continue }
-            // Covariance (pixels^2) of the intrinsic shape convolved with the circular beam.
-            let sMaj = component.major / p.pixelScale / 2.354_820_045
-            let sMin = component.minor / p.pixelScale / 2.354_820_045
-            let pa = component.positionAngle * SkyMath.degree
-            let u = (-sin(pa), cos(pa)), v = (cos(pa), sin(pa))   // major, minor axes on the pixel grid
-            let b2 = beamSigma * beamSigma
-            let cxx = b2 + sMaj * sMaj * u.0 * u.0 + sMin * sMin * v.0 * v.0
-            let cyy = b2 + sMaj * sMaj * u.1 * u.1 + sMin * sMin * v.1 * v.1
-            let cxy = sMaj * sMaj * u.0 * u.1 + sMin * sMin * v.0 * v.1
-            let det = cxx * cyy - cxy * cxy
-            let ixx = cyy / det, iyy = cxx / det, ixy = -cxy / det
-            // Peak in Jy/beam of a Gaussian of this total flux: S x beam area / source area.
-            let peak = component.flux * b2 / det.squareRoot()
-            let radius = Int((4 * max(cxx, cyy).squareRoot()).rounded(.up))
-            let x0 = max(0, Int(x.rounded()) - radius), x1 = min(n - 1, Int(x.rounded()) + radius)
-            let y0 = max(0, Int(y.rounded()) - radius), y1 = min(n - 1, Int(y.rounded()) + radius)
-            guard x0 <= x1, y0 <= y1 else { continue }
-            let width = x1 - x0 + 1
-            spatial.removeAll(keepingCapacity: true)
-            for py in y0...y1 {
-                let dy = Double(py) - y
-                for px in x0...x1 {
-                    let dx = Double(px) - x
-                    spatial.append(Float(exp(-0.5 * (ixx * dx * dx + 2 * ixy * dx * dy + iyy * dy * dy))))
-                }
-            }
-            let chi0 = component.angle * SkyMath.degree
+            guard distance < reach, let (x, y) = wcs.pixel(ra: component.ra, dec: component.dec),
+                  let footprint = ComponentImage(component: component, x: x, y: y, parameters: p) else { continue }
             for c in 0..<nchan {
                 let attenuation = primaryBeam.response(distance: distance, frequency: frequencies[c])
-                let stokesI = peak * pow(frequencies[c] / p.referenceFrequency, component.spectralIndex) * attenuation
-                let chi = 2 * (chi0 + component.rm * lambdaSquared[c])
-                let polarised = component.fractionalPolarisation * stokesI
-                spectrum[0][c] = Float(stokesI)
-                spectrum[1][c] = Float(polarised * cos(chi))
-                spectrum[2][c] = Float(polarised * sin(chi))
+                let model = ComponentImage.stokes(component, frequency: frequencies[c],
+                                                  peakPerFlux: footprint.peakPerFlux, parameters: p)
+                spectrum[0][c] = Float(model.i * attenuation)
+                spectrum[1][c] = Float(model.q * attenuation)
+                spectrum[2][c] = Float(model.u * attenuation)
             }
+            let (x0, y0, width) = (footprint.x0, footprint.y0, footprint.width)
             for s in 0..<3 {
                 cubes[s].withUnsafeMutableBufferPointer { cube in
-                    for c in 0..<nchan {
-                        let amplitude = spectrum[s][c]
-                        let plane = c * planes
-                        for (row, py) in (y0...y1).enumerated() {
-                            let base = plane + py * n + x0
-                            let from = row * width
-                            for k in 0..<width { cube[base + k] += amplitude * spatial[from + k] }
+                    footprint.spatial.withUnsafeBufferPointer { spatial in
+                        for c in 0..<nchan {
+                            let amplitude = spectrum[s][c]
+                            let plane = c * planes
+                            for row in 0..<footprint.height {
+                                let base = plane + (y0 + row) * n + x0
+                                let from = row * width
+                                for k in 0..<width { cube[base + k] += amplitude * spatial[from + k] }
+                            }
                         }
                     }
                 }
