@@ -17,4 +17,5 @@ echo "== the same again: nothing to do" >&2
 arrakis build --dry-run
 echo "== the graph" >&2
 arrakis graph
-echo "result: work/inventory.txt ($(grep -c '^==' work/inventory.txt) field-epochs); truth in examples/survey/truth.csv" >&2
+spectra=$(cat work/epoch_*/manifests/*.spectra.tsv | grep -vc '^gaussian_id')
+echo "result: $spectra spectra under work/epoch_*/cutouts/ (listed in work/epoch_*/manifests/*.spectra.tsv); pipeline database work/pipeline.db; truth in examples/survey/truth.csv" >&2
