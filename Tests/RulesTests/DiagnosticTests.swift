@@ -238,6 +238,11 @@ final class DiagnosticTests: XCTestCase {
                          "product 'a' has both 'shell' and 'rule' (expected exactly one of them)")
     }
 
+    func testUnknownRuleKind() {
+        assertDiagnostic("product a {\n    output \"a.txt\"\n    rule cutout\n}\n", line: 3, column: 10,
+                         "unknown rule 'cutout' (did you mean 'cutouts'? expected a built-in rule: cutouts, mosaics, sources, spectra; or use shell \"...\")")
+    }
+
     func testNeitherShellNorRule() {
         assertDiagnostic("product a {\n    output \"a.txt\"\n}\n", line: 1, column: 9,
                          "product 'a' has neither 'shell' nor 'rule' (expected exactly one")

@@ -60,7 +60,7 @@ final class ValidFileTests: XCTestCase {
             input image = "{data}/{field}/beam{beam}.fits"
             output "images/{field}/beam{beam:02}.fits"
             param cutoff = 5.0
-            rule convolve
+            rule cutouts
             cpus 4; mem "8G"; time "2h"
             retries 2
             version 3
@@ -123,7 +123,7 @@ final class ValidFileTests: XCTestCase {
         XCTAssertEqual(images.outputs.map { render($0.value) }, ["\"images/{field}/beam{beam:02}.fits\""])
         XCTAssertEqual(images.params.map { "\($0.name!.name) = \(render($0.value))" }, ["cutoff = 5.0"])
         XCTAssertEqual(images.settings.map { "\($0.key.name) \(render($0.value))" },
-                       ["rule convolve", "cpus 4", "mem \"8G\"", "time \"2h\"", "retries 2", "version 3"])
+                       ["rule cutouts", "cpus 4", "mem \"8G\"", "time \"2h\"", "retries 2", "version 3"])
 
         let cutouts = try XCTUnwrap(ast.product("cutouts"))
         XCTAssertEqual(cutouts.fanOuts.map { render($0.source) }, ["manifest(sources)"])
@@ -141,7 +141,7 @@ final class ValidFileTests: XCTestCase {
         XCTAssertEqual(project.defaultTargets, ["summary"])
         let family = try XCTUnwrap(project.families.first { $0.name == "beam_images" } as? ProductFamily)
         XCTAssertEqual(family.resources, Resources(cpus: 4, memoryMB: 8192, timeSeconds: 7200, retries: 2))
-        XCTAssertEqual(family.ruleKind, "convolve")
+        XCTAssertEqual(family.ruleKind, "cutouts")
         XCTAssertEqual(family.ruleVersion, "3")
         let cutoutFamily = try XCTUnwrap(project.families.first { $0.name == "cutouts" })
         XCTAssertEqual(cutoutFamily.expansionFamilies, ["sources"])

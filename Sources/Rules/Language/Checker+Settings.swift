@@ -38,13 +38,21 @@ extension Checker {
             }
             checkTemplate(template, in: context.fieldScope, scope: scope)
         case "rule":
+            let kind: String
             switch value {
-            case .name(_, nil):
-                break
+            case .name(let n, nil):
+                kind = n.name
             case .string(let template, _) where template.literal != nil:
-                break
+                kind = template.literal!
             default:
-                error("'rule' must be a rule name or a plain string (as in rule cutout), found \(Checker.describe(value))",
+                error("'rule' must be a rule name or a plain string (as in rule cutouts), found \(Checker.describe(value))",
+                      at: value.location)
+                return
+            }
+            let known = PipelineRules.kinds.keys.sorted()
+            if !known.contains(kind) {
+                let hint = DidYouMean.suggestion(for: kind, among: known).map { "did you mean '\($0)'? " } ?? ""
+                error("unknown rule '\(kind)' (\(hint)expected a built-in rule: \(known.joined(separator: ", ")); or use shell \"...\")",
                       at: value.location)
             }
         case "cpus":
