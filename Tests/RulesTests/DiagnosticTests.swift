@@ -234,7 +234,7 @@ final class DiagnosticTests: XCTestCase {
     }
 
     func testShellAndRule() {
-        assertDiagnostic("product a {\n    output \"a.txt\"\n    shell \"true\"\n    rule cutout\n}\n", line: 4, column: 5,
+        assertDiagnostic("product a {\n    output \"a.txt\"\n    shell \"true\"\n    rule cutouts\n}\n", line: 4, column: 5,
                          "product 'a' has both 'shell' and 'rule' (expected exactly one of them)")
     }
 
