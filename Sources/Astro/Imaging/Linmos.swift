@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One beam's cutout for a mosaic: its image cube, its channel weights file and where its
 /// primary beam points.
 public struct LinmosInput: Sendable, Equatable {
@@ -80,6 +84,80 @@ public struct Linmos: Sendable {
     /// - Throws: `ImagingError` naming the input that cannot be read or does not match the
     ///   first (celestial axes, plane count, frequency axis), or the output that cannot be written.
     public func mosaic(_ inputs: [LinmosInput], image: String, weightImage: String) throws(ImagingError) -> LinmosSummary {
-        throw .noInputs("Linmos is not implemented yet")
+        guard !inputs.isEmpty else { throw .noInputs("a mosaic of \(image) needs at least one input") }
+        let cubes = try inputs.map { input throws(ImagingError) in try MosaicInputCube(input) }
+        let first = cubes[0]
+        for cube in cubes.dropFirst() { try cube.requireCompatible(with: first) }
+        let grid = MosaicGrid(inputs: cubes)
+        let shape = [grid.width, grid.height] + first.shape.dropFirst(2)
+
+        var header = first.header
+        header.set("CRPIX1", .real(grid.crpix.x))
+        header.set("CRPIX2", .real(grid.crpix.y))
+        header.addHistory("arrakis linmos: \(cubes.count) input(s), \(grid.kind == .shared ? "shared grid" : "bilinear resampling"), cutoff \(cutoff)")
+        var weightHeader = header
+        weightHeader.remove("BUNIT")
+        let imageFile = try Self.create(image, shape: shape, header: header)
+        let weightFile = try Self.create(weightImage, shape: shape, header: weightHeader)
+
+        var accumulator = MosaicAccumulator(width: grid.width, height: grid.height)
+        var blank = 0
+        for plane in 0..<first.planeCount {
+            accumulator.reset()
+            let channel = first.channel(ofPlane: plane)
+            let fwhm = beamFWHM(frequency: first.frequencies[channel])
+            for (cube, map) in zip(cubes, grid.maps) {
+                let weight = cube.weights[channel]
+                guard weight > 0 else { continue }
+                accumulator.add(plane: try cube.readPlane(plane), inputWidth: cube.width, map: map,
+                                weight: weight, fwhm: fwhm, cutoff: cutoff)
+            }
+            let (values, weights, blanks) = accumulator.finish()
+            blank += blanks
+            let start = [0, 0] + first.planeIndex(plane)
+            try Self.write(values, at: start, to: imageFile)
+            try Self.write(weights, at: start, to: weightFile)
+        }
+        try Self.commit(weightFile)
+        do {
+            try Self.commit(imageFile)
+        } catch {
+            unlink(weightImage)
+            throw error
+        }
+        return LinmosSummary(image: image, weightImage: weightImage, shape: shape, grid: grid.kind,
+                             offsets: grid.offsets, blankPixels: blank)
+    }
+
+    func beamFWHM(frequency: Double) -> Double {
+        switch primaryBeam {
+        case .gaussian(let beam): return beam.fwhm(frequency: frequency)
+        }
+    }
+
+    private static func create(_ path: String, shape: [Int], header: FITSHeader) throws(ImagingError) -> FITSFile {
+        do {
+            let file = try FITSFile.create(path)
+            try file.createImage(bitpix: -32, shape: shape, header: header)
+            return file
+        } catch {
+            throw .writeFailed(path: path, reason: CubeSource.reason(error, path: path))
+        }
+    }
+
+    private static func write(_ values: [Float], at start: [Int], to file: FITSFile) throws(ImagingError) {
+        do {
+            try file.writePixels(values, from: start)
+        } catch {
+            throw .writeFailed(path: file.path, reason: CubeSource.reason(error, path: file.path))
+        }
+    }
+
+    private static func commit(_ file: FITSFile) throws(ImagingError) {
+        do {
+            try file.commit()
+        } catch {
+            throw .writeFailed(path: file.path, reason: CubeSource.reason(error, path: file.path))
+        }
     }
 }

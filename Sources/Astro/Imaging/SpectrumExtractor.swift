@@ -1,7 +1,7 @@
 /// The spectra of one component in an island's I, Q and U mosaics.
 public struct ExtractedSpectrum: Sendable, Equatable {
     /// Background-subtracted I, Q, U at the component's pixel, with the per-channel noise
-    /// as dI, dQ, dU. Flagged channels are NaN in I, Q and U (and their noise).
+    /// as dI, dQ, dU. Flagged channels are NaN in I, Q and U (their noise stays as measured).
     public var spectrum: Spectrum
     /// Per channel: the background (clipped annulus mean) of I, Q, U in `i`/`q`/`u` and the
     /// noise (clipped annulus population std) in `di`/`dq`/`du`.
@@ -41,7 +41,57 @@ public struct SpectrumExtractor: Sendable {
     ///   axis, differs from the I mosaic, or does not contain the position.
     public func extract(ra: Double, dec: Double, iMosaic: String, qMosaic: String,
                         uMosaic: String) throws(ImagingError) -> ExtractedSpectrum {
-        throw .unreadable(path: iMosaic, reason: "SpectrumExtractor is not implemented yet")
+        let i = try MosaicWindowReader(path: iMosaic)
+        let q = try MosaicWindowReader(path: qMosaic)
+        let u = try MosaicWindowReader(path: uMosaic)
+        for other in [q, u] { try other.requireSameGrid(as: i) }
+        guard let position = i.wcs.pixel(ra: ra, dec: dec), position.x.isFinite, position.y.isFinite,
+              abs(position.x) < 1e9, abs(position.y) < 1e9 else {
+            throw .outside(path: iMosaic, ra: ra, dec: dec)
+        }
+        let x = Int(position.x.rounded(.toNearestOrEven)), y = Int(position.y.rounded(.toNearestOrEven))
+        guard (0..<i.width).contains(x), (0..<i.height).contains(y) else {
+            throw .outside(path: iMosaic, ra: ra, dec: dec)
+        }
+        let beamPixels = i.beamMinor / i.wcs.pixelScale
+        let annulus = Annulus(centre: (x, y), inner: innerRadius * beamPixels, outer: outerRadius * beamPixels,
+                              width: i.width, height: i.height)
+        let channels = i.frequencies.count
+        var values = [[Double]](), backgrounds = [[Double]](), noises = [[Double]]()
+        for reader in [i, q, u] {
+            let window = try reader.read(annulus.window)
+            let plane = annulus.window.width * annulus.window.height
+            let centre = annulus.index(x: x, y: y)
+            var value = [Double](repeating: .nan, count: channels)
+            var background = value, noise = value
+            for c in 0..<channels {
+                let base = c * plane
+                value[c] = Double(window[base + centre])
+                let ring = annulus.offsets.map { Double(window[base + $0]) }
+                if let stats = ClippedStatistics.clippedMeanAndStd(ring, sigma: clipSigma) {
+                    background[c] = stats.mean
+                    noise[c] = stats.std
+                }
+            }
+            values.append(value); backgrounds.append(background); noises.append(noise)
+        }
+        var flagged = [Bool](repeating: false, count: channels)
+        for s in 0..<3 {
+            let outliers = ClippedStatistics.madOutliers(noises[s], sigma: flagSigma)
+            for c in 0..<channels where outliers[c] || !values[s][c].isFinite || values[s][c] == 0 {
+                flagged[c] = true
+            }
+        }
+        let subtracted = (0..<3).map { s in
+            (0..<channels).map { c in flagged[c] ? Double.nan : values[s][c] - backgrounds[s][c] }
+        }
+        let frequencies = i.frequencies
+        return ExtractedSpectrum(
+            spectrum: Spectrum(frequency: frequencies, i: subtracted[0], q: subtracted[1], u: subtracted[2],
+                               di: noises[0], dq: noises[1], du: noises[2]),
+            background: Spectrum(frequency: frequencies, i: backgrounds[0], q: backgrounds[1], u: backgrounds[2],
+                                 di: noises[0], dq: noises[1], du: noises[2]),
+            flagged: flagged, pixel: (x, y))
     }
 
     /// Writes `<directory>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and

@@ -29,7 +29,7 @@ public struct CelestialWCS: Sendable {
     /// longitude in [0, 360).
     public let reference: (ra: Double, dec: Double)
     /// The reference pixel (CRPIX - 1 of the x and y axes), 0-based.
-    public let referencePixel: (x: Double, y: Double)
+    public private(set) var referencePixel: (x: Double, y: Double)
     /// Degrees per pixel: the square root of |det| of the linear matrix (the
     /// geometric mean of |CDELT1| and |CDELT2| when there is no skew).
     public let pixelScale: Double
@@ -105,6 +105,14 @@ public struct CelestialWCS: Sendable {
         let inverse = 1 / (det * radians)
         b00 = m[1][1] * inverse; b01 = -m[0][1] * inverse
         b10 = -m[1][0] * inverse; b11 = m[0][0] * inverse
+    }
+
+    /// The same sky grid for an image whose pixel p is this image's pixel p - (x, y):
+    /// the reference pixel moves by (x, y), as when cutting (x, y negative) or padding.
+    public func shifted(x: Double, y: Double) -> CelestialWCS {
+        var copy = self
+        copy.referencePixel = (referencePixel.x + x, referencePixel.y + y)
+        return copy
     }
 
     /// The 0-based pixel of a sky position (degrees), or nil when the projection

@@ -1,0 +1,57 @@
+/// Robust statistics as astropy's `sigma_clip` / `sigma_clipped_stats` compute them.
+enum ClippedStatistics {
+    /// Mean and population standard deviation of `values` after iterative clipping at
+    /// `sigma` standard deviations about the median (astropy's `sigma_clipped_stats`
+    /// defaults: cenfunc median, stdfunc std, `maxIterations` 5). NaNs are ignored.
+    /// Nil when no finite value remains.
+    static func clippedMeanAndStd(_ values: [Double], sigma: Double, maxIterations: Int = 5) -> (mean: Double, std: Double)? {
+        var kept = values.filter { $0.isFinite }
+        for _ in 0..<maxIterations {
+            guard !kept.isEmpty else { return nil }
+            let centre = median(kept)
+            let spread = standardDeviation(kept)
+            let next = kept.filter { abs($0 - centre) <= sigma * spread }
+            if next.count == kept.count { break }
+            kept = next
+        }
+        guard !kept.isEmpty else { return nil }
+        return (mean(kept), standardDeviation(kept))
+    }
+
+    /// Which `values` astropy's `sigma_clip(values, sigma, cenfunc=median, stdfunc=mad_std)`
+    /// masks: NaNs, and values further than `sigma` x 1.4826 MAD from the median of the
+    /// values still kept, iterated up to `maxIterations` times.
+    static func madOutliers(_ values: [Double], sigma: Double, maxIterations: Int = 5) -> [Bool] {
+        var masked = values.map { !$0.isFinite }
+        for _ in 0..<maxIterations {
+            let kept = values.indices.filter { !masked[$0] }.map { values[$0] }
+            guard !kept.isEmpty else { break }
+            let centre = median(kept)
+            let spread = 1.482_602_218_505_602 * median(kept.map { abs($0 - centre) })
+            var changed = false
+            for i in values.indices where !masked[i] && abs(values[i] - centre) > sigma * spread {
+                masked[i] = true
+                changed = true
+            }
+            if !changed { break }
+        }
+        return masked
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let n = sorted.count
+        guard n > 0 else { return .nan }
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    static func mean(_ values: [Double]) -> Double {
+        values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Population (ddof = 0) standard deviation.
+    static func standardDeviation(_ values: [Double]) -> Double {
+        let m = mean(values)
+        return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count)).squareRoot()
+    }
+}
