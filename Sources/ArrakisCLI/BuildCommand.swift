@@ -64,6 +64,7 @@ struct BuildCommand: ParsableCommand {
         }
         if dryRun {
             let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            _ = Unmanaged.passRetained(engine)   // never torn down: see below
             try engine.start()
             try engine.flushStores()
             printTimings([ws.times, engine.times])
@@ -105,6 +106,10 @@ struct BuildCommand: ParsableCommand {
         default: throw CLIError("--progress must be auto, live, plain or quiet")
         }
         let engine = try ws.engine(targets: targets, dryRun: false, keepGoing: keepGoing)
+        // The process ends right after the build: tearing down a graph of a million
+        // products (every path string, array and trace) would cost ~10% of a no-op build
+        // for nothing, so the engine is deliberately never released (ninja does the same).
+        _ = Unmanaged.passRetained(engine)
         let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
                                                     logDirectory: ws.stateDirectory + "/logs", progress: mode),
                                      builtins: PipelineRules.registry(), digests: ws.digests)

@@ -21,7 +21,9 @@ struct InstanceEvaluator: Sendable {
     }
 
     /// `upstream(id)` gives the combined output digest of a resolved upstream instance.
-    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?) throws -> Parts {
+    /// With `collect` false only the fingerprint and rule digest are filled in (the no-op
+    /// path: no arrays or names are built for products that turn out clean).
+    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true) throws -> Parts {
         let t = graph.tasks[id]
         var fp = FingerprintBuilder()
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
@@ -34,46 +36,50 @@ struct InstanceEvaluator: Sendable {
         }
         let rule = ruleFP.finish()
         fp.add(1, rule)
-        let sortedParams = t.params.sorted { $0.0 < $1.0 }
+        let sortedParams = t.params.count > 1 ? t.params.sorted { $0.0 < $1.0 } : t.params
         var params: [NamedDigest] = []
-        params.reserveCapacity(sortedParams.count)
+        if collect { params.reserveCapacity(sortedParams.count) }
         for (name, value) in sortedParams {
             let d = Digest(value)
             fp.add(4, name)
             fp.add(5, d)
-            params.append(NamedDigest(name, d))
+            if collect { params.append(NamedDigest(name, d)) }
         }
         var inputs: [NamedDigest] = []
-        inputs.reserveCapacity(t.fileInputs.count + t.productInputs.count)
+        if collect { inputs.reserveCapacity(t.fileInputs.count + t.productInputs.count) }
         for path in t.fileInputs {
             guard let d = try digests.digest(of: path) else {
                 throw FileError(path: path, reason: "input file does not exist (needed by \(t.key))")
             }
             fp.add(6, path)
             fp.add(7, d)
-            inputs.append(NamedDigest(path, d))
+            if collect { inputs.append(NamedDigest(path, d)) }
         }
         for up in t.productInputs {
             let d = upstream(up) ?? .zero
             fp.add(8, graph.keyDigests[up])
             fp.add(9, d)
-            inputs.append(NamedDigest(graph.keyText[up], d))
+            if collect { inputs.append(NamedDigest(graph.keyText[up], d)) }
         }
         for o in t.outputs { fp.add(10, o) }
         return Parts(fingerprint: fp.finish(), rule: rule,
-                     ruleDescription: "\(t.ruleKind) v\(t.ruleVersion)", params: params, inputs: inputs)
+                     ruleDescription: collect ? t.ruleKind + " v" + t.ruleVersion : "", params: params, inputs: inputs)
     }
 
     func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?) -> Verdict {
-        let parts: Parts
-        do { parts = try fingerprint(id, upstream: upstream) } catch { return .error("\(error)") }
+        let quick: Parts
+        do { quick = try fingerprint(id, upstream: upstream, collect: false) } catch { return .error("\(error)") }
+        // The full parts (names and digests of params and inputs) only for dirty products;
+        // each dirty path below asks once.
+        var parts: Parts { (try? fingerprint(id, upstream: upstream)) ?? quick }
         let key = graph.keyDigests[id]
         guard let summary = traces.summary(forKey: key) else {
             let family = graph.tasks[id].key.family
             return .dirty(traces.count(ofFamily: family) > 0 ? .newKey : .noTrace, parts)
         }
-        if summary.fingerprint != parts.fingerprint {
-            return .dirty(explainDifference(id, parts), parts)
+        if summary.fingerprint != quick.fingerprint {
+            let p = parts
+            return .dirty(explainDifference(id, p), p)
         }
         let outputs = graph.tasks[id].outputs
         guard summary.outputs.count == outputs.count else {

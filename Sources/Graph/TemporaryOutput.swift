@@ -12,12 +12,29 @@ public enum TemporaryOutput {
     public static let marker = ".arrakis-tmp"
 
     public static func path(for output: String) -> String {
-        let slash = output.lastIndex(of: "/")
-        let nameStart = slash.map { output.index(after: $0) } ?? output.startIndex
-        if let dot = output[nameStart...].lastIndex(of: "."), dot > nameStart {
-            return String(output[..<dot]) + marker + String(output[dot...])
+        // On UTF-8 bytes: '/' and '.' are ASCII, so byte offsets are valid string boundaries,
+        // and this runs for every output of every product at planning time.
+        var output = output
+        return output.withUTF8 { bytes -> String in
+            var dot = -1
+            var i = bytes.count - 1
+            while i >= 0 {
+                let b = bytes[i]
+                if b == UInt8(ascii: "/") { break }
+                if b == UInt8(ascii: "."), dot < 0 { dot = i }
+                i -= 1
+            }
+            let nameStart = i + 1
+            guard dot > nameStart else {
+                return String(decoding: bytes, as: UTF8.self) + marker
+            }
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count + marker.utf8.count)
+            out.append(contentsOf: bytes[..<dot])
+            out.append(contentsOf: marker.utf8)
+            out.append(contentsOf: bytes[dot...])
+            return String(decoding: out, as: UTF8.self)
         }
-        return output + marker
     }
 
     /// Creates the parent directories of `path` (like `mkdir -p`).

@@ -15,7 +15,8 @@ public struct Glob: Sendable {
         case literal(String)
         case star
         case question
-        case capture(String)
+        /// A named wildcard and its index in `captureNames`.
+        case capture(String, Int)
     }
 
     public let pattern: String
@@ -31,9 +32,8 @@ public struct Glob: Sendable {
     public init(_ pattern: String) {
         self.pattern = pattern
         absolute = pattern.hasPrefix("/")
-        segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { Glob.parseSegment($0) }
         var names: [String] = []
-        for seg in segments { for case .capture(let n) in seg where !names.contains(n) { names.append(n) } }
+        segments = pattern.split(separator: "/", omittingEmptySubsequences: true).map { Glob.parseSegment($0, names: &names) }
         captureNames = names
     }
 
@@ -54,7 +54,7 @@ public struct Glob: Sendable {
         segments.contains { $0.contains { if case .literal = $0 { return false } else { return true } } }
     }
 
-    static func parseSegment(_ s: Substring) -> [Piece] {
+    static func parseSegment(_ s: Substring, names: inout [String]) -> [Piece] {
         var pieces: [Piece] = []
         var lit = ""
         var i = s.startIndex
@@ -65,7 +65,9 @@ public struct Glob: Sendable {
                 if c == "*" { if pieces.last != .star { pieces.append(.star) } } else { pieces.append(.question) }
             } else if c == "{", let close = s[i...].firstIndex(of: "}") {
                 if !lit.isEmpty { pieces.append(.literal(lit)); lit = "" }
-                pieces.append(.capture(String(s[s.index(after: i)..<close])))
+                let name = String(s[s.index(after: i)..<close])
+                if !names.contains(name) { names.append(name) }
+                pieces.append(.capture(name, names.firstIndex(of: name)!))
                 i = close
             } else {
                 lit.append(c)
@@ -80,12 +82,12 @@ public struct Glob: Sendable {
     /// current directory.
     public func matches() -> [Match] {
         var out: [Match] = []
-        walk(index: 0, prefix: absolute ? "/" : "", captures: [:], into: &out)
+        walk(index: 0, prefix: absolute ? "/" : "", captures: Array(repeating: nil, count: captureNames.count), into: &out)
         out.sort { $0.path < $1.path }
         return out
     }
 
-    private func walk(index: Int, prefix: String, captures: [String: String], into out: inout [Match]) {
+    private func walk(index: Int, prefix: String, captures: [Substring?], into out: inout [Match]) {
         if index == segments.count {
             if !prefix.isEmpty { out.append(match(prefix, captures)) }
             return
@@ -106,7 +108,7 @@ public struct Glob: Sendable {
         guard let d = opendir(dir) else { return }
         defer { closedir(d) }
         let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
-        var subdirectories: [(path: String, captures: [String: String])] = []
+        var subdirectories: [(path: String, captures: [Substring?])] = []
         while let ent = readdir(d) {
             // Filter on the C name first: most entries of a big directory are rejected or
             // matched without more work.
@@ -153,8 +155,8 @@ public struct Glob: Sendable {
 
     static let temporaryMarker = ".arrakis-tmp"
 
-    private func match(_ path: String, _ captures: [String: String]) -> Match {
-        Match(path: path, captures: captureNames.map { captures[$0] ?? "" })
+    private func match(_ path: String, _ captures: [Substring?]) -> Match {
+        Match(path: path, captures: captures.map { $0.map(String.init) ?? "" })
     }
 
     private func join(_ prefix: String, _ name: String) -> String {
@@ -173,40 +175,41 @@ public struct Glob: Sendable {
         return out
     }
 
-    /// Backtracking match of one segment's pieces against a name.
-    static func match(_ pieces: ArraySlice<Piece>, _ name: Substring, _ caps: inout [String: String]) -> Bool {
+    /// Backtracking match of one segment's pieces against a name. `caps` holds the value of
+    /// each wildcard by its index in `captureNames` (nil while unbound). Literals compare
+    /// as UTF-8 bytes; `?` matches one character.
+    static func match(_ pieces: ArraySlice<Piece>, _ name: Substring, _ caps: inout [Substring?]) -> Bool {
         guard let first = pieces.first else { return name.isEmpty }
         let rest = pieces.dropFirst()
         switch first {
         case .literal(let l):
-            guard name.hasPrefix(l) else { return false }
-            return match(rest, name.dropFirst(l.count), &caps)
+            guard name.utf8.starts(with: l.utf8) else { return false }
+            return match(rest, Substring(name.utf8.dropFirst(l.utf8.count)), &caps)
         case .question:
             guard !name.isEmpty else { return false }
             return match(rest, name.dropFirst(), &caps)
         case .star, .capture:
-            var captureName: String? = nil
-            if case .capture(let n) = first { captureName = n }
-            if let n = captureName, let bound = caps[n] {
-                guard name.hasPrefix(bound) else { return false }
-                return match(rest, name.dropFirst(bound.count), &caps)
+            var slot: Int? = nil
+            if case .capture(_, let i) = first { slot = i }
+            if let i = slot, let bound = caps[i] {
+                guard name.utf8.starts(with: bound.utf8) else { return false }
+                return match(rest, Substring(name.utf8.dropFirst(bound.utf8.count)), &caps)
             }
-            let minLen = captureName == nil ? 0 : 1
+            let minLen = slot == nil ? 0 : 1
             // Fast path: only literal text follows, so the wildcard's length is fixed.
             if let tail = Glob.literalTail(rest) {
-                guard name.hasSuffix(tail) else { return false }
+                guard name.utf8.count >= tail.utf8.count,
+                      name.utf8.suffix(tail.utf8.count).elementsEqual(tail.utf8) else { return false }
                 let len = name.utf8.count - tail.utf8.count
                 guard len >= minLen else { return false }
-                if let n = captureName {
-                    caps[n] = String(name.utf8.prefix(len))!
-                }
+                if let i = slot { caps[i] = Substring(name.utf8.prefix(len)) }
                 return true
             }
             var len = name.count
             // Greedy first: prefer the longest match for the first wildcard.
             while len >= minLen {
                 var trial = caps
-                if let n = captureName { trial[n] = String(name.prefix(len)) }
+                if let i = slot { trial[i] = name.prefix(len) }
                 if match(rest, name.dropFirst(len), &trial) {
                     caps = trial
                     return true

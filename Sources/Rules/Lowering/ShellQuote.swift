@@ -1,9 +1,25 @@
 /// Quotes a word for /bin/sh: left alone when it is plainly safe, else single-quoted.
 public func shellQuote(_ s: String) -> String {
-    if !s.isEmpty, s.unicodeScalars.allSatisfy({ c in
-        (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || "/._-+=:,@%".unicodeScalars.contains(c)
-    }) { return s }
+    if !s.isEmpty, isShellSafe(s) { return s }
     var out = "'"
     for c in s { if c == "'" { out += "'\\''" } else { out.append(c) } }
     return out + "'"
+}
+
+/// True when every byte is an ASCII letter, digit or one of `/._-+=:,@%` (runs for every
+/// path of every product at planning time, so it is a plain loop over the bytes).
+private func isShellSafe(_ s: String) -> Bool {
+    for b in s.utf8 {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            continue
+        case UInt8(ascii: "/"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "+"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "@"), UInt8(ascii: "%"):
+            continue
+        default:
+            return false
+        }
+    }
+    return true
 }
