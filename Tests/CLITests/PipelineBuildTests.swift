@@ -122,4 +122,52 @@ final class PipelineBuildTests: XCTestCase {
         // The other fields were built.
         XCTAssertTrue(failed.stderr.contains("spectra["), failed.stderr)
     }
+
+    /// Modification times of every file under `dir`, by path.
+    func mtimes(_ dir: String) throws -> [String: Date] {
+        var out: [String: Date] = [:]
+        let fm = FileManager.default
+        guard let e = fm.enumerator(atPath: dir) else { return out }
+        for case let p as String in e {
+            let attrs = try fm.attributesOfItem(atPath: dir + "/" + p)
+            if attrs[.type] as? FileAttributeType == .typeRegular { out[p] = attrs[.modificationDate] as? Date }
+        }
+        return out
+    }
+
+    func testMovingOneComponentRemakesOnlyItsIslandsFiles() throws {
+        let dir = try project()
+        try build(in: dir)
+        let before = try mtimes(dir + "/work")
+
+        // Nudge one component by 2 arcsec.
+        let path = dir + "/survey/catalogues/RACS-DR1_components.fits"
+        var table = try FITSFile.open(path).readTable()
+        let island = table.column("Source_ID")!.strings![0]
+        let gaussian = table.column("Gaussian_ID")!.strings![0]
+        var dec = table.column("Dec")!.reals!
+        dec[0] += 2.0 / 3600
+        table.columns[table.columns.firstIndex { $0.name == "Dec" }!].data = .real(dec)
+        try FileManager.default.removeItem(atPath: path)
+        let out = try FITSFile.create(path)
+        try out.writeTable(table)
+        try out.commit()
+        Thread.sleep(forTimeInterval: 0.01)
+        try build(in: dir)
+
+        let after = try mtimes(dir + "/work")
+        XCTAssertEqual(Set(before.keys), Set(after.keys))
+        let changed = after.keys.filter { after[$0] != before[$0] }.sorted()
+        let products = changed.filter { $0.contains("/cutouts/") }
+        XCTAssertFalse(products.isEmpty, "the moved component's files are remade")
+        XCTAssertTrue(products.contains { $0.hasSuffix("/\(gaussian).dat") }, "\(products)")
+        for p in products {
+            XCTAssertTrue(p.contains("/cutouts/\(island)/"), "only \(island)'s files change, not \(p)")
+        }
+        // What else changed: the field tables and manifests of the fields that see it.
+        for p in changed where !p.contains("/cutouts/") {
+            XCTAssertTrue(p.hasSuffix(".tsv") || p.hasSuffix(".json") || p.hasPrefix("pipeline.db"), p)
+        }
+        XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
+    }
 }

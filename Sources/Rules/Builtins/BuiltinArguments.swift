@@ -63,6 +63,14 @@ public struct BuiltinArguments: Sendable {
         return TemporaryOutput.path(for: final)
     }
 
+    /// The manifest's final path: the previous build's manifest, if any, is still there.
+    public func manifestFinalPath() throws -> String {
+        guard let final = values["output.manifest"] else {
+            throw BuiltinRuleError.missingArgument(kind: kind, name: "manifest")
+        }
+        return final
+    }
+
     /// Where to write a named output now (its temporary name).
     public func outputPath(_ name: String) throws -> String {
         guard let final = values["output." + name] else {

@@ -9,7 +9,8 @@ import Store
 /// and its weight image. Each beam's primary beam is centred on its pointing from the RACS
 /// database (the field table), not on the cutout's reference pixel. The mosaic's path,
 /// relative to the cutouts directory, is stored as `beams.<FIELD>.<s>_file` as each island
-/// is done. Manifest: `source_id stokes image weight digest`.
+/// is done. Manifest: `source_id stokes image weight digest inputs`;
+/// a mosaic whose cutouts and beam centres are as at the last build is kept.
 ///
 /// Inputs: `table`, `cutouts` (the cutouts manifest). Params: `cutoff` (default 0.01),
 /// `cutouts` (directory), `database`.
@@ -25,15 +26,20 @@ public struct MosaicsRule: BuiltinRule {
         let db = try PipelineStoreAccess.pipeline(args)
 
         var inputs: [String: [LinmosInput]] = [:]   // "Source_ID\ts"
+        var sources: [String: [String]] = [:]       // what each mosaic is made from, for reuse
         for r in rows {
             guard let beam = Int(r["beam"]!) else { throw BuiltinRuleError.failed("cutouts manifest: bad beam '\(r["beam"]!)'") }
             guard let weights = r["weights"], !weights.isEmpty else {
                 throw BuiltinRuleError.failed("\(r["image"]!): no weights file was cut with it, so it cannot be mosaicked")
             }
             let centre = table.beam(beam).map { SkyPosition(ra: $0.ra, dec: $0.dec) }
-            inputs[r["source_id"]! + "\t" + r["stokes"]!, default: []].append(LinmosInput(image: r["image"]!, weights: weights, beamCentre: centre))
+            let unit = r["source_id"]! + "\t" + r["stokes"]!
+            inputs[unit, default: []].append(LinmosInput(image: r["image"]!, weights: weights, beamCentre: centre))
+            sources[unit, default: []].append("\(beam) \(r["image"]!) \(r["digest"] ?? "") \(centre.map { "\($0.ra) \($0.dec)" } ?? "crval")")
         }
-        var manifest = "source_id\tstokes\timage\tweight\tdigest\n"
+        var manifest = "source_id\tstokes\timage\tweight\tdigest\tinputs\n"
+        var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["source_id", "stokes"], fileColumns: ["image", "weight"])
+        let cutoff = arguments["cutoff"] ?? "0.01"
         var failures: [String] = []
         for island in table.islands {
             var updates: [(path: String, value: DocValue)] = []
@@ -45,12 +51,19 @@ public struct MosaicsRule: BuiltinRule {
                 let imageName = MosaicNames.image(sourceID: island.sourceID, stokes: s, field: table.field)
                 let image = islandDir + "/" + imageName
                 let weight = islandDir + "/" + MosaicNames.weights(sourceID: island.sourceID, stokes: s, field: table.field)
-                do {
-                    _ = try linmos.mosaic(beams, image: image, weightImage: weight)
-                } catch {
-                    failures.append("\(island.sourceID) \(s.uppercased()): \(error)"); continue
+                let unitInputs = UnitReuse.inputs([table.field, cutoff] + sources[island.sourceID + "\t" + s]!.sorted())
+                var digest: String
+                if let old = reuse.previous([island.sourceID, s], inputs: unitInputs), old["image"] == image {
+                    digest = old["digest"]!
+                } else {
+                    do {
+                        _ = try linmos.mosaic(beams, image: image, weightImage: weight)
+                    } catch {
+                        failures.append("\(island.sourceID) \(s.uppercased()): \(error)"); continue
+                    }
+                    digest = try ContentDigest.of([image, weight])
                 }
-                manifest += "\(island.sourceID)\t\(s)\t\(image)\t\(weight)\t\(try ContentDigest.of([image, weight]))\n"
+                manifest += "\(island.sourceID)\t\(s)\t\(image)\t\(weight)\t\(digest)\t\(unitInputs)\n"
                 updates.append(("beams.\(table.field).\(s)_file", .string(island.sourceID + "/" + imageName)))
             }
             if !updates.isEmpty {
@@ -62,6 +75,6 @@ public struct MosaicsRule: BuiltinRule {
                 + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
-        log.write("\(table.field): \(table.islands.count) islands mosaicked")
+        log.write("\(table.field): \(table.islands.count) islands mosaicked (\(reuse.reused) mosaics unchanged, kept)")
     }
 }

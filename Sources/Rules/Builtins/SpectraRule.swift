@@ -6,7 +6,8 @@ import Graph
 /// component, the I/Q/U spectrum at the pixel nearest its position in its island's mosaics,
 /// background-subtracted, with per-channel noise and flags, written as
 /// `<cutouts>/<Source_ID>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and `_bkg.dat`.
-/// Manifest: `gaussian_id source_id spectrum background flagged digest`.
+/// Manifest: `gaussian_id source_id spectrum background flagged digest inputs`; a spectrum
+/// whose mosaics and position are as at the last build is kept.
 ///
 /// Inputs: `table`, `mosaics` (the mosaics manifest). Params: `cutouts` (directory).
 public struct SpectraRule: BuiltinRule {
@@ -18,10 +19,15 @@ public struct SpectraRule: BuiltinRule {
         let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
         let directory = try args.string("cutouts")
         var mosaics: [String: String] = [:]
-        for r in rows { mosaics[r["source_id"]! + "\t" + r["stokes"]!] = r["image"]! }
+        var mosaicDigests: [String: String] = [:]
+        for r in rows {
+            mosaics[r["source_id"]! + "\t" + r["stokes"]!] = r["image"]!
+            mosaicDigests[r["source_id"]! + "\t" + r["stokes"]!] = r["digest"] ?? ""
+        }
         let extractor = SpectrumExtractor()
 
-        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\n"
+        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\n"
+        var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["spectrum", "background"])
         var failures: [String] = []
         var count = 0
         for island in table.islands {
@@ -30,11 +36,19 @@ public struct SpectraRule: BuiltinRule {
                 failures.append("\(island.sourceID): no I, Q and U mosaics"); continue
             }
             let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
+            let mosaicState = ["i", "q", "u"].map { mosaicDigests[island.sourceID + "\t" + $0]! }
             for c in island.components {
+                let unitInputs = UnitReuse.inputs([island.sourceID, "\(c.ra) \(c.dec)"] + mosaicState)
+                if let old = reuse.previous([c.gaussianID], inputs: unitInputs), old["source_id"] == island.sourceID {
+                    manifest += [c.gaussianID, island.sourceID, old["spectrum"]!, old["background"]!, old["flagged"] ?? "0",
+                                 old["digest"]!, unitInputs].joined(separator: "\t") + "\n"
+                    count += 1
+                    continue
+                }
                 do {
                     let e = try extractor.extract(ra: c.ra, dec: c.dec, iMosaic: i, qMosaic: q, uMosaic: u)
                     let paths = try SpectrumExtractor.write(e, gaussianID: c.gaussianID, directory: islandDir)
-                    manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of([paths.spectrum, paths.background]))\n"
+                    manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of([paths.spectrum, paths.background]))\t\(unitInputs)\n"
                     count += 1
                 } catch {
                     failures.append("\(c.gaussianID): \(error)")
@@ -46,6 +60,6 @@ public struct SpectraRule: BuiltinRule {
                 + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
-        log.write("\(table.field): \(count) spectra")
+        log.write("\(table.field): \(count) spectra (\(reuse.reused) unchanged, kept)")
     }
 }
