@@ -1,0 +1,210 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fitted Stokes I model and the fit's diagnostics, with RM-Tools' meanings: `status`
+/// is `IfitStat` (the minimiser's exit code, plus 64 if the model is below dI somewhere,
+/// plus 128 if it is negative somewhere), `reducedChiSquare` is `IfitChiSqRed`
+/// (chi-square over channels - order - 1, counting flagged channels as RM-Tools does).
+public struct StokesIFit: Sendable, Equatable {
+    /// The model, relative to the frequency it was fitted at (or re-referenced to).
+    public var model: StokesIModel
+    /// One-sigma errors of the six coefficients (`polyCoefferr`); 0 for unfitted ones.
+    public var errors: [Double]
+    /// Covariance of the coefficients at the fit's own reference frequency (6 x 6, row-major).
+    public var covariance: [Double]
+    /// The polynomial order used (chosen by the fit when a negative order was asked for).
+    public var order: Int
+    /// `IfitStat`: minimiser status (1-8) + 64 (model < dI somewhere) + 128 (model < 0 somewhere).
+    public var status: Int
+    public var chiSquare: Double
+    public var reducedChiSquare: Double
+    /// Akaike information criterion, 2 (order + 1) + chi-square.
+    public var aic: Double
+    public var iterations: Int
+    public var degreesOfFreedom: Int
+
+    /// Bit added to `status` when the model is negative in some channel.
+    public static let negativeModelFlag = 128
+    /// Bit added to `status` when the model is below the Stokes I error in some channel.
+    public static let lowSignalFlag = 64
+
+    /// The same model expressed at `frequency` (the polarisation reference frequency), with
+    /// the coefficient errors propagated through the change of reference.
+    public func referenced(to frequency: Double) -> StokesIFit {
+        let moved = model.referenced(to: frequency, covariance: covariance)
+        var copy = self
+        copy.model = moved.model
+        copy.errors = moved.errors
+        return copy
+    }
+}
+
+/// Fits a Stokes I model by weighted least squares (Levenberg–Marquardt), as RM-Tools'
+/// `fit_StokesI_model`: channels with non-finite I or dI are ignored; frequencies are
+/// scaled by nu_ref = 1 / sqrt(mean(1/nu^2)) over the fitted channels; a negative `order`
+/// tries orders 0, 1, ... |order| and keeps raising it while the AIC improves.
+struct StokesIFitter {
+    private var problem = StokesIFitProblem()
+
+    mutating func fit(frequency: [Double], i: [Double], di: [Double], order requested: Int,
+                      function: StokesIFitFunction) throws(FaradayError) -> StokesIFit {
+        guard (-5...5).contains(requested) else {
+            throw .invalidSetting("polynomial order \(requested) is outside -5...5")
+        }
+        let n = frequency.count
+        problem.function = function
+        problem.x.removeAll(keepingCapacity: true)
+        problem.lnx.removeAll(keepingCapacity: true)
+        problem.y.removeAll(keepingCapacity: true)
+        problem.inverseSigma.removeAll(keepingCapacity: true)
+        var inverseSquareSum = 0.0
+        var good: [Int] = []
+        good.reserveCapacity(n)
+        for c in 0..<n where i[c].isFinite && di[c].isFinite {
+            good.append(c)
+            inverseSquareSum += 1 / (frequency[c] * frequency[c])
+        }
+        let lowestOrder = requested < 0 ? 0 : requested
+        guard good.count >= lowestOrder + 2 else {
+            throw .tooFewChannels(what: "Stokes I fit of order \(lowestOrder)", usable: good.count, needed: lowestOrder + 2)
+        }
+        let reference = 1 / (inverseSquareSum / Double(good.count)).squareRoot()
+        let unweighted = good.allSatisfy { di[$0] == 0 }
+        var mean = 0.0
+        for c in good {
+            if !unweighted && di[c] == 0 { throw .zeroStokesIUncertainty(channel: c) }
+            let x = frequency[c] / reference
+            problem.x.append(x)
+            problem.lnx.append(log(x))
+            problem.y.append(i[c])
+            problem.inverseSigma.append(unweighted ? 1 : 1 / di[c])
+            mean += i[c]
+        }
+        mean /= Double(good.count)
+
+        var best: (order: Int, result: LevenbergMarquardt.Result, aic: Double)
+        if requested >= 0 {
+            let r = try minimise(order: requested, start: mean)
+            best = (requested, r, 2 * Double(requested + 1) + r.chiSquare)
+        } else {
+            let r0 = try minimise(order: 0, start: mean)
+            best = (0, r0, 2 + r0.chiSquare)
+            var order = 1
+            while order <= -requested && good.count >= order + 2 {
+                let r = try minimise(order: order, start: mean)
+                let aic = 2 * Double(order + 1) + r.chiSquare
+                guard aic < best.aic else { break }
+                best = (order, r, aic)
+                order += 1
+            }
+        }
+
+        let free = Array((5 - best.order)...5)
+        var coefficients = [Double](repeating: 0, count: 6)
+        var covariance = [Double](repeating: 0, count: 36)
+        let lm = best.result
+        for (k, index) in free.enumerated() { coefficients[index] = lm.parameters[k] }
+        guard let cv = lm.covariance, lm.status > 0, coefficients.allSatisfy({ $0.isFinite }) else {
+            throw .stokesIFitFailed(status: lm.status, reason: lm.status == -16
+                ? "the model overflowed (non-finite values)" : "the minimiser stopped without a solution")
+        }
+        for (a, ia) in free.enumerated() {
+            for (b, ib) in free.enumerated() { covariance[ia * 6 + ib] = cv[a * free.count + b] }
+        }
+        var errors = [Double](repeating: 0, count: 6)
+        for k in 0..<6 where covariance[k * 7] >= 0 { errors[k] = covariance[k * 7].squareRoot() }
+
+        let model = StokesIModel(function: function, coefficients: coefficients, referenceFrequency: reference)
+        var status = abs(lm.status)
+        var negative = false, faint = false
+        for c in 0..<n {
+            let v = model.value(at: frequency[c])
+            if v < 0 { negative = true }
+            if v < di[c] { faint = true }
+        }
+        if negative { status += StokesIFit.negativeModelFlag }
+        if faint { status += StokesIFit.lowSignalFlag }
+        let dof = n - best.order - 1
+        return StokesIFit(model: model, errors: errors, covariance: covariance, order: best.order,
+                          status: status, chiSquare: lm.chiSquare,
+                          reducedChiSquare: lm.chiSquare / Double(dof), aic: best.aic,
+                          iterations: lm.iterations, degreesOfFreedom: dof)
+    }
+
+    private mutating func minimise(order: Int, start mean: Double) throws(FaradayError) -> LevenbergMarquardt.Result {
+        problem.free = Array((5 - order)...5)
+        var start = [Double](repeating: 0, count: order + 1)
+        start[order] = mean
+        let result = LevenbergMarquardt().minimise(&problem, start: start)
+        if result.status <= 0 {
+            throw .stokesIFitFailed(status: result.status, reason: result.status == -16
+                ? "the model overflowed (non-finite values)" : "bad input to the minimiser")
+        }
+        return result
+    }
+}
+
+/// Residuals (model - I) / dI of the Stokes I model over the fitted channels, and their
+/// derivatives with respect to the free coefficients.
+struct StokesIFitProblem: LeastSquaresProblem {
+    var function: StokesIFitFunction = .log
+    var x: [Double] = []
+    var lnx: [Double] = []
+    var y: [Double] = []
+    var inverseSigma: [Double] = []
+    /// Indices (into the six coefficients) of the fitted ones.
+    var free: [Int] = [5]
+    private var c = [Double](repeating: 0, count: 6)
+
+    var residualCount: Int { x.count }
+
+    mutating func evaluate(_ p: [Double], residuals: inout [Double], jacobian: UnsafeMutablePointer<Double>?) {
+        for k in 0..<6 { c[k] = 0 }
+        for (k, index) in free.enumerated() { c[index] = p[k] }
+        let m = x.count
+        switch function {
+        case .log:
+            for i in 0..<m {
+                let lnx = lnx[i]
+                let l = lnx / M_LN10
+                let exponent = (((c[0] * l + c[1]) * l + c[2]) * l + c[3]) * l + c[4]
+                let power = exp(lnx * exponent)
+                let model = c[5] * power
+                let w = inverseSigma[i]
+                residuals[i] = (model - y[i]) * w
+                if let jacobian {
+                    // d model / d c_k = model * ln(x) * L^(4-k) for k < 5; d / d c_5 = x^exponent.
+                    let base = model * lnx * w
+                    for (col, index) in free.enumerated() {
+                        let value: Double
+                        if index == 5 {
+                            value = power * w
+                        } else {
+                            var lp = 1.0
+                            for _ in 0..<(4 - index) { lp *= l }
+                            value = base * lp
+                        }
+                        jacobian[col * m + i] = value
+                    }
+                }
+            }
+        case .linear:
+            for i in 0..<m {
+                let xi = x[i]
+                let model = ((((c[0] * xi + c[1]) * xi + c[2]) * xi + c[3]) * xi + c[4]) * xi + c[5]
+                let w = inverseSigma[i]
+                residuals[i] = (model - y[i]) * w
+                if let jacobian {
+                    for (col, index) in free.enumerated() {
+                        var xp = 1.0
+                        for _ in 0..<(5 - index) { xp *= xi }
+                        jacobian[col * m + i] = xp * w
+                    }
+                }
+            }
+        }
+    }
+}
