@@ -28,6 +28,9 @@ struct LevenbergMarquardt {
     var maxIterations = 200
     /// Initial step bound, as a multiple of the scaled length of the start vector.
     var stepBoundFactor = 100.0
+    /// Use the problem's analytic Jacobian; false = forward differences (mpfit's default,
+    /// which RM-Tools uses, and what makes the exit status and the last digits match it).
+    var analyticJacobian = false
 
     struct Result {
         var parameters: [Double]
@@ -75,7 +78,21 @@ struct LevenbergMarquardt {
         var xnorm = 0.0
 
         outer: while true {
-            fjac.withUnsafeMutableBufferPointer { problem.evaluate(x, residuals: &trial, jacobian: $0.baseAddress) }
+            if analyticJacobian {
+                fjac.withUnsafeMutableBufferPointer { problem.evaluate(x, residuals: &trial, jacobian: $0.baseAddress) }
+            } else {
+                // Forward differences with step sqrt(eps) |x_j| (sqrt(eps) for x_j = 0), as
+                // mpfit: the fit's path and exit status then match RM-Tools'.
+                let root = Self.epsilon.squareRoot()
+                for j in 0..<n {
+                    var h = root * abs(x[j])
+                    if h == 0 { h = root }
+                    for k in 0..<n { xTrial[k] = x[k] }
+                    xTrial[j] += h
+                    problem.evaluate(xTrial, residuals: &trial, jacobian: nil)
+                    for i in 0..<m { fjac[j * m + i] = (trial[i] - fvec[i]) / h }
+                }
+            }
             Self.qrFactor(&fjac, m: m, n: n, ipvt: &ipvt, rdiag: &rdiag, acnorm: &acnorm)
 
             if iterations == 1 {

@@ -48,6 +48,9 @@ public final class RMSynthesiser {
     private var residualReal: [Double] = [], residualImag: [Double] = []
     private var modelReal: [Double] = [], modelImag: [Double] = []
     private var cleanReal: [Double] = [], cleanImag: [Double] = []
+    private var residual32Real: [Float] = [], residual32Imag: [Float] = []
+    private var model32Real: [Float] = [], model32Imag: [Float] = []
+    private var rmsf32Real: [Float] = [], rmsf32Imag: [Float] = []
     private var restoringBeam: [Double] = []
     private var restoringBeamKey: (count: Int, step: Double, fwhm: Double)? = nil
     private var cleaned = false
@@ -253,10 +256,14 @@ public final class RMSynthesiser {
         resize(&residualReal, n); resize(&residualImag, n)
         resize(&modelReal, n); resize(&modelImag, n)
         resize(&cleanReal, n); resize(&cleanImag, n)
+        resize32(&residual32Real, n); resize32(&residual32Imag, n)
+        resize32(&model32Real, n); resize32(&model32Imag, n)
+        resize32(&rmsf32Real, axis.rmsfCount); resize32(&rmsf32Imag, axis.rmsfCount)
         for k in 0..<n {
-            residualReal[k] = fdfReal[k]; residualImag[k] = fdfImag[k]
-            modelReal[k] = 0; modelImag[k] = 0
+            residual32Real[k] = Float(fdfReal[k]); residual32Imag[k] = Float(fdfImag[k])
+            model32Real[k] = 0; model32Imag[k] = 0
         }
+        for k in 0..<axis.rmsfCount { rmsf32Real[k] = Float(rmsfReal[k]); rmsf32Imag[k] = Float(rmsfImag[k]) }
 
         var iterations = 0
         iterations = hogbom(cutoff: cutoff, gain: settings.gain, limit: settings.maxIterations,
@@ -266,7 +273,7 @@ public final class RMSynthesiser {
             // Window: +/- FWHM/2 (in float32 samples) around every component found so far.
             let halfWidth = synthesis.fwhmRMSF / Double(Float(axis.values[1]) - Float(axis.values[0])) / 2
             var mask = [Bool](repeating: false, count: n)
-            for k in 0..<n where modelReal[k] != 0 || modelImag[k] != 0 {
+            for k in 0..<n where model32Real[k] != 0 || model32Imag[k] != 0 {
                 let start = max(0, Int(Double(k) - halfWidth))
                 let end = min(n, Int(Double(k) + halfWidth))
                 if start < end { for j in start..<end { mask[j] = true } }
@@ -275,6 +282,10 @@ public final class RMSynthesiser {
                 iterations = hogbom(cutoff: windowCutoff, gain: settings.gain, limit: settings.maxIterations,
                                     window: mask, done: iterations)
             }
+        }
+        for k in 0..<n {
+            residualReal[k] = Double(residual32Real[k]); residualImag[k] = Double(residual32Imag[k])
+            modelReal[k] = Double(model32Real[k]); modelImag[k] = Double(model32Imag[k])
         }
         restore(fwhm: synthesis.fwhmRMSF, axis: axis)
         cleaned = true
@@ -309,54 +320,60 @@ public final class RMSynthesiser {
 
     /// The CLEAN loop over the residual; `window` restricts the peak search. Returns the
     /// total iteration count.
+    ///
+    /// RM-Tools CLEANs in complex64 (nBits = 32), and late in a CLEAN the residual's two
+    /// highest samples are often equal to within float32 rounding, so which one gets the
+    /// next component is decided by that rounding. To make the same choices, the loop runs
+    /// in float32 with numpy's operation order: the complex product as a fused
+    /// multiply-add (re = fma(a, c, -(b d)), im = fma(a, d, b c)) and the modulus as
+    /// max * sqrt(fma(q, q, 1)), q = min/max.
     private func hogbom(cutoff: Double, gain: Double, limit: Int, window: [Bool]?, done: Int) -> Int {
         let n = fdfReal.count
         var iterations = done
-        let cutoffSquared = cutoff * cutoff
-        residualReal.withUnsafeMutableBufferPointer { rr in
-        residualImag.withUnsafeMutableBufferPointer { ri in
-        modelReal.withUnsafeMutableBufferPointer { mr in
-        modelImag.withUnsafeMutableBufferPointer { mi in
-        rmsfReal.withUnsafeBufferPointer { br in
-        rmsfImag.withUnsafeBufferPointer { bi in
-            // Peak of the residual (within the window, if any).
-            func peak() -> (Int, Double) {
-                var k = -1, best = -1.0
+        let cutoff32 = Float(cutoff)
+        let gain32 = Float(gain)
+        residual32Real.withUnsafeMutableBufferPointer { rr in
+        residual32Imag.withUnsafeMutableBufferPointer { ri in
+        model32Real.withUnsafeMutableBufferPointer { mr in
+        model32Imag.withUnsafeMutableBufferPointer { mi in
+        rmsf32Real.withUnsafeBufferPointer { br in
+        rmsf32Imag.withUnsafeBufferPointer { bi in
+            // Peak of |residual| (within the window, if any); first index on ties.
+            func peak() -> (Int, Float) {
+                var k = -1
+                var best: Float = -1
                 for j in 0..<n where window?[j] ?? true {
-                    let a = rr[j] * rr[j] + ri[j] * ri[j]
+                    let a = Self.modulus(rr[j], ri[j])
                     if a > best { best = a; k = j }
                 }
                 return (k, best)
             }
             var (k, best) = peak()
-            while k >= 0 && best >= cutoffSquared && iterations < limit {
-                let ccr = gain * rr[k], cci = gain * ri[k]
+            while k >= 0 && best >= cutoff32 && iterations < limit {
+                let ccr = gain32 * rr[k], cci = gain32 * ri[k]
                 mr[k] += ccr; mi[k] += cci
                 // RMSF sample for residual j is at index centre + j - k, centre = n.
                 let offset = n - k
-                if window == nil {
-                    var nk = -1, nb = -1.0
-                    for j in 0..<n {
-                        let sr = br[offset + j], si = bi[offset + j]
-                        let r = rr[j] - (ccr * sr - cci * si)
-                        let i = ri[j] - (ccr * si + cci * sr)
-                        rr[j] = r; ri[j] = i
-                        let a = r * r + i * i
-                        if a > nb { nb = a; nk = j }
-                    }
-                    (k, best) = (nk, nb)
-                } else {
-                    for j in 0..<n {
-                        let sr = br[offset + j], si = bi[offset + j]
-                        rr[j] -= ccr * sr - cci * si
-                        ri[j] -= ccr * si + cci * sr
-                    }
-                    (k, best) = peak()
+                for j in 0..<n {
+                    let sr = br[offset + j], si = bi[offset + j]
+                    rr[j] -= (-(cci * si)).addingProduct(ccr, sr)
+                    ri[j] -= (cci * sr).addingProduct(ccr, si)
                 }
+                (k, best) = peak()
                 iterations += 1
             }
         }}}}}}
         return iterations
+    }
+
+    /// |re + i im| as numpy computes it for complex64 on this class of machine.
+    @inline(__always)
+    private static func modulus(_ re: Float, _ im: Float) -> Float {
+        let a = abs(re), b = abs(im)
+        let big = max(a, b), small = min(a, b)
+        if big == 0 || !big.isFinite { return big.isNaN ? .nan : big + small }
+        let q = small / big
+        return big * Float(1).addingProduct(q, q).squareRoot()
     }
 
     /// clean = components convolved with the restoring Gaussian + residual.
@@ -405,6 +422,12 @@ public final class RMSynthesiser {
 
     @inline(__always)
     private static func finiteOrNaN(_ v: Double) -> Double { v.isFinite ? v : .nan }
+
+    private func resize32(_ a: inout [Float], _ n: Int) {
+        if a.count != n {
+            if a.count > n { a.removeLast(a.count - n) } else { a.append(contentsOf: repeatElement(0, count: n - a.count)) }
+        }
+    }
 
     private func resize(_ a: inout [Double], _ n: Int) {
         if a.count != n {

@@ -60,6 +60,8 @@ struct StokesIFitter {
         problem.lnx.removeAll(keepingCapacity: true)
         problem.y.removeAll(keepingCapacity: true)
         problem.inverseSigma.removeAll(keepingCapacity: true)
+        problem.sigma.removeAll(keepingCapacity: true)
+        problem.log10s.removeAll(keepingCapacity: true)
         var inverseSquareSum = 0.0
         var good: [Int] = []
         good.reserveCapacity(n)
@@ -81,6 +83,8 @@ struct StokesIFitter {
             problem.lnx.append(log(x))
             problem.y.append(i[c])
             problem.inverseSigma.append(unweighted ? 1 : 1 / di[c])
+            problem.sigma.append(unweighted ? 1 : di[c])
+            problem.log10s.append(log10(x))
             mean += i[c]
         }
         mean /= Double(good.count)
@@ -155,6 +159,8 @@ struct StokesIFitProblem: LeastSquaresProblem {
     var lnx: [Double] = []
     var y: [Double] = []
     var inverseSigma: [Double] = []
+    var sigma: [Double] = []
+    var log10s: [Double] = []
     /// Indices (into the six coefficients) of the fitted ones.
     var free: [Int] = [5]
     private var c = [Double](repeating: 0, count: 6)
@@ -169,12 +175,18 @@ struct StokesIFitProblem: LeastSquaresProblem {
         case .log:
             for i in 0..<m {
                 let lnx = lnx[i]
-                let l = lnx / M_LN10
-                let exponent = (((c[0] * l + c[1]) * l + c[2]) * l + c[3]) * l + c[4]
-                let power = exp(lnx * exponent)
+                let l = log10s[i]
+                // Summed in RM-Tools' order (highest power first), zero terms skipped.
+                var exponent = 0.0
+                if c[0] != 0 { exponent += c[0] * pow(l, 4) }
+                if c[1] != 0 { exponent += c[1] * pow(l, 3) }
+                exponent += c[2] * (l * l)
+                exponent += c[3] * l
+                exponent += c[4]
+                let power = pow(x[i], exponent)
                 let model = c[5] * power
                 let w = inverseSigma[i]
-                residuals[i] = (model - y[i]) * w
+                residuals[i] = (model - y[i]) / sigma[i]
                 if let jacobian {
                     // d model / d c_k = model * ln(x) * L^(4-k) for k < 5; d / d c_5 = x^exponent.
                     let base = model * lnx * w
