@@ -15,7 +15,7 @@ import Darwin
 /// ~1e-13 over thousands of steps in double precision). One pass over k >= 0 yields F at
 /// +k and -k (from the same phasors and their conjugates) and the Hermitian RMSF at +/-k,
 /// so the whole job costs about N/2 + N phasor steps over the channels, no allocation.
-final class SynthesisKernel {
+struct SynthesisKernel {
     typealias Vector = SIMD4<Double>
     private var a: [Vector] = []      // K w q
     private var b: [Vector] = []      // K w u
@@ -28,12 +28,12 @@ final class SynthesisKernel {
 
     /// Packs the channels that carry RMSF weight. FDF channels need finite q and u; RMSF
     /// channels finite q (RM-Tools' masks).
-    func load(q: [Double], u: [Double], weights: [Double], lambdaSquared: [Double],
+    mutating func load(q: [Double], u: [Double], weights: [Double], lambdaSquared: [Double],
               lambda0Squared: Double, fdfNorm: Double, rmsfNorm: Double, step: Double) {
         var m = 0
         for c in q.indices where q[c].isFinite && weights[c] != 0 { m += 1 }
         chunks = (m + 3) / 4
-        for array in [\SynthesisKernel.a, \.b, \.w, \.stepReal, \.stepImag, \.phasorReal, \.phasorImag] {
+        for array in [\SynthesisKernel.a, \.b, \.w, \.stepReal, \.stepImag, \.phasorReal, \.phasorImag] as [WritableKeyPath<SynthesisKernel, [Vector]>] {
             if self[keyPath: array].count < chunks {
                 self[keyPath: array] = [Vector](repeating: .zero, count: chunks)
             }
@@ -60,7 +60,7 @@ final class SynthesisKernel {
 
     /// Fills the FDF (`count` samples, phi = dPhi (k - count/2)) and the RMSF
     /// (`2 count + 1` samples, phi = dPhi (k - count)).
-    func run(count: Int, fdfReal: inout [Double], fdfImag: inout [Double],
+    mutating func run(count: Int, fdfReal: inout [Double], fdfImag: inout [Double],
              rmsfReal: inout [Double], rmsfImag: inout [Double]) {
         let half = count / 2
         let chunks = self.chunks
