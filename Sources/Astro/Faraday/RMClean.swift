@@ -99,13 +99,24 @@ extension SynthesisWorkspace {
         model32Imag.withUnsafeMutableBufferPointer { mi in
         rmsf32Real.withUnsafeBufferPointer { br in
         rmsf32Imag.withUnsafeBufferPointer { bi in
-            // Peak of |residual| (within the window, if any); first index on ties.
+            // Peak of |residual| (within the window, if any), first index on ties, with
+            // numpy's float32 modulus. The double-precision |r|^2 finds the candidates;
+            // the float32 modulus, which can differ from the exact one only in the last
+            // bit, is computed just for samples within 1e-5 of the largest.
             func peak() -> (Int, Float) {
+                var largest = -1.0
+                for j in 0..<n where window?[j] ?? true {
+                    let a = Double(rr[j]) * Double(rr[j]) + Double(ri[j]) * Double(ri[j])
+                    if a > largest { largest = a }
+                }
+                let threshold = largest * (1 - 1e-5)
                 var k = -1
                 var best: Float = -1
                 for j in 0..<n where window?[j] ?? true {
-                    let a = Self.modulus(rr[j], ri[j])
-                    if a > best { best = a; k = j }
+                    let a = Double(rr[j]) * Double(rr[j]) + Double(ri[j]) * Double(ri[j])
+                    guard a >= threshold else { continue }
+                    let m = Self.modulus(rr[j], ri[j])
+                    if m > best { best = m; k = j }
                 }
                 return (k, best)
             }
@@ -114,11 +125,17 @@ extension SynthesisWorkspace {
                 let ccr = gain32 * rr[k], cci = gain32 * ri[k]
                 mr[k] += ccr; mi[k] += cci
                 // RMSF sample for residual j is at index centre + j - k, centre = n.
+                // Product as numpy's complex64 multiply: re = fma(ccr, sr, -(cci si)),
+                // im = fma(ccr, si, cci sr); a float product is exact in double, so the
+                // fused multiply-add is one double operation rounded to float.
                 let offset = n - k
+                let dr = Double(ccr)
                 for j in 0..<n {
                     let sr = br[offset + j], si = bi[offset + j]
-                    rr[j] -= (-(cci * si)).addingProduct(ccr, sr)
-                    ri[j] -= (cci * sr).addingProduct(ccr, si)
+                    let pr = Float(dr * Double(sr) - Double(cci * si))
+                    let pi = Float(dr * Double(si) + Double(cci * sr))
+                    rr[j] -= pr
+                    ri[j] -= pi
                 }
                 (k, best) = peak()
                 iterations += 1
@@ -134,7 +151,7 @@ extension SynthesisWorkspace {
         let big = max(a, b), small = min(a, b)
         if big == 0 || !big.isFinite { return big.isNaN ? .nan : big + small }
         let q = small / big
-        return big * Float(1).addingProduct(q, q).squareRoot()
+        return big * Float(Double(q) * Double(q) + 1).squareRoot()
     }
 
     /// clean = components convolved with the restoring Gaussian + residual.
