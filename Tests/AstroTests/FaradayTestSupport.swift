@@ -109,3 +109,58 @@ func thinSourceSpectrum(frequencies: [Double], i0: Double, nu0: Double, alpha: D
     let s = [Double](repeating: sigma, count: frequencies.count)
     return Spectrum(frequency: frequencies, i: i, q: q, u: u, di: s, dq: s, du: s)
 }
+
+/// Spectra exercising options the pipeline does not use (linear model, automatic order,
+/// uniform weights, flagged channels, CLEAN window), with RM-Tools 1.5.0's results
+/// (Tests/AstroTests/Support/make_rmtools_extra_cases.py).
+struct RMToolsExtraCase: Sendable, CustomStringConvertible {
+    let name: String
+    let spectrum: Spectrum
+    let synthesis: RMSynthesisSettings
+    let clean: RMCleanSettings
+    let rmsynth: [String: RMToolsValue]
+    let rmclean: [String: RMToolsValue]
+    var description: String { name }
+
+    static let all: [RMToolsExtraCase] = {
+        guard let url = Bundle.module.url(forResource: "rmtools-1.5.0-extra-cases", withExtension: "json"),
+              let data = try? Data(contentsOf: url),
+              let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let cases = root["cases"] as? [[String: Any]] else {
+            fatalError("Tests/AstroTests/Resources/rmtools-1.5.0-extra-cases.json is missing or malformed")
+        }
+        func numbers(_ any: Any?) -> [Double] { (any as? [Any] ?? []).map { ($0 as? NSNumber)?.doubleValue ?? .nan } }
+        func dictionary(_ any: Any?) -> [String: RMToolsValue] {
+            var out: [String: RMToolsValue] = [:]
+            for (k, v) in any as? [String: Any] ?? [:] {
+                if let s = v as? String { out[k] = .text(s) } else if let n = v as? NSNumber { out[k] = .number(n.doubleValue) } else { out[k] = .null }
+            }
+            return out
+        }
+        return cases.map { c in
+            let st = c["settings"] as? [String: Any] ?? [:]
+            var synthesis = RMSynthesisSettings()
+            synthesis.polyOrder = (st["polyOrd"] as? NSNumber)?.intValue ?? 3
+            synthesis.fitFunction = StokesIFitFunction(rawValue: st["fit_function"] as? String ?? "log") ?? .log
+            synthesis.weighting = RMWeighting(rawValue: st["weightType"] as? String ?? "variance") ?? .variance
+            var clean = RMCleanSettings()
+            clean.window = (st["window"] as? NSNumber)?.doubleValue
+            return RMToolsExtraCase(
+                name: c["name"] as? String ?? "?",
+                spectrum: Spectrum(frequency: numbers(c["freq_hz"]), i: numbers(c["I"]), q: numbers(c["Q"]),
+                                   u: numbers(c["U"]), di: numbers(c["dI"]), dq: numbers(c["dQ"]), du: numbers(c["dU"])),
+                synthesis: synthesis, clean: clean, rmsynth: dictionary(c["rmsynth"]), rmclean: dictionary(c["rmclean"]))
+        }
+    }()
+}
+
+/// IfitStat agreement: the same 64/128 flags and the same kind of exit. MINPACK's codes
+/// 1, 2 and 3 all mean convergence (chi-square reduction, step size, or both below
+/// tolerance); which one fires first depends on last-bit differences in the model
+/// evaluation (numpy's vectorised pow/log10 vs libm), so they count as one.
+func sameFitStatus(_ a: Int, _ b: Int) -> Bool {
+    let flags = StokesIFit.lowSignalFlag | StokesIFit.negativeModelFlag
+    guard a & flags == b & flags else { return false }
+    let (x, y) = (a & ~flags, b & ~flags)
+    return x == y || ((1...3).contains(x) && (1...3).contains(y))
+}
