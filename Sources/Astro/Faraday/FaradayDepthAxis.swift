@@ -23,9 +23,14 @@ public struct FaradayDepthAxis: Sendable, Equatable {
             throw .invalidSetting("the Faraday depth axis would have \(2 * half + 1) samples (phiMax \(maximum), dPhi \(step))")
         }
         self.step = step
-        count = Int(half) * 2 + 1
+        count = Self.sampleCount(maximum: maximum, step: step)
         let centre = count / 2
         values = (0..<count).map { Double(Float(step * Double($0 - centre))) }
+    }
+
+    /// 2 round(|maximum / step|) + 1, rounding half to even.
+    static func sampleCount(maximum: Double, step: Double) -> Int {
+        Int(abs(maximum / step).rounded(.toNearestOrEven)) * 2 + 1
     }
 
     /// Index of phi = 0.

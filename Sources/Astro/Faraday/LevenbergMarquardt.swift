@@ -227,10 +227,18 @@ struct LevenbergMarquardt {
         return scale * s.squareRoot()
     }
 
+    /// |d * v| (elementwise product), without a temporary.
     private static func scaledNorm(_ d: [Double], _ v: [Double]) -> Double {
-        var w = [Double](repeating: 0, count: v.count)
-        for j in v.indices { w[j] = d[j] * v[j] }
-        return norm(w)
+        var scale = 0.0
+        for j in v.indices { scale = max(scale, abs(d[j] * v[j])) }
+        guard scale > 0, scale.isFinite else {
+            var s = 0.0
+            for j in v.indices { s += (d[j] * v[j]) * (d[j] * v[j]) }
+            return s.squareRoot()
+        }
+        var s = 0.0
+        for j in v.indices { let t = d[j] * v[j] / scale; s += t * t }
+        return scale * s.squareRoot()
     }
 
     private static func columnNorm(_ a: [Double], from start: Int, to end: Int) -> Double {

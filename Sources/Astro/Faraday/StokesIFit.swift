@@ -152,15 +152,18 @@ struct StokesIFitter {
 }
 
 /// Residuals (model - I) / dI of the Stokes I model over the fitted channels, and their
-/// derivatives with respect to the free coefficients.
+/// derivatives with respect to the free coefficients. The model is evaluated in RM-Tools'
+/// order of operations (powers of log10 x summed highest first, then x^exponent, then a
+/// division by dI), because the forward-difference Jacobian is sensitive to the last bits.
 struct StokesIFitProblem: LeastSquaresProblem {
     var function: StokesIFitFunction = .log
     var x: [Double] = []
+    /// ln x and log10 x per channel.
     var lnx: [Double] = []
-    var y: [Double] = []
-    var inverseSigma: [Double] = []
-    var sigma: [Double] = []
     var log10s: [Double] = []
+    var y: [Double] = []
+    var sigma: [Double] = []
+    var inverseSigma: [Double] = []
     /// Indices (into the six coefficients) of the fitted ones.
     var free: [Int] = [5]
     private var c = [Double](repeating: 0, count: 6)
@@ -174,9 +177,8 @@ struct StokesIFitProblem: LeastSquaresProblem {
         switch function {
         case .log:
             for i in 0..<m {
-                let lnx = lnx[i]
                 let l = log10s[i]
-                // Summed in RM-Tools' order (highest power first), zero terms skipped.
+                // Coefficients fixed at zero contribute exact zeros: skip their powers.
                 var exponent = 0.0
                 if c[0] != 0 { exponent += c[0] * pow(l, 4) }
                 if c[1] != 0 { exponent += c[1] * pow(l, 3) }
@@ -185,20 +187,14 @@ struct StokesIFitProblem: LeastSquaresProblem {
                 exponent += c[4]
                 let power = pow(x[i], exponent)
                 let model = c[5] * power
-                let w = inverseSigma[i]
                 residuals[i] = (model - y[i]) / sigma[i]
                 if let jacobian {
-                    // d model / d c_k = model * ln(x) * L^(4-k) for k < 5; d / d c_5 = x^exponent.
-                    let base = model * lnx * w
+                    // d model / d c_k = model ln(x) L^(4-k) for k < 5; d model / d c_5 = x^exponent.
+                    let w = inverseSigma[i]
+                    let base = model * lnx[i] * w
                     for (col, index) in free.enumerated() {
-                        let value: Double
-                        if index == 5 {
-                            value = power * w
-                        } else {
-                            var lp = 1.0
-                            for _ in 0..<(4 - index) { lp *= l }
-                            value = base * lp
-                        }
+                        var value = index == 5 ? power * w : base
+                        if index < 5 { for _ in 0..<(4 - index) { value *= l } }
                         jacobian[col * m + i] = value
                     }
                 }
@@ -206,14 +202,20 @@ struct StokesIFitProblem: LeastSquaresProblem {
         case .linear:
             for i in 0..<m {
                 let xi = x[i]
-                let model = ((((c[0] * xi + c[1]) * xi + c[2]) * xi + c[3]) * xi + c[4]) * xi + c[5]
-                let w = inverseSigma[i]
-                residuals[i] = (model - y[i]) * w
+                var model = 0.0
+                if c[0] != 0 { model += c[0] * pow(xi, 5) }
+                if c[1] != 0 { model += c[1] * pow(xi, 4) }
+                if c[2] != 0 { model += c[2] * pow(xi, 3) }
+                model += c[3] * (xi * xi)
+                model += c[4] * xi
+                model += c[5]
+                residuals[i] = (model - y[i]) / sigma[i]
                 if let jacobian {
+                    let w = inverseSigma[i]
                     for (col, index) in free.enumerated() {
-                        var xp = 1.0
-                        for _ in 0..<(5 - index) { xp *= xi }
-                        jacobian[col * m + i] = xp * w
+                        var value = w
+                        for _ in 0..<(5 - index) { value *= xi }
+                        jacobian[col * m + i] = value
                     }
                 }
             }

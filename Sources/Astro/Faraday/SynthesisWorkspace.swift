@@ -95,10 +95,15 @@ struct SynthesisWorkspace {
         let fwhm = 3.8 / (hi - lo)
         let dPhi = settings.dPhi ?? fwhm / settings.samplesPerFWHM
         let phiMax = settings.phiMax ?? max(3.0.squareRoot() / widestStep, 10 * fwhm)
-        if axis == nil || axis!.step != dPhi || axis!.count != Int(abs(phiMax / dPhi).rounded(.toNearestOrEven)) * 2 + 1 {
+        // Spectra with the same channels share an axis: keep the last one if it fits.
+        let axis: FaradayDepthAxis
+        if let previous = self.axis, previous.step == dPhi,
+           previous.count == FaradayDepthAxis.sampleCount(maximum: phiMax, step: dPhi) {
+            axis = previous
+        } else {
             axis = try FaradayDepthAxis(maximum: phiMax, step: dPhi)
+            self.axis = axis
         }
-        let axis = self.axis!
 
         // Weights: `weights` as RM-Tools reports them (NaN -> 0); the FDF uses channels with
         // finite q and u, the RMSF channels with finite q.
