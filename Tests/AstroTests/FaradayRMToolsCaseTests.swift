@@ -102,8 +102,12 @@ struct FaradayRMToolsCaseTests {
                     if key.hasPrefix("poly"), let ref = c.rmsynth[key]?.text {
                         let mine = s.split(separator: ",").compactMap { Double($0) }
                         let theirs = ref.split(separator: ",").compactMap { Double($0) }
+                        let errors = (c.rmsynth["polyCoefferr"]?.text ?? "").split(separator: ",").compactMap { Double($0) }
                         for (i, (a, b)) in zip(mine, theirs).enumerated() {
                             note("rmsynth.\(key)[\(i)]", relativeError(a, b), c.index)
+                            if key == "polyCoeffs", i < errors.count, errors[i] > 0 {
+                                note("rmsynth.polyCoeffs[\(i)] (in polyCoefferr)", abs(a - b) / errors[i], c.index)
+                            }
                         }
                     }
                 default: break
@@ -122,7 +126,7 @@ struct FaradayRMToolsCaseTests {
         var lines = ["largest difference over \(RMToolsCases.all.count) cases (relative; angles in degrees; integers absolute):"]
         for key in worst.keys.sorted() {
             let (v, i) = worst[key]!
-            lines.append("  \(key.padding(toLength: 34, withPad: " ", startingAt: 0)) \(String(format: "%.3e", v))  (case \(i))")
+            lines.append("  \(key.padding(toLength: 46, withPad: " ", startingAt: 0)) \(String(format: "%.3e", v))  (case \(i))")
         }
         print(lines.joined(separator: "\n"))
     }
