@@ -14,31 +14,74 @@ public enum SpectrumFile {
             throw SpectrumFileError(path: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")
         }
         defer { fclose(f) }
-        var cols = [[Double]](repeating: [], count: 7)
-        var lineNumber = 0
-        var buffer: UnsafeMutablePointer<CChar>? = nil
-        var capacity = 0
-        defer { free(buffer) }
-        while getline(&buffer, &capacity, f) >= 0 {
-            lineNumber += 1
-            let line = String(cString: buffer!)
-            let body = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let fields = body.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "," })
-            if fields.isEmpty { continue }
-            guard fields.count == 7 else {
-                throw SpectrumFileError(path: path, line: lineNumber,
-                                        message: "expected 7 columns (freq I Q U dI dQ dU), found \(fields.count)")
-            }
-            for (c, text) in fields.enumerated() {
-                guard let v = Double(text) ?? parseSpecial(text) else {
-                    throw SpectrumFileError(path: path, line: lineNumber,
-                                            message: "column \(c + 1) is not a number: '\(text)'")
-                }
-                cols[c].append(v)
-            }
+        // Read the whole file, then parse bytes in place (a spectrum is small; this avoids a
+        // String per line and per field, which dominated batch RM synthesis).
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if got > 0 { bytes.append(contentsOf: chunk[0..<got]) }
+            if got < chunk.count { break }
         }
         if ferror(f) != 0 {
             throw SpectrumFileError(path: path, line: nil, message: "read error: \(String(cString: strerror(errno)))")
+        }
+        bytes.append(0)
+        return try bytes.withUnsafeMutableBufferPointer { buffer -> Spectrum in
+            try parse(buffer, path: path)
+        }
+    }
+
+    /// Parses NUL-terminated text `b` (modified in place: field ends are set to NUL).
+    private static func parse(_ b: UnsafeMutableBufferPointer<UInt8>, path: String) throws -> Spectrum {
+        var cols = [[Double]](repeating: [], count: 7)
+        let end = b.count - 1
+        var i = 0
+        var lineNumber = 0
+        var starts = [Int](repeating: 0, count: 8)
+        var fieldEnds = [Int](repeating: 0, count: 8)
+        func isSeparator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x2C || c == 0x0D || c == 0x0B || c == 0x0C }
+        while i < end {
+            lineNumber += 1
+            var lineEnd = i
+            while lineEnd < end && b[lineEnd] != 0x0A { lineEnd += 1 }
+            var bodyEnd = i
+            while bodyEnd < lineEnd && b[bodyEnd] != 0x23 { bodyEnd += 1 }   // '#'
+            // Split the body into fields.
+            var count = 0
+            var j = i
+            while j < bodyEnd {
+                while j < bodyEnd && isSeparator(b[j]) { j += 1 }
+                if j >= bodyEnd { break }
+                let start = j
+                while j < bodyEnd && !isSeparator(b[j]) { j += 1 }
+                if count < 8 { starts[count] = start; fieldEnds[count] = j }
+                count += 1
+            }
+            if count > 0 {
+                guard count == 7 else {
+                    throw SpectrumFileError(path: path, line: lineNumber,
+                                            message: "expected 7 columns (freq I Q U dI dQ dU), found \(count)")
+                }
+                for c in 0..<7 {
+                    let saved = b[fieldEnds[c]]
+                    b[fieldEnds[c]] = 0
+                    let value = b.baseAddress!.advanced(by: starts[c]).withMemoryRebound(to: CChar.self, capacity: fieldEnds[c] - starts[c] + 1) {
+                        p -> Double? in
+                        var stop: UnsafeMutablePointer<CChar>? = nil
+                        let v = strtod(p, &stop)
+                        guard let stop, stop == p.advanced(by: fieldEnds[c] - starts[c]) else { return nil }
+                        return v
+                    }
+                    b[fieldEnds[c]] = saved
+                    guard let value else {
+                        let text = String(decoding: UnsafeBufferPointer(rebasing: b[starts[c]..<fieldEnds[c]]), as: UTF8.self)
+                        throw SpectrumFileError(path: path, line: lineNumber, message: "column \(c + 1) is not a number: '\(text)'")
+                    }
+                    cols[c].append(value)
+                }
+            }
+            i = lineEnd + 1
         }
         if cols[0].isEmpty { throw SpectrumFileError(path: path, line: nil, message: "no channels") }
         return Spectrum(frequency: cols[0], i: cols[1], q: cols[2], u: cols[3], di: cols[4], dq: cols[5], du: cols[6])
@@ -69,15 +112,6 @@ public enum SpectrumFile {
         if v.isNaN { return "nan" }
         if v.isInfinite { return v > 0 ? "inf" : "-inf" }
         return "\(v)"
-    }
-
-    private static func parseSpecial(_ t: Substring) -> Double? {
-        switch t.lowercased() {
-        case "nan", "+nan", "-nan": return .nan
-        case "inf", "+inf", "infinity": return .infinity
-        case "-inf", "-infinity": return -.infinity
-        default: return nil
-        }
     }
 }
 

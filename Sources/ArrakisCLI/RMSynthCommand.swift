@@ -1,0 +1,244 @@
+import ArgumentParser
+import Astro
+import Foundation
+import Synchronization
+
+/// `arrakis rmsynth`: RM synthesis (and optionally RM-CLEAN) of spectrum files, like
+/// RM-Tools' rmsynth1d / rmclean1d with the pipeline's settings as defaults.
+struct RMSynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rmsynth",
+        abstract: "RM synthesis and RM-CLEAN of 1-D spectra (freq I Q U dI dQ dU), as RM-Tools 1.5.0.",
+        discussion: """
+            Fits a Stokes I model, synthesises the Faraday dispersion function (FDF) and the RMSF,
+            measures the peak, angles, noise and sigma_add, and with --clean runs Hogbom RM-CLEAN
+            and measures the peak again. Results use RM-Tools' key names. With --json the output
+            is one JSON object (RM-CLEAN's results nested under "rmclean"); quantities that are
+            undefined (RM-Tools' NaN, e.g. mom2CCFDF with no clean components) are null.
+
+            --batch DIR|LIST analyses every *.dat in DIR (or every path listed in LIST, one per
+            line) on --jobs threads and prints one JSON object per line, in input order, each with
+            "file" and either the results or "error". The exit status is 1 if any spectrum failed.
+            """)
+
+    @Argument(help: "Spectrum file: columns freq(Hz) I Q U dI dQ dU.")
+    var spectrum: String?
+
+    @Flag(help: "Also run RM-CLEAN.") var clean = false
+    @Flag(help: "Print one JSON object (RM-Tools' keys) instead of a summary.") var json = false
+    @Option(parsing: .unconditional, help: "CLEAN cutoff: Jy/beam if positive, multiple of dFDFth if negative.")
+    var cutoff = -8.0
+    @Option(help: "CLEAN loop gain.") var gain = 0.1
+    @Option(name: .customLong("max-iter"), help: "CLEAN iteration limit.") var maxIter = 10000
+    @Option(parsing: .unconditional, help: "Deeper CLEAN within +/-FWHM/2 of the components down to this level (same convention as --cutoff).")
+    var window: Double?
+    @Option(help: "Faraday-depth samples per RMSF FWHM (RM-Tools' nSamples).") var samples = 5.0
+    @Option(name: .customLong("poly-order"), parsing: .unconditional,
+            help: "Stokes I polynomial order 0-5; negative: choose up to |n| by AIC.")
+    var polyOrder = 3
+    @Option(name: .customLong("fit-function"), help: "Stokes I model: log or linear.") var fitFunction = "log"
+    @Option(help: "Channel weighting: variance or uniform.") var weight = "variance"
+    @Option(name: .customLong("phi-max"), help: "Largest |Faraday depth| sampled (rad/m^2); default automatic.")
+    var phiMax: Double?
+    @Option(name: .customLong("dphi"), help: "Faraday-depth step (rad/m^2); overrides --samples.") var dPhi: Double?
+    @Flag(name: .customLong("allow-negative-model"),
+          help: "Carry on when the Stokes I model is not positive everywhere (RM-Tools flags IfitStat+128); default: reject the spectrum.")
+    var allowNegativeModel = false
+    @Option(name: .customLong("out-prefix"),
+            help: "Write P_FDFdirty.dat, P_RMSF.dat, P_weight.dat, P_RMsynth.dat/.json (and P_FDFclean.dat, P_FDFmodel.dat, P_RMclean.dat/.json with --clean).")
+    var outPrefix: String?
+    @Option(help: "Analyse every *.dat in a directory, or every file listed (one per line) in a text file.")
+    var batch: String?
+    @Flag(name: .customLong("json-lines"), help: "Batch output: one JSON object per line (the default and only batch format).")
+    var jsonLines = false
+    @Option(name: [.short, .long], help: "Batch threads (default: cores).") var jobs = 0
+
+    func validate() throws {
+        if batch == nil && spectrum == nil { throw ValidationError("give a spectrum file, or --batch DIR|LIST") }
+        if batch != nil && spectrum != nil { throw ValidationError("give either a spectrum file or --batch, not both") }
+        if batch != nil && outPrefix != nil { throw ValidationError("--out-prefix is for a single spectrum") }
+        guard StokesIFitFunction(rawValue: fitFunction) != nil else {
+            throw ValidationError("--fit-function must be log or linear, not '\(fitFunction)'")
+        }
+        guard RMWeighting(rawValue: weight) != nil else {
+            throw ValidationError("--weight must be variance or uniform, not '\(weight)'")
+        }
+        guard (-5...5).contains(polyOrder) else { throw ValidationError("--poly-order must be in -5...5") }
+        guard jobs >= 0 else { throw ValidationError("--jobs must be >= 0") }
+    }
+
+    var synthesisSettings: RMSynthesisSettings {
+        var s = RMSynthesisSettings()
+        s.polyOrder = polyOrder
+        s.fitFunction = StokesIFitFunction(rawValue: fitFunction) ?? .log
+        s.samplesPerFWHM = samples
+        s.weighting = RMWeighting(rawValue: weight) ?? .variance
+        s.phiMax = phiMax
+        s.dPhi = dPhi
+        s.allowNonPositiveStokesIModel = allowNegativeModel
+        return s
+    }
+
+    var cleanSettings: RMCleanSettings {
+        var s = RMCleanSettings()
+        s.cutoff = cutoff
+        s.gain = gain
+        s.maxIterations = maxIter
+        s.window = window
+        return s
+    }
+
+    func run() throws {
+        if let batch {
+            runBatch(batch)
+            return
+        }
+        guard let path = spectrum else { return }
+        do {
+            let data = try SpectrumFile.read(path)
+            let synthesiser = RMSynthesiser(settings: synthesisSettings)
+            let result = try synthesiser.synthesise(data)
+            var cleanResult: RMCleanResult? = nil
+            if clean { cleanResult = try synthesiser.clean(cleanSettings) }
+            if let outPrefix {
+                if let products = synthesiser.synthesisProducts {
+                    try RMSynthesisFiles.write(prefix: outPrefix, result: result, products: products)
+                }
+                if let cleanResult, let products = synthesiser.cleanProducts {
+                    try RMSynthesisFiles.write(prefix: outPrefix, clean: cleanResult, products: products)
+                }
+            }
+            if json {
+                printOut(Self.jsonObject(result, cleanResult) + "\n")
+            } else {
+                printOut(Self.summary(path: path, result, cleanResult))
+            }
+        } catch let error as FaradayError {
+            fail(CLIError("\(path): \(error)"))
+        } catch {
+            fail(error)
+        }
+    }
+
+    /// The RM synthesis object with RM-CLEAN's nested under "rmclean".
+    static func jsonObject(_ result: RMSynthesisResult, _ clean: RMCleanResult?, leading: [(String, FaradayValue)] = []) -> String {
+        FaradayJSON.object(leading + result.fields, nested: clean.map { [("rmclean", $0.json)] } ?? [])
+    }
+
+    /// A human-readable summary in the spirit of rmsynth1d -v.
+    static func summary(path: String, _ r: RMSynthesisResult, _ c: RMCleanResult?) -> String {
+        func g(_ v: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)g", v) }
+        let p = r.peak
+        var lines = [
+            "RM synthesis of \(path): \(r.channelCount) channels, \(g(r.minFrequency / 1e6, 6))-\(g(r.maxFrequency / 1e6, 6)) MHz",
+            "FWHM RMSF            = \(g(r.fwhmRMSF)) rad/m^2 (dPhi \(g(r.axis.step)), \(r.axis.count) samples to +/-\(g(r.axis.maximum)))",
+            "Stokes I model       = \(r.fitFunction.rawValue) order \(r.stokesI.order), IfitStat \(r.stokesI.status), chi2_red \(g(r.stokesI.reducedChiSquare))",
+            "freq0                = \(g(r.freq0 / 1e9)) GHz (lambda0^2 \(g(r.lambda0Squared)) m^2)",
+            "I freq0              = \(g(r.iFreq0)) \(r.units)",
+            "Peak FD              = \(g(p.phi)) (+/-\(g(p.phiError))) rad/m^2",
+            "Peak PI              = \(g(p.amplitude)) (+/-\(g(p.amplitudeError))) \(r.units)",
+            "Pol Angle            = \(g(p.angle)) (+/-\(g(p.angleError))) deg",
+            "Pol Angle 0          = \(g(p.angle0)) (+/-\(g(p.angle0Error))) deg",
+            "Fractional pol.      = \(g(r.fractionalPolarisation))",
+            "QU noise             = \(g(r.dQU)) \(r.units)",
+            "FDF noise (theory)   = \(g(r.dFDFth)) \(r.units)",
+            "FDF noise (MAD)      = \(g(p.noiseMAD)) \(r.units)",
+            "FDF SNR              = \(g(p.snr))",
+            "sigma_add (combined) = \(g(r.sigmaAddC.value)) (+\(g(r.sigmaAddC.plus)), -\(g(r.sigmaAddC.minus)))",
+        ]
+        if let c {
+            let q = c.peak
+            lines += [
+                "RM-CLEAN             = \(c.iterations) iterations to \(g(c.cutoff)) \(r.units)",
+                "  Peak FD            = \(g(q.phi)) (+/-\(g(c.phiErrorObserved)) observed, \(g(q.phiError)) theoretical) rad/m^2",
+                "  Peak PI            = \(g(q.amplitude)) (+/-\(g(c.amplitudeErrorObserved)) observed, \(g(q.amplitudeError)) theoretical) \(r.units)",
+                "  Pol Angle 0        = \(g(q.angle0)) (+/-\(g(c.angle0ErrorObserved)) observed, \(g(q.angle0Error)) theoretical) deg",
+                "  FDF noise (MAD)    = \(g(q.noiseMAD)) \(r.units)",
+                "  FDF SNR            = \(g(q.snr))",
+                "  mom2CCFDF          = " + (c.componentSecondMoment.map { g($0) + " rad/m^2" } ?? "undefined (no clean components)"),
+            ]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Batch
+
+    private func runBatch(_ source: String) {
+        let files: [String]
+        do { files = try Self.batchFiles(source) } catch { fail(error) }
+        let workers = max(1, min(jobs > 0 ? jobs : ProcessInfo.processInfo.activeProcessorCount, files.count))
+        let synthesis = synthesisSettings, cleanSettings = self.cleanSettings, clean = self.clean
+        let next = Atomic<Int>(0)
+        let output = Mutex(BatchOutput(count: files.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let synthesiser = RMSynthesiser(settings: synthesis)
+            while true {
+                let i = next.add(1, ordering: .relaxed).oldValue
+                guard i < files.count else { return }
+                let line: String
+                var failed = false
+                do {
+                    let result = try synthesiser.synthesise(try SpectrumFile.read(files[i]))
+                    let cleanResult = clean ? try synthesiser.clean(cleanSettings) : nil
+                    line = Self.jsonObject(result, cleanResult, leading: [("file", .text(files[i]))])
+                } catch {
+                    failed = true
+                    line = FaradayJSON.object([("file", .text(files[i])), ("error", .text("\(error)"))])
+                }
+                output.withLock { $0.store(i, line, failed: failed) }
+            }
+        }
+        let failures = output.withLock { $0.flush(); return $0.failures }
+        if failures > 0 {
+            printErr("arrakis: \(failures) of \(files.count) spectra failed (see their \"error\")\n")
+            Foundation.exit(1)
+        }
+    }
+
+    /// The spectra of a batch: *.dat in a directory (sorted; RM-Tools' own product files
+    /// such as *_FDFdirty.dat excluded), or the paths listed in a text file.
+    static func batchFiles(_ source: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
+            throw CLIError("\(source): no such file or directory")
+        }
+        if isDirectory.boolValue {
+            let products = ["_FDFdirty.dat", "_RMSF.dat", "_weight.dat", "_RMsynth.dat", "_FDFclean.dat",
+                            "_FDFmodel.dat", "_RMclean.dat", "_bkg.dat"]
+            let names = try FileManager.default.contentsOfDirectory(atPath: source)
+                .filter { $0.hasSuffix(".dat") && !products.contains(where: $0.hasSuffix) }
+                .sorted()
+            return names.map { (source as NSString).appendingPathComponent($0) }
+        }
+        let text = try String(contentsOfFile: source, encoding: .utf8)
+        let base = (source as NSString).deletingLastPathComponent
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+            .map { $0.hasPrefix("/") || base.isEmpty ? $0 : (base as NSString).appendingPathComponent($0) }
+    }
+}
+
+/// Batch results, printed in input order as soon as all earlier ones are in.
+private struct BatchOutput: Sendable {
+    var lines: [String?]
+    var printed = 0
+    var failures = 0
+    var pending = ""
+
+    init(count: Int) { lines = [String?](repeating: nil, count: count) }
+
+    mutating func store(_ i: Int, _ line: String, failed: Bool) {
+        lines[i] = line
+        if failed { failures += 1 }
+        while printed < lines.count, let l = lines[printed] {
+            pending += l + "\n"
+            lines[printed] = nil
+            printed += 1
+        }
+        if pending.utf8.count > 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        if !pending.isEmpty { printOut(pending); pending = "" }
+    }
+}
