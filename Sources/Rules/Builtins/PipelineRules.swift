@@ -7,6 +7,8 @@ public enum PipelineRules {
         "cutouts": CutoutsRule(),
         "mosaics": MosaicsRule(),
         "spectra": SpectraRule(),
+        "rmsynth": RMSynthRule(),
+        "rmclean": RMCleanRule(),
     ]
 
     public static func registry() -> BuiltinRegistry {
