@@ -88,9 +88,9 @@ public enum BuildEvent {
         public var message: String?
         /// The command's exit status, when a process exited.
         public var exitStatus: Int32?
-        /// Peak resident memory in KiB: for a process, its `ru_maxrss` (largest process of the
-        /// command, children included); for an in-process built-in, the process's high-water
-        /// mark when it ended (an upper bound).
+        /// Peak resident memory in KiB, when known: for a command, the `ru_maxrss` of its
+        /// largest process (children included); for an in-process built-in, the process's
+        /// high-water mark when it ended (an upper bound). See `TaskRecord.peakMemoryKB`.
         public var peakMemoryKB: Int?
         public var host: String
         public var jobID: String?

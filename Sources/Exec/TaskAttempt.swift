@@ -20,8 +20,9 @@ struct TaskAttempt {
     struct Details: Sendable {
         /// The command's exit status, when a process exited.
         var exitStatus: Int32?
-        /// Peak resident memory (KiB): the command's largest process for shell tasks; the
-        /// arrakis process's high-water mark when a built-in ended.
+        /// Peak resident memory (KiB). Shell tasks: the command's largest process, known only
+        /// when above arrakis's own peak (nil otherwise, see `run`). Built-ins: the arrakis
+        /// process's high-water mark when the task ended (an upper bound).
         var peakMemoryKB: Int?
         /// The log kept under the product's name (failures).
         var logPath: String?
@@ -47,7 +48,9 @@ struct TaskAttempt {
         case .shell(let command):
             let (outcome, peak) = ShellCommand.runMeasured(command, logPath: scratchLog, onSpawn: { onProcess($0) })
             onProcess(nil)
-            details.peakMemoryKB = peak
+            // Linux folds the spawning process's own peak into a spawned child's ru_maxrss (the
+            // old address space at exec is ours): only a figure above our peak is the command's.
+            if let peak, let ours = MemoryUsage.processPeakKB(), peak > ours { details.peakMemoryKB = peak }
             switch outcome {
             case .exited(0):
                 details.exitStatus = 0

@@ -36,10 +36,14 @@ public struct TaskRecord: Sendable, Equatable, Codable {
     public var ended: Date
     /// Wall-clock seconds of the command (microsecond resolution).
     public var duration: Double
-    /// Peak resident memory in KiB, when known. Shell tasks: the largest process of the
-    /// command (`wait4` rusage, which includes the children it waited for). Built-in rules
-    /// run inside arrakis: the arrakis process's high-water mark when the task ended, an upper
-    /// bound that includes the controller and built-ins running alongside.
+    /// Peak resident memory in KiB, when known.
+    /// - Shell tasks: the largest process of the command (`ru_maxrss` from `wait4`, which
+    ///   covers the children it waited for). Linux counts the spawning process's own peak
+    ///   into a child's `ru_maxrss` (the address space replaced at exec is the spawner's), so
+    ///   a command that stayed below the spawner's peak cannot be measured: nil.
+    /// - Built-in rules run inside arrakis: the arrakis process's high-water mark when the
+    ///   task ended, an upper bound that includes the controller and built-ins running alongside.
+    /// - Other executors (SLURM) report what their workers or the scheduler measured.
     public var peakMemoryKB: Int64?
     /// Where it ran: the host name, and the batch job (SLURM `JOBID_TASK`) if any.
     public var host: String
