@@ -32,7 +32,7 @@ public final class HistorySpool {
         if ownFD < 0 {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o700])
-            let fd = open(ownPath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            let fd = open(ownPath, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else { throw SpoolError(path: ownPath, what: "cannot open", errno: errno) }
             flock(fd, LOCK_EX)
             ownFD = fd

@@ -12,7 +12,7 @@ final class PostgresHistoryConnection: HistorySQLConnection {
         do {
             connection = try PostgresConnection(parameters: parameters)
         } catch {
-            throw Self.classify(error, location: location, connecting: true)
+            throw Self.classify(error, location: location, lost: false)
         }
     }
 
@@ -35,7 +35,7 @@ final class PostgresHistoryConnection: HistorySQLConnection {
         do {
             return try connection.query(sql, texts).rows
         } catch {
-            throw Self.classify(error, location: location, connecting: !connection.isOpen)
+            throw Self.classify(error, location: location, lost: !connection.isOpen)
         }
     }
 
@@ -52,7 +52,8 @@ final class PostgresHistoryConnection: HistorySQLConnection {
     }
 
     /// Sorts a libpq failure into what the user can do about it.
-    static func classify(_ f: PostgresConnection.Failure, location: String, connecting lost: Bool) -> HistoryError {
+    /// `lost`: the connection was open and is not any more.
+    static func classify(_ f: PostgresConnection.Failure, location: String, lost: Bool) -> HistoryError {
         let m = f.message
         if f.needsPassword {
             return .authentication(location: location, detail: "the server asks for a password and none was given")
