@@ -37,6 +37,10 @@ struct BenchHistoryCommand: ParsableCommand {
         recorder.record(run)
         printErr("bench-history: \(producers) producers, \(rate) records/s for \(seconds)s into \(location)\n")
 
+        // bench/history.sh samples the server's sessions while this file exists.
+        let marker = spoolRoot + "/producing"
+        try FileManager.default.createDirectory(atPath: spoolRoot, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: marker, contents: nil)
         let produced = Atomic<Int>(0)
         let start = Date()
         let perProducer = rate / Double(max(1, producers))
@@ -72,12 +76,14 @@ struct BenchHistoryCommand: ParsableCommand {
                                 Date().timeIntervalSince(start), produced.load(ordering: .relaxed), s.written, s.spooled, s.replayed))
             }
         }
+        unlink(marker)
         let producedCount = produced.load(ordering: .relaxed)
         run.end(.succeeded, counts: .init(planned: producedCount, built: producedCount))
         recorder.record(run)
         let summary = recorder.close()
         let elapsed = Date().timeIntervalSince(start)
 
+        usleep(500_000)  // the writer's session ends on the server before the reader's starts
         let reader = try location.open(credentials: credentials)
         let stored = try reader.tasks(ofRun: runID).count
         printOut(String(format: "history bench: %d producers, %.0fs: produced %d task records, stored %d, missing %d; %.1f records/s; spooled %d, replayed %d, lost %d; writer connections opened %d; run %@\n",
