@@ -108,6 +108,30 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.arrakis/history.db"))
     }
 
+    func testRunKilledMidwayIsMarkedAbandonedByTheNextBuild() throws {
+        let dir = try scratchDirectory(self) + "/project"
+        try write(Self.slow, to: dir + "/Arrakisfile")
+        let (process, _, _) = try start(["build", "-j", "2"], in: dir, environment: [:])
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: dir + "/out/1.txt") && Date() < deadline { usleep(20_000) }
+        usleep(300_000)  // the running run and a few tasks reach the history
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        usleep(500_000)  // commands of the killed build end
+        XCTAssertEqual(try arrakis(["build"], in: dir).status, 0)
+        let runs = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(runs.map { $0["outcome"] as? String }, ["succeeded", "abandoned"])
+        XCTAssertNil(runs.last?["ended"] as? String)
+    }
+
+    func testReadingWithoutHistorySaysSo() throws {
+        let dir = try scratchDirectory(self)
+        let r = try arrakis(["runs"], in: dir)
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.contains("no run history in"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.arrakis"))
+    }
+
     // MARK: - PostgreSQL going away
 
     static let slow = """

@@ -48,6 +48,9 @@ struct HistoryConfig {
 
     /// Opens the store for reading, after replaying any records spooled for it.
     func openForReading() throws -> RunHistory {
+        if case .sqlite(let path) = location.kind, !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("no run history in \(FileManager.default.currentDirectoryPath) (\(path) does not exist: nothing was built here with history on)")
+        }
         let history = try location.open(credentials: credentials)
         let spool = HistorySpool(directory: spoolDirectory, runID: "reader-\(getpid())")
         if !spool.isEmpty { try spool.replay(into: history) }

@@ -24,6 +24,9 @@ final class HistorySession: BuildObserver, Sendable {
         var estimates = DurationEstimates()
         do {
             let h = try location.open(credentials: credentials)
+            // Older records first, so that marking abandoned runs sees them.
+            try HistorySpool(directory: config.spoolDirectory, runID: run.id).replay(into: h)
+            try Self.markAbandoned(in: h, directory: run.directory, host: run.host)
             estimates = DurationEstimates(try h.meanDurations(overRuns: Self.estimateRuns).mapValues(\.meanSeconds))
             history = h
         } catch {
@@ -75,6 +78,14 @@ final class HistorySession: BuildObserver, Sendable {
         }
         recorder.record(r)
         return recorder.close()
+    }
+
+    /// Runs of this directory and host still marked running: this build holds the
+    /// directory's lock, so they were killed before they could record their end.
+    static func markAbandoned(in history: RunHistory, directory: String, host: String) throws(HistoryError) {
+        let stale = try history.recentRuns(limit: 50).filter { $0.outcome == .running && $0.directory == directory && $0.host == host }
+        guard !stale.isEmpty else { return }
+        try history.store(runs: stale.map { var r = $0; r.outcome = .abandoned; return r }, tasks: [])
     }
 
     static func counts(_ c: BuildEngine.Counts) -> RunRecord.Counts {

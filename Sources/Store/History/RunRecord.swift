@@ -15,6 +15,9 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case interrupted
         /// Stopped by an error of arrakis itself (a store it could not write, ...).
         case error
+        /// Recorded as running, but a later build in the same directory found it gone
+        /// (killed before it could record its end).
+        case abandoned
     }
 
     /// What the engine counted: products planned to run, built (and of those, with
