@@ -136,7 +136,7 @@ final class HistoryCommandTests: XCTestCase {
 
     static let slow = """
     product slow {
-        for n in range(0, 10)
+        for n in range(0, 16)
         output "out/{n}.txt"
         shell "sleep 0.4; echo {n} > {output}"
     }
@@ -195,7 +195,7 @@ final class HistoryCommandTests: XCTestCase {
         texts["build stdout"] = try read(out)
         texts["build stderr"] = stderr
         XCTAssertEqual(process.terminationStatus, 0, stderr)
-        XCTAssertTrue(stderr.contains("arrakis: 10 built"), stderr)
+        XCTAssertTrue(stderr.contains("arrakis: 16 built"), stderr)
         XCTAssertEqual(stderr.components(separatedBy: "arrakis: warning:").count - 1, 1, stderr)
         XCTAssertTrue(stderr.contains("cannot reach the history server \(server.url)"), stderr)
         XCTAssertTrue(stderr.contains("keeps its history records in .arrakis/history-spool/"), stderr)
@@ -213,10 +213,10 @@ final class HistoryCommandTests: XCTestCase {
         let runs = try XCTUnwrap(try json(list.stdout) as? [[String: Any]])
         XCTAssertEqual(runs.count, 1)
         XCTAssertEqual(runs.first?["outcome"] as? String, "succeeded")
-        XCTAssertEqual((runs.first?["counts"] as? [String: Int])?["built"], 10)
+        XCTAssertEqual((runs.first?["counts"] as? [String: Int])?["built"], 16)
         let show = try arrakis(["runs", "show", "latest", "--json"], in: dir, environment: env)
         let tasks = try XCTUnwrap((try json(show.stdout) as? [String: Any])?["tasks"] as? [[String: Any]])
-        XCTAssertEqual(Set(tasks.map { $0["product"] as? String ?? "" }), Set((0..<10).map { "slow[\($0)]" }))
+        XCTAssertEqual(Set(tasks.map { $0["product"] as? String ?? "" }), Set((0..<16).map { "slow[\($0)]" }))
         XCTAssertTrue(tasks.allSatisfy { $0["status"] as? String == "succeeded" })
         XCTAssertEqual(spoolFiles(dir), [], "the spool is replayed and removed")
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.arrakis/history.db"))
@@ -255,11 +255,11 @@ final class HistoryCommandTests: XCTestCase {
 
         // Everything is on the server before any other command replays anything.
         let c = try server.connect()
-        XCTAssertEqual(try c.query("SELECT count(*) FROM tasks WHERE status = 'succeeded'").rows, [["10"]])
+        XCTAssertEqual(try c.query("SELECT count(*) FROM tasks WHERE status = 'succeeded'").rows, [["16"]])
         let stored = try c.query("SELECT outcome, built, command_line FROM runs").rows
         XCTAssertEqual(stored.count, 1)
         XCTAssertEqual(stored.first?[0], "succeeded")
-        XCTAssertEqual(stored.first?[1], "10")
+        XCTAssertEqual(stored.first?[1], "16")
         XCTAssertTrue(stored.first?[2]?.contains("--history 'postgresql://postgres:***@127.0.0.1:\(server.port)/") == true, "\(stored)")
 
         let list = try arrakis(["runs", "--history", url], in: dir)

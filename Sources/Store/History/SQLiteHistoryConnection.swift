@@ -10,6 +10,9 @@ final class SQLiteHistoryConnection: HistorySQLConnection {
         do { connection = try SQLiteConnection(path: path) } catch {
             throw .failed(location: "sqlite:\(path)", detail: "\(error) (is the directory writable?)")
         }
+        // No checkpoint (and fsync) when the build closes the file: that would sit on every
+        // build's exit path. The write-ahead log is checkpointed as it grows, by the writer.
+        _ = arrakis_sqlite3_db_config_flag(connection.db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
     }
 
     var isConnected: Bool { true }
