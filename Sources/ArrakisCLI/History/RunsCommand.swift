@@ -76,7 +76,8 @@ struct RunsShow: ParsableCommand {
             guard !tasks.isEmpty else { return }
             if failed {
                 for t in tasks {
-                    printOut("  \(t.product) attempt \(t.attempt) \(t.status == .retried ? "(retried)" : "") on \(t.host)\(t.jobID.map { " job \($0)" } ?? ""), \(HistoryText.seconds(t.duration))\n")
+                    let retried = t.status == .retried ? " (retried)" : ""
+                    printOut("  \(t.product) attempt \(t.attempt)\(retried) on \(t.host)\(t.jobID.map { " job \($0)" } ?? ""), \(HistoryText.seconds(t.duration))\n")
                     printOut("    reason: \(t.reason)\n")
                     if let m = t.message { printOut(m.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n") + "\n") }
                     if let l = t.logPath { printOut("    log: \(l)\n") }

@@ -92,6 +92,9 @@ struct WhyCommand: ParsableCommand {
         case .output(let path):
             if let e = engine, let id = e.graph.instance(forOutput: path) { return e.graph.keyText[id] }
             throw CLIError("'\(product)' is neither a product instance nor an output of one")
+        case .family(let f) where ws.traces.trace(forKey: Digest(f)) != nil
+            || engine.map { e in e.graph.instances(of: f).contains { e.graph.keyText[$0] == f } } == true:
+            return f  // a product with one instance and no key values: its key is its name
         case .family(let f), .matching(let f, _):
             let some = ws.traces.allTraces().filter { $0.family == f }.prefix(3).map(\.key)
             throw CLIError("'\(product)' names many products; ask about one instance\(some.isEmpty ? "" : ", e.g. " + some.joined(separator: ", "))")
