@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL server for the tests, listening on 127.0.0.1 only.
 #   scripts/pg-test-server.sh start DIR PORT   create the cluster in DIR and start it on PORT
 #   scripts/pg-test-server.sh stop DIR         stop it (nothing to do when it is not running)
+#   scripts/pg-test-server.sh resume DIR PORT  start the cluster already in DIR again, keeping its data
 #
 # The superuser is `postgres`, authenticated with SCRAM-SHA-256. Its password is generated
 # into DIR/superuser.pw (mode 600) and given to initdb with --pwfile, never on a command line.
@@ -80,9 +81,20 @@ EOF
     || { tail -n 20 server.log >&2 || true; die "the server did not start on port $port"; }
 }
 
+resume() {
+  local dir=$1 port=$2
+  [[ "$port" =~ ^[0-9]+$ ]] || die "PORT must be a number, not '$port'"
+  [ -f "$dir/data/PG_VERSION" ] || die "no cluster in $dir (use start)"
+  server_pid "$dir" >/dev/null && return 0
+  rm -f "$dir/data/postmaster.pid"
+  as_server "$bin/pg_ctl" start -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 30 >/dev/null 2>&1 \
+    || { tail -n 20 "$dir/server.log" >&2 || true; die "the server did not start again on port $port"; }
+}
+
 server_user=${PG_TEST_USER:-postgres}
 case "${1:-}" in
   start) [ $# -eq 3 ] || die "usage: $0 start DIR PORT"; bin=$(find_bindir); start "$2" "$3" ;;
   stop)  [ $# -eq 2 ] || die "usage: $0 stop DIR"; [ -d "$2" ] || exit 0; bin=$(find_bindir); stop "$(cd "$2" && pwd)" ;;
-  *) die "usage: $0 start DIR PORT | stop DIR" ;;
+  resume) [ $# -eq 3 ] || die "usage: $0 resume DIR PORT"; bin=$(find_bindir); resume "$(cd "$2" && pwd)" "$3" ;;
+  *) die "usage: $0 start DIR PORT | stop DIR | resume DIR PORT" ;;
 esac

@@ -5,6 +5,7 @@ public struct Arrakis: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "arrakis",
         abstract: "Build the SPICE-RACS polarisation pipeline incrementally, locally or on SLURM.",
-        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self],
+        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self,
+                      RunsCommand.self, WhyCommand.self, BenchHistoryCommand.self],
         defaultSubcommand: nil)
 }

@@ -3,6 +3,7 @@ import Exec
 import Foundation
 import Graph
 import Rules
+import Store
 
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,6 +11,8 @@ struct BuildCommand: ParsableCommand {
         abstract: "Bring targets up to date (families like `wc`, instances like `wc[alpha]`, or output paths).")
 
     @OptionGroup var project: ProjectOptions
+
+    @OptionGroup var history: HistoryOptions
 
     @Argument(help: "What to build (default: the Arrakisfile's `default`, else everything).")
     var targets: [String] = []
@@ -110,11 +113,23 @@ struct BuildCommand: ParsableCommand {
         // products (every path string, array and trace) would cost ~10% of a no-op build
         // for nothing, so the engine is deliberately never released (ninja does the same).
         _ = Unmanaged.passRetained(engine)
+        let session = try HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory).map {
+            HistorySession(config: $0, run: HistorySession.newRun(arguments: CommandLine.arguments, project: ws.project,
+                                                                  targets: targets.isEmpty ? ws.project.defaultTargets : targets))
+        }
         let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
-                                                    logDirectory: ws.stateDirectory + "/logs", progress: mode),
-                                     builtins: PipelineRules.registry(), digests: ws.digests)
+                                                    logDirectory: ws.stateDirectory + "/logs", progress: mode,
+                                                    estimates: session?.estimates ?? DurationEstimates()),
+                                     builtins: PipelineRules.registry(), digests: ws.digests, observer: session)
         var runTimes = PhaseTimes()
-        let report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+        let report: LocalExecutor.Report
+        do {
+            report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+        } catch {
+            session?.finish(.error, counts: engine.counts)
+            throw error
+        }
+        session?.finish(report.interrupted ? .interrupted : report.succeeded ? .succeeded : .failed, counts: report.counts)
         printTimings([ws.times, engine.times, runTimes])
         let c = report.counts
         var summary = "arrakis: \(c.built) built"

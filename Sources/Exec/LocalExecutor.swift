@@ -14,12 +14,15 @@ public final class LocalExecutor: @unchecked Sendable {
         public var memoryMB: Int
         public var logDirectory: String
         public var progress: ProgressReporter.Mode
+        /// Recorded task durations per family, for the ETA.
+        public var estimates: DurationEstimates
         public init(jobs: Int = ProcessorCount.value, memoryMB: Int = 0, logDirectory: String,
-                    progress: ProgressReporter.Mode = .auto) {
+                    progress: ProgressReporter.Mode = .auto, estimates: DurationEstimates = DurationEstimates()) {
             self.jobs = max(1, jobs)
             self.memoryMB = memoryMB
             self.logDirectory = logDirectory
             self.progress = progress
+            self.estimates = estimates
         }
     }
 
@@ -34,6 +37,9 @@ public final class LocalExecutor: @unchecked Sendable {
     let options: Options
     let builtins: BuiltinRegistry
     let digests: DigestCache?
+    /// Told about the run and every attempt (run history); called outside `lock` except
+    /// `taskStarted`, which is called by the worker before it runs the task.
+    let observer: BuildObserver?
 
     // Everything below is guarded by `lock`.
     private let lock = NSCondition()
@@ -50,10 +56,12 @@ public final class LocalExecutor: @unchecked Sendable {
     /// The command each worker is running (process group leaders), for Ctrl-C.
     private var pids: [pid_t?] = []
 
-    public init(options: Options, builtins: BuiltinRegistry = BuiltinRegistry(), digests: DigestCache? = nil) {
+    public init(options: Options, builtins: BuiltinRegistry = BuiltinRegistry(), digests: DigestCache? = nil,
+                observer: BuildObserver? = nil) {
         self.options = options
         self.builtins = builtins
         self.digests = digests
+        self.observer = observer
         self.tokens = ResourceTokens(cpus: options.jobs, memoryMB: options.memoryMB)
     }
 
@@ -63,8 +71,9 @@ public final class LocalExecutor: @unchecked Sendable {
         InterruptFlag.install()
         let interruptsAtStart = InterruptFlag.interrupts
         self.engine = engine
-        self.progress = ProgressReporter(mode: options.progress)
+        self.progress = ProgressReporter(mode: options.progress, workers: options.jobs, estimates: options.estimates)
         try engine.start()
+        observer?.runStarted(.init(executor: "local", workers: options.jobs, planned: engine.counts.toRun, time: started))
 
         pids = Array(repeating: nil, count: options.jobs)
         let workers = (0..<options.jobs).map { i in Thread { [unowned self] in self.workerLoop(i) } }
@@ -91,13 +100,15 @@ public final class LocalExecutor: @unchecked Sendable {
         for w in workers { while !w.isFinished { usleep(1000) } }
 
         progress.finish()
+        let seconds = Date().timeIntervalSince(started)
+        observer?.runFinished(.init(counts: engine.counts, interrupted: interrupted,
+                                    failures: failures.count, seconds: seconds))
         try engine.flushStores(sync: true)
         if let internalError { throw internalError }
         for e in engine.errors where !failures.contains(where: { e.hasPrefix($0.key + ":") }) {
             failures.append(("", e))
         }
-        return Report(counts: engine.counts, failures: failures, interrupted: interrupted,
-                      seconds: Date().timeIntervalSince(started))
+        return Report(counts: engine.counts, failures: failures, interrupted: interrupted, seconds: seconds)
     }
 
     // MARK: - Workers
@@ -120,11 +131,18 @@ public final class LocalExecutor: @unchecked Sendable {
             }
             lock.unlock()
             let t0 = Date()
-            let outcome = attempt.run(job)
-            let seconds = Date().timeIntervalSince(t0)
+            observer?.taskStarted(.init(key: job.key, family: job.spec.key.family, attempt: n, time: t0))
+            let (outcome, details) = attempt.runMeasured(job)
+            let t1 = Date()
             lock.lock()
-            record(TaskResult(job: job, attempt: n, outcome: outcome, seconds: seconds))
+            let event = record(TaskResult(job: job, attempt: n, outcome: outcome, seconds: t1.timeIntervalSince(t0),
+                                          started: t0, ended: t1, details: details))
             lock.broadcast()
+            if let observer {
+                lock.unlock()
+                observer.taskFinished(event)
+                lock.lock()
+            }
         }
         lock.unlock()
     }
@@ -140,37 +158,48 @@ public final class LocalExecutor: @unchecked Sendable {
         let (job, n) = held.remove(at: i)
         tokens.take(cpus: job.spec.resources.cpus, memoryMB: job.spec.resources.memoryMB)
         inFlight += 1
+        progress.taskStarted(family: job.spec.key.family)
         return (job, n)
     }
 
-    /// Records one attempt's result in the engine. Called with the lock held.
-    private func record(_ r: TaskResult) {
+    /// Records one attempt's result in the engine; returns the event for the observer.
+    /// Called with the lock held.
+    private func record(_ r: TaskResult) -> BuildEvent.TaskFinished {
         inFlight -= 1
         let res = r.job.spec.resources
         tokens.give(cpus: res.cpus, memoryMB: res.memoryMB)
+        var event = BuildEvent.TaskFinished(
+            key: r.job.key, family: r.job.spec.key.family, reason: r.job.reason, fingerprint: r.job.fingerprint,
+            attempt: r.attempt, status: .failed, started: r.started, ended: r.ended, seconds: r.seconds,
+            exitStatus: r.details.exitStatus, peakMemoryKB: r.details.peakMemoryKB, logPath: r.details.logPath)
         do {
             switch r.outcome {
             case .success(let outputs):
+                event.status = .succeeded
+                event.outputs = outputs
                 for o in outputs {
                     digests?.record(path: o.path, signature: o.signature, digest: o.digest, trusted: true)
                 }
                 try engine.finished(r.job.id, outputs: outputs)
-                progress.taskFinished(r.job.key, reason: r.job.reason, ok: true, seconds: r.seconds,
-                                      running: inFlight, total: engine.counts.toRun)
+                progress.taskFinished(r.job.key, family: r.job.spec.key.family, reason: r.job.reason, ok: true,
+                                      seconds: r.seconds, running: inFlight, total: engine.counts.toRun)
             case .failure(let message):
+                event.message = message
                 if r.attempt <= res.retries && !interrupted {
+                    event.status = .retrying
                     progress.note("arrakis: \(r.job.key) failed (attempt \(r.attempt) of \(res.retries + 1)), retrying")
                     held.append((r.job, r.attempt + 1))
-                    return
+                    return event
                 }
                 failures.append((r.job.key, message))
                 try engine.failed(r.job.id, message: message)
-                progress.taskFinished(r.job.key, reason: r.job.reason, ok: false, seconds: r.seconds,
-                                      running: inFlight, total: engine.counts.toRun, message: message)
+                progress.taskFinished(r.job.key, family: r.job.spec.key.family, reason: r.job.reason, ok: false,
+                                      seconds: r.seconds, running: inFlight, total: engine.counts.toRun, message: message)
             }
         } catch {
             stopWith(error)
         }
+        return event
     }
 
     /// Marks the run done when nothing runs and nothing more can start. Lock held.

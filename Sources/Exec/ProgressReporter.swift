@@ -2,7 +2,8 @@ import Foundation
 import Graph
 
 /// Shows build progress: a live, redrawn line on a terminal (done/running/failed/total,
-/// rate, ETA), or one plain line per finished task otherwise (logs, CI).
+/// rate, ETA), or one plain line per finished task otherwise (logs, CI). The ETA uses
+/// recorded durations when run history has them (`EtaEstimator`).
 public final class ProgressReporter: @unchecked Sendable {
     public enum Mode: Sendable { case auto, live, plain, quiet }
 
@@ -13,8 +14,10 @@ public final class ProgressReporter: @unchecked Sendable {
     private var lineShown = false
     private(set) var done = 0
     private(set) var failed = 0
+    private var eta: EtaEstimator
 
-    public init(mode: Mode = .auto) {
+    public init(mode: Mode = .auto, workers: Int = 1, estimates: DurationEstimates = DurationEstimates()) {
+        eta = EtaEstimator(estimates: estimates, workers: workers)
         switch mode {
         case .auto: live = isatty(2) == 1; quiet = false
         case .live: live = true; quiet = false
@@ -23,9 +26,14 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    func taskFinished(_ key: String, reason: DirtyReason, ok: Bool, seconds: Double,
+    func taskStarted(family: String) {
+        eta.started(family: family)
+    }
+
+    func taskFinished(_ key: String, family: String, reason: DirtyReason, ok: Bool, seconds: Double,
                       running: Int, total: Int, message: String? = nil) {
         if ok { done += 1 } else { failed += 1 }
+        if ok { eta.finished(family: family, seconds: seconds) }
         guard !quiet else { return }
         if !ok {
             clearLine()
@@ -51,7 +59,7 @@ public final class ProgressReporter: @unchecked Sendable {
         let elapsed = now.timeIntervalSince(start)
         let finished = done + failed
         let rate = elapsed > 0 ? Double(finished) / elapsed : 0
-        let eta = rate > 0 ? Double(max(0, total - finished)) / rate : 0
+        let eta = self.eta.eta(remaining: max(0, total - finished), rate: rate)
         var line = "[\(finished)/\(total)] running \(running), failed \(failed), \(String(format: "%.1f", rate))/s, ETA \(Self.duration(eta))"
         if !current.isEmpty { line += "  " + current }
         let cols = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100

@@ -18,6 +18,13 @@ public enum ShellCommand {
     /// pid for cancellation before waiting.
     public static func run(_ command: String, logPath: String,
                            onSpawn: (pid_t) -> Void = { _ in }) -> Outcome {
+        runMeasured(command, logPath: logPath, onSpawn: onSpawn).outcome
+    }
+
+    /// `run`, also returning the command's peak resident memory in KiB: `ru_maxrss` from
+    /// `wait4`, the largest of the shell and the children it waited for.
+    public static func runMeasured(_ command: String, logPath: String,
+                                   onSpawn: (pid_t) -> Void = { _ in }) -> (outcome: Outcome, peakMemoryKB: Int?) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -45,13 +52,15 @@ public enum ShellCommand {
         defer { for p in cargs { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, &cargs, environ)
-        guard rc == 0 else { return .spawnFailed(String(cString: strerror(rc))) }
+        guard rc == 0 else { return (.spawnFailed(String(cString: strerror(rc))), nil) }
         onSpawn(pid)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            if errno != EINTR { return .spawnFailed("waitpid: \(String(cString: strerror(errno)))") }
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0 {
+            if errno != EINTR { return (.spawnFailed("waitpid: \(String(cString: strerror(errno)))"), nil) }
         }
-        if status & 0x7f == 0 { return .exited((status >> 8) & 0xff) }
-        return .signaled(status & 0x7f)
+        let peak = MemoryUsage.kilobytes(Int(usage.ru_maxrss))
+        if status & 0x7f == 0 { return (.exited((status >> 8) & 0xff), peak) }
+        return (.signaled(status & 0x7f), peak)
     }
 }

@@ -16,7 +16,28 @@ struct TaskAttempt {
     /// Called with the pid of a spawned command, and with nil when it has ended.
     let onProcess: (pid_t?) -> Void
 
-    func run(_ job: BuildEngine.Job) -> TaskResult.Outcome {
+    /// What an attempt measured besides its outcome.
+    struct Details: Sendable {
+        /// The command's exit status, when a process exited.
+        var exitStatus: Int32?
+        /// Peak resident memory (KiB). Shell tasks: the command's largest process, known only
+        /// when above arrakis's own peak (nil otherwise, see `run`). Built-ins: the arrakis
+        /// process's high-water mark when the task ended (an upper bound).
+        var peakMemoryKB: Int?
+        /// The log kept under the product's name (failures).
+        var logPath: String?
+    }
+
+    func run(_ job: BuildEngine.Job) -> TaskResult.Outcome { runMeasured(job).outcome }
+
+    /// `run`, with what the attempt measured.
+    func runMeasured(_ job: BuildEngine.Job) -> (outcome: TaskResult.Outcome, details: Details) {
+        var details = Details()
+        let outcome = run(job, &details)
+        return (outcome, details)
+    }
+
+    private func run(_ job: BuildEngine.Job, _ details: inout Details) -> TaskResult.Outcome {
         let outputs = job.spec.outputs
         do {
             try TemporaryOutput.prepare(outputs)
@@ -25,15 +46,19 @@ struct TaskAttempt {
         }
         switch job.spec.command {
         case .shell(let command):
-            let outcome = ShellCommand.run(command, logPath: scratchLog, onSpawn: { onProcess($0) })
+            let (outcome, peak) = ShellCommand.runMeasured(command, logPath: scratchLog, onSpawn: { onProcess($0) })
             onProcess(nil)
+            // Linux folds the spawning process's own peak into a spawned child's ru_maxrss (the
+            // old address space at exec is ours): only a figure above our peak is the command's.
+            if let peak, let ours = MemoryUsage.processPeakKB(), peak > ours { details.peakMemoryKB = peak }
             switch outcome {
             case .exited(0):
-                break
+                details.exitStatus = 0
             case .exited(let code):
-                return fail(job, outputs, "exit status \(code)")
+                details.exitStatus = code
+                return fail(job, outputs, "exit status \(code)", &details)
             case .signaled(let sig):
-                return fail(job, outputs, "killed by signal \(sig)")
+                return fail(job, outputs, "killed by signal \(sig)", &details)
             case .spawnFailed(let why):
                 TemporaryOutput.discard(outputs)
                 return .failure("could not start /bin/sh: \(why)")
@@ -43,12 +68,13 @@ struct TaskAttempt {
                 return .failure("unknown built-in rule '\(kind)'")
             }
             let log = TaskLog(path: scratchLog)
+            defer { details.peakMemoryKB = MemoryUsage.processPeakKB() }
             do {
                 try rule.run(arguments: arguments, outputs: outputs.map(TemporaryOutput.path(for:)), log: log)
             } catch {
                 log.write("error: \(error)")
                 try? log.save()
-                return fail(job, outputs, "\(error)")
+                return fail(job, outputs, "\(error)", &details)
             }
         }
         do {
@@ -60,10 +86,12 @@ struct TaskAttempt {
     }
 
     /// Discards the temporaries and keeps the log under the product's name.
-    private func fail(_ job: BuildEngine.Job, _ outputs: [String], _ what: String) -> TaskResult.Outcome {
+    private func fail(_ job: BuildEngine.Job, _ outputs: [String], _ what: String,
+                      _ details: inout Details) -> TaskResult.Outcome {
         TemporaryOutput.discard(outputs)
         let kept = logDirectory + "/" + Self.logName(job.key)
         if rename(scratchLog, kept) != 0 { return .failure(what + " (log: \(scratchLog))") }
+        details.logPath = kept
         let tail = LogTail.read(kept)
         if tail.isEmpty { return .failure(what + " (no output; log: \(kept))") }
         return .failure(what + "; last lines of \(kept):\n" + tail.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,3 +1,4 @@
+import Foundation
 import Graph
 
 /// What a worker reports for one attempt of one job.
@@ -6,6 +7,10 @@ struct TaskResult: Sendable {
     var attempt: Int
     var outcome: Outcome
     var seconds: Double
+    var started: Date
+    var ended: Date
+    /// Measurements of the attempt, for observers.
+    var details: TaskAttempt.Details
 
     enum Outcome: Sendable {
         case success([Trace.Output])

@@ -25,6 +25,8 @@ public final class BuildEngine {
         public var key: String
         public var reason: DirtyReason
         public var spec: TaskSpec
+        /// What the product is built from (rule, parameters, input digests); recorded in its trace.
+        public var fingerprint: Digest = .zero
     }
 
     /// A family that could not be expanded in a dry run: its fan-out waits for a product
@@ -177,7 +179,8 @@ public final class BuildEngine {
             guard case .ready(let reason) = state[id] else { continue }
             state[id] = .running(reason)
             running += 1
-            jobs.append(Job(id: id, key: graph.keyText[id], reason: reason, spec: graph.tasks[id]))
+            jobs.append(Job(id: id, key: graph.keyText[id], reason: reason, spec: graph.tasks[id],
+                            fingerprint: parts[id]?.fingerprint ?? .zero))
         }
         return jobs
     }

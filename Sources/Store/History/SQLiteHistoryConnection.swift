@@ -1,0 +1,54 @@
+import CSQLite
+
+/// History on an SQLite file (the default, `.arrakis/history.db`).
+final class SQLiteHistoryConnection: HistorySQLConnection {
+    private let connection: SQLiteConnection
+    let location: String
+
+    init(path: String) throws(HistoryError) {
+        location = "sqlite:\(path)"
+        do { connection = try SQLiteConnection(path: path) } catch {
+            throw .failed(location: "sqlite:\(path)", detail: "\(error) (is the directory writable?)")
+        }
+        // No checkpoint (and fsync) when the build closes the file: that would sit on every
+        // build's exit path. The write-ahead log is checkpointed as it grows, by the writer.
+        _ = arrakis_sqlite3_db_config_flag(connection.db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
+    }
+
+    var isConnected: Bool { true }
+    var migrationLock: String? { nil }
+
+    func placeholder(_ i: Int) -> String { "?\(i)" }
+
+    @discardableResult
+    func rows(_ sql: String, _ parameters: [SQLValue]) throws(HistoryError) -> [[String?]] {
+        do {
+            let statement = try connection.prepare(sql)
+            for (i, p) in parameters.enumerated() {
+                switch p {
+                case .text(let s): statement.bind(Int32(i + 1), s)
+                case .integer(let v): statement.bind(Int32(i + 1), v)
+                case .null: statement.bind(Int32(i + 1), nil as String?)
+                }
+            }
+            let columns = sqlite3_column_count(statement.stmt)
+            var out: [[String?]] = []
+            while try statement.step() {
+                out.append((0..<columns).map { statement.text($0) })
+            }
+            return out
+        } catch {
+            throw .failed(location: location, detail: "\(error)")
+        }
+    }
+
+    func transaction<T>(_ body: () throws(HistoryError) -> T) throws(HistoryError) -> T {
+        do {
+            return try connection.transaction { try body() }
+        } catch let e as HistoryError {
+            throw e
+        } catch {
+            throw .failed(location: location, detail: "\(error)")
+        }
+    }
+}
