@@ -77,7 +77,7 @@ final class PipelineBuildTests: XCTestCase {
         try write(text.replacingOccurrences(of: "param pad = 3", with: "param pad = 5"), to: dir + "/Arrakisfile")
         let plan = try dryRunPlan(in: dir, environment: environment)
         let families = Set(plan.tasks.map { String($0.product.prefix { $0 != "[" }) })
-        XCTAssertEqual(families, ["cutouts", "mosaics", "spectra"], "\(plan.tasks)")
+        XCTAssertEqual(families, ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean"], "\(plan.tasks)")
         XCTAssertTrue(plan.tasks.contains { $0.product.hasPrefix("cutouts[") && $0.reason.contains("pad") }, "\(plan.tasks)")
         let r = try build(in: dir)
         XCTAssertFalse(r.stderr.contains("sources["), r.stderr)

@@ -5,7 +5,8 @@ import Graph
 /// `rule spectra` (the extraction half of stage 4), one field of one epoch: for every
 /// component, the I/Q/U spectrum at the pixel nearest its position in its island's mosaics,
 /// background-subtracted, with per-channel noise and flags, written as
-/// `<cutouts>/<Source_ID>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and `_bkg.dat`.
+/// `<cutouts>/<Source_ID>/<FIELD>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and `_bkg.dat`:
+/// an island that two fields see has a mosaic, and so a spectrum, from each.
 /// Manifest: `gaussian_id source_id spectrum background flagged digest inputs`; a spectrum
 /// whose mosaics and position are as at the last build is kept.
 ///
@@ -35,7 +36,11 @@ public struct SpectraRule: BuiltinRule {
                   let u = mosaics[island.sourceID + "\tu"] else {
                 failures.append("\(island.sourceID): no I, Q and U mosaics"); continue
             }
-            let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
+            // Per field: an island seen by two fields has a mosaic, so a spectrum, from each.
+            let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID) + "/" + table.field
+            do { try FileManager.default.createDirectory(atPath: islandDir, withIntermediateDirectories: true) } catch {
+                throw BuiltinRuleError.failed("cannot create \(islandDir): \(error.localizedDescription)")
+            }
             let mosaicState = ["i", "q", "u"].map { mosaicDigests[island.sourceID + "\t" + $0]! }
             for c in island.components {
                 let unitInputs = UnitReuse.inputs([island.sourceID, "\(c.ra) \(c.dec)"] + mosaicState)
