@@ -77,7 +77,10 @@ struct BuildCommand: ParsableCommand {
                 let pending = engine.pendingFamilies.map {
                     "{\"family\":\(JSONText.quote($0.family)),\"waitsFor\":[\($0.waitsFor.map(JSONText.quote).joined(separator: ","))],\"lastKnownCount\":\($0.lastKnownCount)}"
                 }
-                printOut("{\"count\":\(planned.count),\"tasks\":[\(tasks.joined(separator: ","))],\"pending\":[\(pending.joined(separator: ","))]}\n")
+                let groups = engine.newWorkGroups().map { g in
+                    "{\"bindings\":{\(g.bindings.map { JSONText.quote($0.variable) + ":" + JSONText.quote($0.value) }.joined(separator: ","))},\"count\":\(g.count),\"families\":[\(g.families.map(JSONText.quote).joined(separator: ","))]}"
+                }
+                printOut("{\"count\":\(planned.count),\"tasks\":[\(tasks.joined(separator: ","))],\"pending\":[\(pending.joined(separator: ","))],\"new\":[\(groups.joined(separator: ","))]}\n")
             } else {
                 let needed = engine.counts.needed
                 if planned.isEmpty {
@@ -88,6 +91,12 @@ struct BuildCommand: ParsableCommand {
                     for p in planned {
                         printOut("  " + p.key.padding(toLength: max(width, p.key.count), withPad: " ", startingAt: 0) + "  " + p.reason.description + "\n")
                     }
+                }
+                let groups = engine.newWorkGroups()
+                if !groups.isEmpty && groups.count < planned.count {
+                    printOut("new work:\n")
+                    for g in groups.prefix(50) { printOut("  " + g.description + "\n") }
+                    if groups.count > 50 { printOut("  ... and \(groups.count - 50) more groups\n") }
                 }
                 for p in engine.pendingFamilies {
                     printOut("  \(p.family): fan-out waits for \(p.waitsFor.joined(separator: ", ")) (last known: \(p.lastKnownCount) instances)\n")

@@ -223,6 +223,33 @@ public final class BuildEngine {
     }
 
     /// Every needed instance that would run (dry run) or ran, with its reason, in graph order.
+    /// The planned products that are new (never built, or a new key of a built family),
+    /// grouped by their loop variables' values: adding an epoch shows as one group for the
+    /// epoch and one per field it observed, each with the families it brings.
+    public func newWorkGroups() -> [NewWorkGroup] {
+        var groups: [[NewWorkGroup.Binding]: [String]] = [:]
+        var order: [[NewWorkGroup.Binding]] = []
+        for (i, s) in state.enumerated() {
+            switch s {
+            case .wouldRun, .ready, .running: break
+            default: continue
+            }
+            // New = never built, whatever the reason printed (often "upstream ... will be rebuilt").
+            guard traces.summary(forKey: graph.keyDigests[i]) == nil else { continue }
+            let key = graph.tasks[i].key
+            let vars = graph.familyVariables[key.family] ?? []
+            let bindings = zip(vars, key.values).map { NewWorkGroup.Binding(variable: $0, value: $1) }
+            if groups[bindings] == nil { order.append(bindings) }
+            groups[bindings, default: []].append(key.family)
+        }
+        return order.map { b in
+            let families = groups[b]!
+            var distinct: [String] = []
+            for f in families where !distinct.contains(f) { distinct.append(f) }
+            return NewWorkGroup(bindings: b, count: families.count, families: distinct)
+        }
+    }
+
     public func plannedJobs() -> [(key: String, reason: DirtyReason)] {
         var out: [(String, DirtyReason)] = []
         for (i, s) in state.enumerated() {

@@ -33,3 +33,22 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// New products sharing the same loop-variable values (see `BuildEngine.newWorkGroups`).
+public struct NewWorkGroup: Sendable, Equatable {
+    public struct Binding: Sendable, Hashable {
+        public var variable: String
+        public var value: String
+    }
+    /// (variable, value) pairs in the family's order; empty for single-instance products.
+    public var bindings: [Binding]
+    public var count: Int
+    /// The families of the new products, in plan order.
+    public var families: [String]
+
+    /// `epoch 1, field RACS_1237+12A: 5 products (cutouts, mosaics, ...)`.
+    public var description: String {
+        let what = bindings.isEmpty ? "new" : bindings.map { "\($0.variable) \($0.value)" }.joined(separator: ", ")
+        return "\(what): \(count) product\(count == 1 ? "" : "s") (\(families.joined(separator: ", ")))"
+    }
+}

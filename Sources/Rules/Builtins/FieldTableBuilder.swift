@@ -34,9 +34,11 @@ enum FieldTableBuilder {
                 islands[field, default: []].append(.init(sourceID: sid, beams: beams, components: comps))
             }
         }
-        return chosen.keys.sorted().compactMap { key in
+        return chosen.keys.sorted().map { key in
             let obs = chosen[key]!
-            guard let isl = islands[key], !isl.isEmpty else { return nil }
+            // Every observed field gets a table, islands or not: the per-field products fan
+            // out over the fields observed, and a field without islands simply has none.
+            let isl = islands[key] ?? []
             let beams = (pointings["\(obs.name)\t\(obs.sbid)"] ?? []).sorted { $0.beam < $1.beam }
             return FieldTable(epoch: epoch, field: key, databaseName: obs.name, sbid: obs.sbid, beams: beams,
                               islands: isl.sorted { $0.sourceID < $1.sourceID })

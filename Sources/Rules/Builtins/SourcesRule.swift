@@ -6,7 +6,8 @@ import Store
 /// `rule sources`: the init step as a product. Loads the island and component catalogues
 /// and the RACS observations of one epoch into the pipeline database (by upsert, keeping
 /// stored results), then writes one `FieldTable` per field that sees any island into the
-/// `fields` directory, and a manifest with the columns `epoch field islands`.
+/// `fields` directory, and a manifest with the columns `epoch field` (it changes only
+/// when the set of fields does).
 ///
 /// Params: `database` (URL), `racs` (RACS database: directory or postgresql:// URL),
 /// `fields` (directory for the field tables). Inputs: `islands`, `components`.
@@ -32,8 +33,8 @@ public struct SourcesRule: BuiltinRule {
         let directory = try args.string("fields")
         let tables = try FieldTableBuilder.tables(from: db, epoch: epoch)
         try FieldTableFiles.synchronise(tables, in: directory)
-        var manifest = "epoch\tfield\tislands\n"
-        for t in tables { manifest += "\(epoch)\t\(t.field)\t\(t.islands.count)\n" }
+        var manifest = "epoch\tfield\n"
+        for t in tables { manifest += "\(epoch)\t\(t.field)\n" }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
         log.write("epoch \(epoch): \(tables.count) fields, \(tables.reduce(0) { $0 + $1.islands.count }) island-field pairs")
     }
