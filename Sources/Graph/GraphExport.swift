@@ -1,5 +1,6 @@
 /// Renders the product graph as text, Graphviz DOT, Mermaid or JSON: per family (collapsed)
-/// or per instance (expanded). Out-of-date products are marked (and coloured in DOT/Mermaid).
+/// or per instance (expanded). Out-of-date products are marked, and new ones (never built:
+/// a new epoch's or field's) are marked apart, each in its own colour in DOT and Mermaid.
 public enum GraphExport {
     public enum Format: String, Sendable, CaseIterable { case text, dot, mermaid, json }
 
@@ -8,6 +9,8 @@ public enum GraphExport {
         var label: String
         var count: Int
         var stale: Int
+        /// Of the stale ones, those never built.
+        var new: Int = 0
     }
 
     public static func render(_ engine: BuildEngine, families: [any FamilySource], format: Format,
@@ -22,9 +25,11 @@ public enum GraphExport {
             }
         }
         func isNeeded(_ id: InstanceID) -> Bool { engine.state[id] != .unneeded }
+        func isNew(_ id: InstanceID) -> Bool { isStale(id) && engine.traces.summary(forKey: g.keyDigests[id]) == nil }
         if expand {
             for id in 0..<g.count where isNeeded(id) {
-                nodes.append(Node(id: g.keyText[id], label: g.keyText[id], count: 1, stale: isStale(id) ? 1 : 0))
+                nodes.append(Node(id: g.keyText[id], label: g.keyText[id], count: 1, stale: isStale(id) ? 1 : 0,
+                                  new: isNew(id) ? 1 : 0))
                 for up in g.tasks[id].productInputs where isNeeded(up) { edges.append((g.keyText[up], g.keyText[id])) }
             }
         } else {
@@ -32,7 +37,7 @@ public enum GraphExport {
             for name in g.familyOrder + families.map(\.name).filter({ !g.isExpanded($0) }).sorted() where relevant.contains(name) {
                 let r = g.instances(of: name)
                 nodes.append(Node(id: name, label: name, count: g.isExpanded(name) ? r.count : -1,
-                                  stale: r.filter(isStale).count))
+                                  stale: r.filter(isStale).count, new: r.filter(isNew).count))
             }
             for f in families where relevant.contains(f.name) {
                 for up in f.inputFamilies where relevant.contains(up) { edges.append((up, f.name)) }
@@ -52,7 +57,8 @@ public enum GraphExport {
         if n.count < 0 { parts.append("not expanded yet") } else if n.count != 1 || n.label.contains("[") == false {
             parts.append("\(n.count) instance\(n.count == 1 ? "" : "s")")
         }
-        if n.stale > 0 { parts.append("\(n.stale) out of date") }
+        if n.stale > n.new { parts.append("\(n.stale - n.new) out of date") }
+        if n.new > 0 { parts.append("\(n.new) new") }
         return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
     }
 
@@ -86,7 +92,9 @@ public enum GraphExport {
         var out = "digraph arrakis {\n  rankdir=LR;\n  node [shape=box, style=\"rounded,filled\", fillcolor=\"#e8f0fe\"];\n"
         for n in nodes {
             let label = n.label + describe(n)
-            let colour = n.stale > 0 ? ", fillcolor=\"#ffd8a8\", color=\"#e8590c\"" : ""
+            // New work green, other out-of-date work orange, up to date blue.
+            let colour = n.new > 0 ? ", fillcolor=\"#d3f9d8\", color=\"#2b8a3e\""
+                : n.stale > 0 ? ", fillcolor=\"#ffd8a8\", color=\"#e8590c\"" : ""
             out += "  \(dotID(n.id)) [label=\(dotID(label))\(colour)];\n"
         }
         for (a, b) in edges { out += "  \(dotID(a)) -> \(dotID(b));\n" }
@@ -102,9 +110,13 @@ public enum GraphExport {
             out += "  \(ids[n.id]!)[\"\(label)\"]\n"
         }
         for (a, b) in edges { if let x = ids[a], let y = ids[b] { out += "  \(x) --> \(y)\n" } }
-        let stale = nodes.filter { $0.stale > 0 }.compactMap { ids[$0.id] }
+        let stale = nodes.filter { $0.stale > 0 && $0.new == 0 }.compactMap { ids[$0.id] }
         if !stale.isEmpty {
             out += "  classDef stale fill:#ffd8a8,stroke:#e8590c\n  class \(stale.joined(separator: ",")) stale\n"
+        }
+        let new = nodes.filter { $0.new > 0 }.compactMap { ids[$0.id] }
+        if !new.isEmpty {
+            out += "  classDef new fill:#d3f9d8,stroke:#2b8a3e\n  class \(new.joined(separator: ",")) new\n"
         }
         return out
     }

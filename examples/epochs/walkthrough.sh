@@ -36,6 +36,7 @@ say "add epoch 1: its RACS database rows and its cubes arrive"
 cp -r full/db/epoch_1 survey/db/
 cp -r full/epoch_1 survey/
 "$ARRAKIS" build --dry-run | sed -n '/^new work:/,$p'
+"$ARRAKIS" graph                       # `--format dot` colours new work green
 
 say "build epoch 1"
 "$ARRAKIS" build --progress quiet

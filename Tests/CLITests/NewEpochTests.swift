@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+
+/// Issue 9: a new epoch plans exactly its own products, and nothing of epoch 0 is touched.
+final class NewEpochTests: XCTestCase {
+    let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+
+    /// Path -> (modification time, bytes) of every file under `dir`.
+    func snapshot(_ dir: String) throws -> [String: (Date, Data)] {
+        var out: [String: (Date, Data)] = [:]
+        let fm = FileManager.default
+        for case let p as String in fm.enumerator(atPath: dir)! {
+            let attrs = try fm.attributesOfItem(atPath: dir + "/" + p)
+            guard attrs[.type] as? FileAttributeType == .typeRegular else { continue }
+            out[p] = (attrs[.modificationDate] as! Date, try Data(contentsOf: URL(fileURLWithPath: dir + "/" + p)))
+        }
+        return out
+    }
+
+    /// The field keys an epoch observed, from its RACS database table (independent of the
+    /// pipeline: SBID >= 0 rows, epoch 0's `_test4_1.05_` dropped).
+    func observedFields(_ survey: String, epoch: Int) throws -> Set<String> {
+        let lines = try read("\(survey)/db/epoch_\(epoch)/field_data.csv").split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        let name = lines[0].firstIndex(of: "FIELD_NAME")!, sbid = lines[0].firstIndex(of: "SBID")!
+        return Set(lines.dropFirst().filter { Int($0[sbid])! >= 0 }.map { $0[name].replacingOccurrences(of: "_test4_1.05_", with: "_") })
+    }
+
+    func testANewEpochPlansExactlyItsProductsAndLeavesEpochZeroAlone() throws {
+        let dir = try scratchDirectory(self)
+        let sim = try arrakis(["simulate", "full", "--fields", "3", "--epochs", "2", "--beams", "4",
+                               "--sources", "24", "--channels", "12", "--npix", "64"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/survey/db", withIntermediateDirectories: true)
+        for p in ["catalogues", "truth.csv", "db/epoch_0", "epoch_0"] {
+            try fm.copyItem(atPath: "\(dir)/full/\(p)", toPath: "\(dir)/survey/\(p)")
+        }
+        let first = try arrakis(["build", "-j", "2", "--progress", "quiet"], in: dir, environment: environment)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let before = try snapshot(dir + "/work/epoch_0")
+        XCTAssertGreaterThan(before.count, 50)
+
+        // Epoch 1 arrives: its RACS database rows and its cubes.
+        for p in ["db/epoch_1", "epoch_1"] { try fm.copyItem(atPath: "\(dir)/full/\(p)", toPath: "\(dir)/survey/\(p)") }
+        let fields = try observedFields(dir + "/full", epoch: 1)
+        XCTAssertFalse(fields.isEmpty)
+        XCTAssertLessThan(fields.count, try observedFields(dir + "/full", epoch: 0).count, "epoch 1 re-observes some fields")
+        var expected: Set<String> = ["sources[1]"]
+        for f in fields {
+            for family in ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean"] { expected.insert("\(family)[1, \(f)]") }
+        }
+        let plan = try dryRunPlan(in: dir, environment: environment)
+        XCTAssertEqual(plan.products, expected)
+        XCTAssertTrue(plan.tasks.allSatisfy { $0.product.contains("[1") }, "nothing of epoch 0: \(plan.tasks)")
+
+        let second = try arrakis(["build", "-j", "2", "--progress", "quiet"], in: dir, environment: environment)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
+        let after = try snapshot(dir + "/work/epoch_0")
+        XCTAssertEqual(Set(after.keys), Set(before.keys))
+        for (p, (time, bytes)) in before {
+            XCTAssertEqual(after[p]?.0, time, "\(p) keeps its modification time")
+            XCTAssertEqual(after[p]?.1, bytes, "\(p) keeps its bytes")
+        }
+        XCTAssertTrue(fm.fileExists(atPath: dir + "/work/epoch_1/manifests"))
+    }
+}
