@@ -1,0 +1,32 @@
+/// Why a catalogue could not be built or written. Every case names what it is about.
+public enum CatalogueError: Error, Equatable, CustomStringConvertible {
+    /// A required Stokes I catalogue column is absent from a component's row.
+    case missingColumn(component: String, column: String)
+    /// A Stokes I catalogue column holds the wrong kind of value (text where a number is needed).
+    case badValue(component: String, column: String, value: String)
+    /// The same component appears twice for the same field and epoch.
+    case duplicateRow(component: String, field: String, epoch: Int)
+    /// A FITS header lacks a restoring-beam keyword (BMAJ, BMIN, BPA).
+    case missingBeam(keyword: String)
+    /// Field catalogues being concatenated have different columns.
+    case columnMismatch(String)
+    /// Writing a catalogue file failed.
+    case write(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .missingColumn(let c, let column):
+            return "component \(c): the Stokes I catalogue row has no column \(column)"
+        case .badValue(let c, let column, let value):
+            return "component \(c): column \(column) holds \(value), which is not a number"
+        case .duplicateRow(let c, let field, let epoch):
+            return "component \(c) appears twice for field \(field), epoch \(epoch)"
+        case .missingBeam(let keyword):
+            return "the cube header has no \(keyword) (restoring beam, degrees)"
+        case .columnMismatch(let message):
+            return "cannot concatenate catalogues: \(message)"
+        case .write(let path, let reason):
+            return "cannot write catalogue \(path): \(reason)"
+        }
+    }
+}
