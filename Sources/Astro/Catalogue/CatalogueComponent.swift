@@ -4,6 +4,13 @@ public enum CatalogueMeasurement: Sendable, Equatable {
     /// RM synthesis succeeded; `clean` is nil when RM-CLEAN was not run or failed (the
     /// clean-derived columns then fall back to the synthesis values; `rm_width` is NaN).
     case measured(synthesis: RMSynthesisResult, clean: RMCleanResult?)
+    /// The same results as RM-Tools-keyed summaries, as the pipeline database stores them
+    /// (`rm_outputs_1d[].rmsynth_summary` and `.rmclean_summary`, or the `_RMsynth.json` and
+    /// `_RMclean.json` files): `phiPeakPIfit_rm2`, `ampPeakPIfitEff`, `snrPIfit`, `Ifreq0`,
+    /// `polyCoeffs`, `IfitStat`, `fwhmRMSF`, `sigmaAddC`, `mom2CCFDF`, ... (JSON null = NaN).
+    /// Gives the same row as `.measured` with the results the summaries were made from.
+    /// An element with `rmsynth1d: false` is `.failed(reason: <its error>, channels: 0)`.
+    case summaries(synthesis: [String: CatalogueCell], clean: [String: CatalogueCell]?)
     /// RM synthesis failed (corrupt or all-NaN spectrum, fit failure, ...). The row keeps its
     /// Stokes I columns; polarisation columns are NaN, `rmsynth_failed` is true, every quality
     /// flag is set, `complex_flag` is "U", and `notes` holds `reason`. `channels` is the number

@@ -4,6 +4,11 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
     case missingColumn(component: String, column: String)
     /// A Stokes I catalogue column holds the wrong kind of value (text where a number is needed).
     case badValue(component: String, column: String, value: String)
+    /// An RM synthesis or RM-CLEAN summary lacks a key the catalogue needs
+    /// (`summary` is "rmsynth" or "rmclean").
+    case missingResult(component: String, summary: String, key: String)
+    /// A summary key holds text where a number is needed (or a number where text is).
+    case badResult(component: String, summary: String, key: String, value: String)
     /// The same component appears twice for the same field and epoch.
     case duplicateRow(component: String, field: String, epoch: Int)
     /// A FITS header lacks a restoring-beam keyword (BMAJ, BMIN, BPA).
@@ -19,6 +24,10 @@ public enum CatalogueError: Error, Equatable, CustomStringConvertible {
             return "component \(c): the Stokes I catalogue row has no column \(column)"
         case .badValue(let c, let column, let value):
             return "component \(c): column \(column) holds \(value), which is not a number"
+        case .missingResult(let c, let summary, let key):
+            return "component \(c): the \(summary) summary has no \(key)"
+        case .badResult(let c, let summary, let key, let value):
+            return "component \(c): \(summary) summary key \(key) holds \(value)"
         case .duplicateRow(let c, let field, let epoch):
             return "component \(c) appears twice for field \(field), epoch \(epoch)"
         case .missingBeam(let keyword):

@@ -1,6 +1,6 @@
 extension CatalogueRow {
     /// The per-row columns of one component (flags that need the whole field come later).
-    init(_ component: CatalogueComponent) {
+    init(_ component: CatalogueComponent) throws(CatalogueError) {
         self.init()
         fillStokesI(component.stokesI)
         fillObservation(component.observation)
@@ -9,9 +9,21 @@ extension CatalogueRow {
             beamMinor = beam.minor
             beamPositionAngle = Self.modulo180(beam.positionAngle)
         }
+        let id = component.stokesI.gaussianID
         switch component.measurement {
         case .measured(let synthesis, let clean):
-            fillPolarisation(synthesis, clean)
+            // Through the same keys as stored summaries, so both give the same row.
+            try fillPolarisation(
+                RMSummary(RMSummary.cells(synthesis.fields), name: "rmsynth", component: id, required: RMSummary.requiredSynthesisKeys),
+                clean.map { c throws(CatalogueError) in
+                    try RMSummary(RMSummary.cells(c.fields), name: "rmclean", component: id, required: RMSummary.requiredCleanKeys)
+                })
+        case .summaries(let synthesis, let clean):
+            try fillPolarisation(
+                RMSummary(synthesis, name: "rmsynth", component: id, required: RMSummary.requiredSynthesisKeys),
+                clean.map { c throws(CatalogueError) in
+                    try RMSummary(c, name: "rmclean", component: id, required: RMSummary.requiredCleanKeys)
+                })
         case .failed(let reason, let usable):
             failed = true
             channels = max(0, usable)
@@ -72,70 +84,79 @@ extension CatalogueRow {
         }
     }
 
-    private mutating func fillPolarisation(_ s: RMSynthesisResult, _ clean: RMCleanResult?) {
-        let peak = clean?.peak ?? s.peak
-        rm = peak.phi
-        rmError = peak.phiError
-        polint = peak.amplitudeEffective
-        polintError = peak.amplitudeError
-        stokesQ = peak.real
-        stokesU = peak.imaginary
-        stokesQError = peak.amplitudeError
-        stokesUError = peak.amplitudeError
-        polangle = peak.angle
-        polangleError = peak.angleError
-        derotatedPolangle = peak.angle0
-        derotatedPolangleError = peak.angle0Error
-        snr = peak.snr
-        fdfNoiseMAD = peak.noiseMAD
+    /// The polarisation columns from RM-Tools-keyed summaries: RM-CLEAN's peak keys when
+    /// there is a CLEAN summary, RM synthesis otherwise; everything else from synthesis.
+    private mutating func fillPolarisation(_ s: RMSummary, _ clean: RMSummary?) throws(CatalogueError) {
+        let peak = clean ?? s
+        rm = try peak.number("phiPeakPIfit_rm2")
+        rmError = try peak.number("dPhiPeakPIfit_rm2")
+        polint = try peak.number("ampPeakPIfitEff")
+        polintError = try peak.number("dAmpPeakPIfit")
+        stokesQ = try peak.number("peakFDFrealFit")
+        stokesU = try peak.number("peakFDFimagFit")
+        // The FDF's real and imaginary parts each carry the theoretical noise.
+        stokesQError = polintError
+        stokesUError = polintError
+        polangle = try peak.number("polAngleFit_deg")
+        polangleError = try peak.number("dPolAngleFit_deg")
+        derotatedPolangle = try peak.number("polAngle0Fit_deg")
+        derotatedPolangleError = try peak.number("dPolAngle0Fit_deg")
+        snr = try peak.number("snrPIfit")
+        fdfNoiseMAD = try peak.number("dFDFcorMAD")
         if let clean {
-            rmWidth = clean.componentSecondMoment ?? .nan
+            rmWidth = try clean.number("mom2CCFDF")
         } else {
             notes.append("no RM-CLEAN result: rm, polint and angles are from RM synthesis")
         }
 
-        referenceFrequency = s.freq0
-        stokesIReferenceFrequency = s.stokesI.model.referenceFrequency
-        fdfNoiseTheoretical = s.dFDFth
-        rmsfFWHM = s.fwhmRMSF
-        referenceWavelengthSquared = s.lambda0Squared
-        minimumFrequency = s.minFrequency
-        maximumFrequency = s.maxFrequency
-        channelWidth = s.medianChannelWidth
-        channels = s.channelCount
-        channelNoise = s.dQU
-        stokesIReducedChiSquare = s.stokesI.reducedChiSquare
+        referenceFrequency = try s.number("freq0_Hz")
+        // RM-Tools re-references the Stokes I model to freq0 unless it says otherwise.
+        let polyReference = try s.number("poly_reffreq")
+        stokesIReferenceFrequency = polyReference.isFinite ? polyReference : referenceFrequency
+        fdfNoiseTheoretical = try s.number("dFDFth")
+        rmsfFWHM = try s.number("fwhmRMSF")
+        referenceWavelengthSquared = try s.number("lam0Sq_m2")
+        minimumFrequency = try s.number("min_freq")
+        maximumFrequency = try s.number("max_freq")
+        channelWidth = try s.number("median_channel_width")
+        channels = try s.integer("N_channels") ?? 0
+        channelNoise = try s.number("dQU")
+        stokesIReducedChiSquare = try s.number("IfitChiSqRed")
 
-        let fit = s.stokesI
-        fitStatus = fit.status
-        fitIsNegative = fit.status & StokesIFit.negativeModelFlag != 0
-        fitIsCloseToZero = fit.status & StokesIFit.lowSignalFlag != 0
-        fitIsNotFinite = !s.iFreq0.isFinite || fit.model.coefficients.contains { !$0.isFinite }
+        let iFreq0 = try s.number("Ifreq0")
+        let coefficients = try s.numbers("polyCoeffs")
+        let errors = try s.numbers("polyCoefferr")
+        fitStatus = try s.integer("IfitStat")
+        let status = fitStatus ?? 0
+        fitIsNegative = status & StokesIFit.negativeModelFlag != 0
+        fitIsCloseToZero = status & StokesIFit.lowSignalFlag != 0
+        fitIsNotFinite = !iFreq0.isFinite || coefficients.contains { !$0.isFinite }
         stokesIFitFlag = fitIsNegative || fitIsCloseToZero || fitIsNotFinite
-        modelCoefficients = FaradayJSON.float32List(fit.model.coefficients)
-        modelCoefficientErrors = FaradayJSON.float32List(fit.errors)
-        modelOrder = fit.order
-        if s.fitFunction == .log && fit.model.coefficients.count == 6 {
-            // I = C5 x^(C4 + C3 L + ...) about freq0: C4 is the spectral index there.
-            spectralIndex = fit.model.coefficients[4]
-            spectralIndexError = fit.errors.count == 6 ? fit.errors[4] : .nan
+        modelCoefficients = s.text("polyCoeffs")
+        modelCoefficientErrors = s.text("polyCoefferr")
+        modelOrder = try s.integer("polyOrd")
+        if s.text("fit_function") == StokesIFitFunction.log.rawValue && coefficients.count == 6 {
+            // I = C5 x^(C4 + C3 L + ...) about the reference frequency: C4 is the spectral
+            // index there (the original reads the second-last coefficient).
+            spectralIndex = coefficients[4]
+            spectralIndexError = errors.count == 6 ? errors[4] : .nan
         }
 
-        if s.iFreq0 > 0 && s.iFreq0.isFinite {
-            stokesI = s.iFreq0
-            fracpol = s.fractionalPolarisation
+        if iFreq0 > 0 && iFreq0.isFinite {
+            stokesI = iFreq0
+            fracpol = try s.number("fracPol")
             if fracpol.isFinite && polint > 0 {
                 fracpolError = abs(fracpol) * ((polintError / polint) * (polintError / polint)
                     + (stokesIError / stokesI) * (stokesIError / stokesI)).squareRoot()
             }
         } else {
-            notes.append("Stokes I model at reffreq_pol is not positive (Ifreq0 = \(s.iFreq0)): stokesI and fracpol left blank")
+            notes.append("Stokes I model at reffreq_pol is not positive (Ifreq0 = \(iFreq0)): stokesI and fracpol left blank")
         }
 
-        sigmaAdd = s.sigmaAddC.value
-        sigmaAddMinus = s.sigmaAddC.minus
-        sigmaAddPlus = s.sigmaAddC.plus
-        sigmaAddError = (s.sigmaAddC.minus + s.sigmaAddC.plus) / 2
+        sigmaAdd = try s.number("sigmaAddC")
+        sigmaAddMinus = try s.number("dSigmaAddMinusC")
+        sigmaAddPlus = try s.number("dSigmaAddPlusC")
+        sigmaAddError = (sigmaAddMinus + sigmaAddPlus) / 2
     }
 
     /// The original replaces infinities by NaN in every real column; so do we.

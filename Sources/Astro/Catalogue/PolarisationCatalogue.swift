@@ -15,7 +15,8 @@ public struct PolarisationCatalogue: Sendable {
     public var rowCount: Int { columns.first?.values.count ?? 0 }
 
     /// Builds the catalogue from components (any order; rows keep it).
-    /// Throws for the same component twice in one field and epoch.
+    /// Throws for the same component twice in one field and epoch, and for a summary that
+    /// lacks a key the catalogue needs or holds the wrong kind of value.
     public init(components: [CatalogueComponent], options: CatalogueOptions = CatalogueOptions()) throws(CatalogueError) {
         var groups: [GroupKey: [Int]] = [:]
         var order: [GroupKey] = []
@@ -29,7 +30,9 @@ public struct PolarisationCatalogue: Sendable {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(i)
         }
-        var rows = components.map(CatalogueRow.init)
+        var rows: [CatalogueRow] = []
+        rows.reserveCapacity(components.count)
+        for c in components { rows.append(try CatalogueRow(c)) }
         let flagger = FieldFlagger(options: options)
         diagnostics = order.map { key in
             let indices = groups[key]!

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Stokes I catalogue row of one Gaussian component (RACS-low DR1, Hale et al. 2021),
 /// with the columns the polarisation catalogue uses, in the catalogue's own units:
 /// positions in degrees, position errors and sizes in arcsec, fluxes in mJy (mJy/beam for
