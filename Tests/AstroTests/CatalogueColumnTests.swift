@@ -45,6 +45,17 @@ import Testing
         }
     }
 
+    @Test func docsListEveryColumn() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/catalogue.md").standardized.path
+        let text = try String(contentsOfFile: docs, encoding: .utf8)
+        let cat = try catalogue([CatalogueFixture.component(1)])
+        for column in cat.columns {
+            #expect(text.contains("| `\(column.name)` | "), "docs/catalogue.md does not list \(column.name)")
+            #expect(text.contains("| `\(column.ucd)` |"), "docs/catalogue.md lacks the UCD of \(column.name)")
+        }
+    }
+
     @Test func unitsAndUCDsFollowTheStandard() throws {
         let cat = try catalogue([CatalogueFixture.component(1)])
         let expected: [(String, String, String)] = [
@@ -134,6 +145,7 @@ import Testing
         #expect(cat[column: "flux_type"]?.texts == ["Peak"])
         #expect(cat[column: "catalog_name"]?.texts == ["Test-DR1"])
         #expect(cat[column: "aperture"]?.reals == [0])
+        #expect(cat[column: "complex_test"]?.texts == ["Sigma_add,Second moment"])
         #expect(cat[column: "Ncomp"]?.integers == [1])
         #expect(cat[column: "int_time"]?.reals == [900])
         #expect(cat[column: "epoch"]?.reals == [59_000 + 450.0 / 86_400])

@@ -8,6 +8,10 @@ public struct CatalogueOptions: Sendable, Equatable {
     public var polarisationBias = "2012PASA...29..214G"
     public var ionosphere = "FRion"
     public var fluxType = "Peak"
+    /// `complex_test`: both tests are used; each is an RMTable v1.3 term, comma-separated as the
+    /// standard separates telescopes (rmtable's check mentions the comma form but does not
+    /// count it as a problem).
+    public var complexityTest = "Sigma_add,Second moment"
     /// `aperture` (deg): 0 for single-pixel spectra.
     public var aperture = 0.0
     /// `snr_flag`: snr_polint below this.

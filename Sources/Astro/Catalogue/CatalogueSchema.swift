@@ -177,7 +177,7 @@ enum CatalogueSchema {
             real("aperture", deg, "phys.angSize", "Integration aperture") { _ in o.aperture },
             real("leakage", .none, "phys.polarization.linear", "Instrumental leakage estimate") { $0.leakage },
             text("complex_flag", "meta.code", "Faraday complexity flag") { $0.complexFlag },
-            text("complex_test", "meta.note", "Faraday complexity metric") { _ in CatalogueSchema.complexityTest },
+            text("complex_test", "meta.note", "Faraday complexity metric") { _ in o.complexityTest },
             real("rm_width_err", .radianPerSquareMetre, "stat.error;phys.polarization.rotMeasure;stat.fwhm",
                  "Error in width") { _ in .nan },
             integer("Ncomp", "meta.number", "Number of RM components") { _ in 1 },
@@ -206,8 +206,4 @@ enum CatalogueSchema {
             logical("rmsynth_failed", "meta.code.error", "RM synthesis failed; the reason is in notes") { $0.failed },
         ]
     }
-
-    /// `complex_test`: both tests are used; each is an RMTable v1.3 term, comma-separated as
-    /// the standard separates telescopes.
-    static let complexityTest = "Sigma_add,Second moment"
 }

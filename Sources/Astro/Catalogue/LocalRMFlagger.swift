@@ -37,18 +37,23 @@ struct LocalRMFlagger {
             return (cos(d) * cos(a), cos(d) * sin(a), sin(d))
         }
         var flags = [Bool](repeating: false, count: n)
-        var distances = [(Double, Int)]()
-        distances.reserveCapacity(n)
+        // The k nearest so far, sorted by (distance, index): a bounded insertion, O(n k) per source.
+        var nearest = [(Double, Int)]()
+        nearest.reserveCapacity(k + 1)
         for i in 0..<n {
-            distances.removeAll(keepingCapacity: true)
+            nearest.removeAll(keepingCapacity: true)
             let v = vectors[i]
             for j in 0..<n where j != i {
                 let w = vectors[j]
                 let dx = v.0 - w.0, dy = v.1 - w.1, dz = v.2 - w.2
-                distances.append((dx * dx + dy * dy + dz * dz, j))
+                let d = dx * dx + dy * dy + dz * dz
+                if nearest.count == k, d >= nearest[k - 1].0 { continue }   // ties keep the lower index
+                var at = nearest.count
+                while at > 0 && nearest[at - 1].0 > d { at -= 1 }
+                nearest.insert((d, j), at: at)
+                if nearest.count > k { nearest.removeLast() }
             }
-            distances.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-            let rms = distances.prefix(k).map { sources[$0.1].rm }
+            let rms = nearest.map { sources[$0.1].rm }
             let clipped = CatalogueStatistics.sigmaClipped(rms, sigma: settings.sigma)
             flags[i] = abs(sources[i].rm - clipped.centre) > settings.sigma * clipped.spread
         }
