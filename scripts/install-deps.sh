@@ -3,6 +3,7 @@
 #   scripts/install-deps.sh          build dependencies
 #   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
 #                                    mockupdb, montydb and pymongo for the MongoDB test server;
+#                                    rmtable for the catalogue's RMTable checks;
 #                                    a PostgreSQL server for scripts/pg-test-server.sh)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libsqlite3-dev libpq-dev libmongoc-dev)
@@ -35,12 +36,13 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; 
     }
   fi
 fi
-if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo' 2>/dev/null; then
-  # The MongoDB tests run Tests/StoreTests/Support/mongo_test_server.py. Debian packages none
-  # of mockupdb and montydb, so they come from PyPI. Debian's own python3 refuses pip installs
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo, rmtable' 2>/dev/null; then
+  # The MongoDB tests run Tests/StoreTests/Support/mongo_test_server.py; the catalogue tests run
+  # Tests/AstroTests/Support/rmtable_check.py (PyPI rmtable). Debian packages none
+  # of mockupdb, montydb and rmtable, so they come from PyPI. Debian's own python3 refuses pip installs
   # (PEP 668) unless told otherwise: --break-system-packages puts them under /usr/local
   # (root) or ~/.local (a user), apart from apt's files (Debian 12's pip 23.0 has the flag).
-  echo "installing: mockupdb montydb pymongo (pip)" >&2
+  echo "installing: mockupdb montydb pymongo rmtable (pip)" >&2
   pip_flags=(--quiet)
   if [ "$(command -v python3)" = /usr/bin/python3 ]; then
     pip_flags+=(--break-system-packages)
@@ -51,8 +53,8 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo' 2
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip >&2
     fi
   fi
-  python3 -m pip install "${pip_flags[@]}" mockupdb montydb pymongo >&2 || {
-    echo "error: could not pip-install mockupdb, montydb and pymongo for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
+  python3 -m pip install "${pip_flags[@]}" mockupdb montydb pymongo rmtable >&2 || {
+    echo "error: could not pip-install mockupdb, montydb, pymongo and rmtable for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
     exit 1
   }
 fi

@@ -1,0 +1,40 @@
+/// What the polarisation stage produced for one component in one field: the RM synthesis
+/// (and RM-CLEAN) results, or why there are none.
+public enum CatalogueMeasurement: Sendable, Equatable {
+    /// RM synthesis succeeded; `clean` is nil when RM-CLEAN was not run or failed (the
+    /// clean-derived columns then fall back to the synthesis values; `rm_width` is NaN).
+    case measured(synthesis: RMSynthesisResult, clean: RMCleanResult?)
+    /// The same results as RM-Tools-keyed summaries, as the pipeline database stores them
+    /// (`rm_outputs_1d[].rmsynth_summary` and `.rmclean_summary`, or the `_RMsynth.json` and
+    /// `_RMclean.json` files): `phiPeakPIfit_rm2`, `ampPeakPIfitEff`, `snrPIfit`, `Ifreq0`,
+    /// `polyCoeffs`, `IfitStat`, `fwhmRMSF`, `sigmaAddC`, `mom2CCFDF`, ... (JSON null = NaN).
+    /// Gives the same row as `.measured` with the results the summaries were made from.
+    /// An element with `rmsynth1d: false` is `.failed(reason: <its error>, channels: 0)`.
+    case summaries(synthesis: [String: CatalogueCell], clean: [String: CatalogueCell]?)
+    /// RM synthesis failed (corrupt or all-NaN spectrum, fit failure, ...). The row keeps its
+    /// Stokes I columns; polarisation columns are NaN, `rmsynth_failed` is true, every quality
+    /// flag is set, `complex_flag` is "U", and `notes` holds `reason`. `channels` is the number
+    /// of usable channels, if known (0 otherwise), written as `Nchan`.
+    case failed(reason: String, channels: Int)
+}
+
+/// Everything one catalogue row needs, as plain values.
+public struct CatalogueComponent: Sendable, Equatable {
+    /// The Stokes I catalogue row.
+    public var stokesI: StokesIComponent
+    /// The field and epoch whose data were measured.
+    public var observation: CatalogueObservation
+    /// The restoring beam of the cube (BMAJ, BMIN, BPA in degrees); nil when unknown
+    /// (the beam columns are then NaN).
+    public var beam: RestoringBeam?
+    /// RM synthesis and RM-CLEAN results, or the failure.
+    public var measurement: CatalogueMeasurement
+
+    public init(stokesI: StokesIComponent, observation: CatalogueObservation, beam: RestoringBeam?,
+                measurement: CatalogueMeasurement) {
+        self.stokesI = stokesI
+        self.observation = observation
+        self.beam = beam
+        self.measurement = measurement
+    }
+}
