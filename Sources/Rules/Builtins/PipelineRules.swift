@@ -9,6 +9,8 @@ public enum PipelineRules {
         "spectra": SpectraRule(),
         "rmsynth": RMSynthRule(),
         "rmclean": RMCleanRule(),
+        "catalogue": CatalogueRule(),
+        "survey_catalogue": SurveyCatalogueRule(),
     ]
 
     public static func registry() -> BuiltinRegistry {

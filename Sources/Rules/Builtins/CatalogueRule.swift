@@ -1,0 +1,67 @@
+import Astro
+import Foundation
+import Graph
+import Store
+
+/// `rule catalogue` (stage 6), one field of one epoch: the polarisation catalogue of the
+/// field's components, RMTable v1.3 columns with the original's extras and flags, from what
+/// the earlier stages stored in the pipeline database. Written as VOTable 1.3
+/// (`output votable`) and FITS (`output fits`). A component whose RM synthesis failed keeps
+/// its row with the reason in `notes`.
+///
+/// Inputs: `table`, `mosaics` (for each island's restoring beam), `rmclean` (so the
+/// catalogue follows the RM results). Params: `database`.
+public struct CatalogueRule: BuiltinRule {
+    public init() {}
+
+    public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
+        let args = BuiltinArguments(arguments, kind: "catalogue")
+        let table = try FieldTable.read(try args.inputPath("table"))
+        let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
+        var iMosaics: [String: String] = [:]
+        for r in rows where r["stokes"] == "i" { iMosaics[r["source_id"]!] = r["image"]! }
+        let db = try PipelineStoreAccess.pipeline(args)
+        let components = try FieldCatalogueAssembler(db: db).components(for: table, mosaics: iMosaics)
+        let catalogue: PolarisationCatalogue
+        do { catalogue = try PolarisationCatalogue(components: components) } catch {
+            throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(error)")
+        }
+        do {
+            try catalogue.writeVOTable(to: try args.outputPath("votable"))
+            try catalogue.writeFITS(to: try args.outputPath("fits"))
+        } catch let e as BuiltinRuleError {
+            throw e
+        } catch {
+            throw BuiltinRuleError.failed("\(error)")
+        }
+        let failed = components.filter { if case .failed = $0.measurement { return true } else { return false } }.count
+        log.write("\(table.field) (epoch \(table.epoch)): \(catalogue.rowCount) rows, \(failed) without RM results")
+    }
+}
+
+/// `rule survey_catalogue`: every field catalogue of every epoch in one table (each row keeps
+/// the flags of its field), as VOTable and FITS. Inputs: `fields` (the field catalogues).
+public struct SurveyCatalogueRule: BuiltinRule {
+    public init() {}
+
+    public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
+        let args = BuiltinArguments(arguments, kind: "survey_catalogue")
+        let fits = try args.inputPaths("fields").filter { $0.hasSuffix(".fits") }.sorted()
+        var parts: [PolarisationCatalogue] = []
+        for path in fits {
+            do { parts.append(try PolarisationCatalogue.readFITS(path)) } catch {
+                throw BuiltinRuleError.failed("cannot read field catalogue \(path): \(error)")
+            }
+        }
+        do {
+            let survey = try PolarisationCatalogue.survey(parts)
+            try survey.writeVOTable(to: try args.outputPath("votable"))
+            try survey.writeFITS(to: try args.outputPath("fits"))
+            log.write("\(survey.rowCount) rows from \(fits.count) field catalogues")
+        } catch let e as BuiltinRuleError {
+            throw e
+        } catch {
+            throw BuiltinRuleError.failed("survey catalogue: \(error)")
+        }
+    }
+}
