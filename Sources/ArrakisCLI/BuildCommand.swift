@@ -101,6 +101,10 @@ struct BuildCommand: ParsableCommand {
                 for p in engine.pendingFamilies {
                     printOut("  \(p.family): fan-out waits for \(p.waitsFor.joined(separator: ", ")) (last known: \(p.lastKnownCount) instances)\n")
                 }
+                if engine.recheckedAfterUpstream > 0 {
+                    let n = engine.recheckedAfterUpstream
+                    printOut("  note: \(n) product\(n == 1 ? "" : "s") up to date now wait\(n == 1 ? "s" : "") on an 'after' upstream that would run; the build checks \(n == 1 ? "it" : "them") again after it\n")
+                }
                 for f in engine.provisionalFamilies {
                     printOut("  note: \(f) was expanded from the last manifest; it is re-expanded after its provider is rebuilt\n")
                 }

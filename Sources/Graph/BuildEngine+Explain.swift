@@ -38,7 +38,8 @@ extension BuildEngine {
                 out += "\n    \(p)  \(now.map { String($0.description.prefix(16)) } ?? "-")  (\(note))"
             }
             for u in t.productInputs {
-                out += "\n    \(graph.keyText[u])  (product: \(Self.stateWord(state[u])))"
+                let after = t.orderOnly.contains(u) ? ", after: order only" : ""
+                out += "\n    \(graph.keyText[u])  (product: \(Self.stateWord(state[u]))\(after))"
             }
         }
         out += "\n  outputs:"

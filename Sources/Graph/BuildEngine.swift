@@ -67,6 +67,9 @@ public final class BuildEngine {
     public private(set) var errors: [String] = []
 
     public private(set) var counts = Counts()
+    /// Dry run: products judged up to date now that an `after` upstream which would run
+    /// may still change (the build judges them again after it).
+    public private(set) var recheckedAfterUpstream = 0
     public struct Counts: Sendable, Equatable {
         public var needed = 0
         public var upToDate = 0
@@ -418,7 +421,7 @@ public final class BuildEngine {
         for id in batch {
             guard case .waiting = state[id] else { continue }
             if options.dryRun, let up = graph.tasks[id].productInputs.first(where: {
-                if case .wouldRun = state[$0] { return true } else { return false } }) {
+                if case .wouldRun = state[$0] { return !graph.tasks[id].orderOnly.contains($0) } else { return false } }) {
                 setWouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
                 continue
             }
@@ -442,6 +445,21 @@ public final class BuildEngine {
             }
         }
         for (i, id) in direct.enumerated() {
+            // Dry run: an `after` upstream that would run may still write this product's
+            // file inputs. Missing ones mean it runs; present ones are judged as they are now
+            // (the build judges again once that upstream ran).
+            if options.dryRun, let up = graph.tasks[id].orderOnly.first(where: {
+                if case .wouldRun = state[$0] { return true } else { return false } }) {
+                switch verdicts[i]! {
+                case .error:
+                    setWouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
+                    continue
+                case .clean:
+                    recheckedAfterUpstream += 1
+                case .dirty:
+                    break
+                }
+            }
             switch verdicts[i]! {
             case .clean(let d):
                 counts.upToDate += 1

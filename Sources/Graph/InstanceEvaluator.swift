@@ -55,7 +55,7 @@ struct InstanceEvaluator: Sendable {
             fp.add(7, d)
             if collect { inputs.append(NamedDigest(path, d)) }
         }
-        for up in t.productInputs {
+        for up in t.productInputs where !t.orderOnly.contains(up) {
             let d = upstream(up) ?? .zero
             fp.add(8, graph.keyDigests[up])
             fp.add(9, d)

@@ -40,6 +40,10 @@ public struct TaskSpec: Sendable {
     public var fileInputs: [String]
     /// Upstream instances whose outputs are inputs.
     public var productInputs: [InstanceID]
+    /// Those of `productInputs` that only order the build (`after`): this product is
+    /// evaluated once they are built, but their outputs are not part of its fingerprint. Its
+    /// file inputs that they write are hashed when it is evaluated, after they ran.
+    public var orderOnly: Set<InstanceID> = []
     public var outputs: [String]
     /// Output holding this product's manifest (TSV with a header), if any; also in `outputs`.
     public var manifest: String?

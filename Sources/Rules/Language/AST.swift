@@ -70,7 +70,7 @@ public struct ProductDecl: Sendable {
     public var location: SourceLocation
     /// `for x in EXPR` / `for (a, b) in EXPR`, in order; several mean a cartesian product.
     public var fanOuts: [FanOut]
-    /// `input [NAME =] EXPR`
+    /// `input [NAME =] EXPR`, and `after PRODUCT` (order-only, `orderOnly` set)
     public var inputs: [NamedExpr]
     /// `output [NAME =] EXPR`
     public var outputs: [NamedExpr]
@@ -113,9 +113,12 @@ public struct FanOut: Sendable {
 public struct NamedExpr: Sendable {
     public var name: Identifier?
     public var value: Expr
-    public init(name: Identifier?, value: Expr) {
+    /// For `after PRODUCT` (an input that orders the build but is not fingerprinted).
+    public var orderOnly: Bool
+    public init(name: Identifier?, value: Expr, orderOnly: Bool = false) {
         self.name = name
         self.value = value
+        self.orderOnly = orderOnly
     }
 }
 

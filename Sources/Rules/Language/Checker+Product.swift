@@ -7,6 +7,7 @@ extension Checker {
         }
         for input in product.inputs {
             checkExpression(input.value, in: .input, scope: scope)
+            if input.orderOnly { checkOrderOnly(input.value, scope: scope) }
         }
         for output in product.outputs {
             checkExpression(output.value, in: .output, scope: scope)
@@ -86,5 +87,18 @@ extension Checker {
             names.append(id.name)
         }
         return names
+    }
+}
+
+extension Checker {
+    /// `after` takes a product (`after sources`) or a selection of one (`after sources[epoch]`).
+    mutating func checkOrderOnly(_ expr: Expr, scope: ProductScope) {
+        switch expr {
+        case .select: return
+        case .name(let id, nil) where products[id.name] != nil: return
+        default:
+            error("'after' takes a product or a selection of one (as in after sources[epoch]), found \(Checker.describe(expr))",
+                  at: expr.location)
+        }
     }
 }

@@ -7,7 +7,7 @@ enum Keywords {
     /// Single-valued product settings, stored in `ProductDecl.settings`.
     static let productSettings = ["cpus", "mem", "time", "retries", "version", "shell", "rule", "description"]
     /// Words that start a statement inside `product NAME { ... }`.
-    static let product = ["for", "input", "output", "manifest", "param"] + productSettings
+    static let product = ["for", "input", "output", "manifest", "param", "after"] + productSettings
     /// The built-in functions.
     static let functions = ["env", "glob", "range", "manifest"]
     /// Attributes any path-valued template field or name may take: `{file.stem}`.

@@ -232,6 +232,9 @@ struct Parser {
                 product.fanOuts.append(try parseFor())
             case "input":
                 product.inputs.append(try parseNamedExpression(keyword))
+            case "after":
+                advance()
+                product.inputs.append(NamedExpr(name: nil, value: try parseExpression(after: "'after'"), orderOnly: true))
             case "output":
                 product.outputs.append(try parseNamedExpression(keyword))
             case "manifest":

@@ -19,6 +19,8 @@ struct ProductFamily: FamilySource {
     let ruleVersion: String
     let resources: Resources
     private let inputs: [InputPlan]
+    /// Per input plan: an `after` (order-only) input.
+    private let orderOnly: [Bool]
     /// String-valued outputs, file inputs and the shell command, prepared once.
     private let outputTemplates: [CompiledTemplate?]
     private let inputTemplates: [CompiledTemplate?]
@@ -46,6 +48,7 @@ struct ProductFamily: FamilySource {
         let loopVars = Set(variables)
         var plans: [InputPlan] = []
         var fams: [String] = []
+        orderOnly = decl.inputs.map(\.orderOnly)
         for input in decl.inputs {
             let n = input.name?.name
             switch input.value {
@@ -306,8 +309,10 @@ struct ProductFamily: FamilySource {
         var productInputs: [InstanceID] = []
         var inputPaths: [String] = []
         var namedInputs: [String: [String]] = [:]
-        for (plan, compiled) in zip(inputs, inputTemplates) {
+        var orderOnlyInputs: Set<InstanceID> = [], regularInputs: Set<InstanceID> = []
+        for (k, (plan, compiled)) in zip(inputs, inputTemplates).enumerated() {
             var paths: [String] = []
+            let before = productInputs.count
             switch plan {
             case .files(_, let expr):
                 paths = try strings(expr, compiled)
@@ -323,6 +328,11 @@ struct ProductFamily: FamilySource {
                     productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs)
                 }
             }
+            if orderOnly[k] {   // ordering only: neither fingerprinted nor passed to the rule
+                orderOnlyInputs.formUnion(productInputs[before...])
+                continue
+            }
+            regularInputs.formUnion(productInputs[before...])
             inputPaths.append(contentsOf: paths)
             if let n = plan.name { namedInputs[n] = paths }
         }
@@ -371,9 +381,11 @@ struct ProductFamily: FamilySource {
             for (v, value) in zip(variables, row) { args["key." + v] = value.description }
             command = .builtin(kind: ruleKind, arguments: args)
         }
-        return TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
-                        manifest: manifest, params: params.map { ($0.0, $0.1.canonical) },
-                        ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
+        var spec = TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
+                            manifest: manifest, params: params.map { ($0.0, $0.1.canonical) },
+                            ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
+        spec.orderOnly = orderOnlyInputs.subtracting(regularInputs)
+        return spec
     }
 }
 
