@@ -8,13 +8,18 @@ public struct ComparisonPlot: Sendable {
     public let y: [Double]
     /// One-sigma error of each y (NaN: no bar).
     public let yError: [Double]
-    public let colour: Colour
+    /// One colour per point.
+    public let colours: [Colour]
+    public let legend: [LegendEntry]
 
     public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], yError: [Double],
-                colour: Colour = .blue) {
+                colours: [Colour]? = nil, legend: [LegendEntry] = []) {
         precondition(x.count == y.count && y.count == yError.count, "x, y and yError differ in length")
+        precondition(colours == nil || colours!.count == x.count, "one colour per point")
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
-        self.x = x; self.y = y; self.yError = yError; self.colour = colour
+        self.x = x; self.y = y; self.yError = yError
+        self.colours = colours ?? Array(repeating: .blue, count: x.count)
+        self.legend = legend
     }
 
     public func image() -> PNGImage {
@@ -31,9 +36,10 @@ public struct ComparisonPlot: Sendable {
                 // Bars reaching past the data area are cut at its edge by Figure.image().
                 figure.raster.line(cx, f.py(y[k] - yError[k]), cx, f.py(y[k] + yError[k]), .black)
             }
-            figure.raster.fillCircle(cx, cy, radius: 3.5, colour)
+            figure.raster.fillCircle(cx, cy, radius: 3.5, colours[k])
         }
         if keep.isEmpty { figure.raster.text("no data", x: f.left + 8, y: f.top + 8, scale: 2) }
+        figure.drawLegend(legend)
         return figure.image()
     }
 }

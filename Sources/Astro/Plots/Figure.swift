@@ -58,6 +58,21 @@ public struct Figure: Sendable {
         return r.png()
     }
 
+    /// A box in the data area's top right corner: a marker and a label per entry.
+    public mutating func drawLegend(_ legend: [LegendEntry]) {
+        guard !legend.isEmpty else { return }
+        let f = frame
+        let width = (legend.map { BitmapFont.width($0.label) }.max() ?? 0) + 30
+        let x0 = f.right - width - 6, y0 = f.top + 6, y1 = y0 + 14 * legend.count + 6
+        raster.fillRect(x0: x0, y0: y0, x1: f.right - 6, y1: y1, .white)
+        raster.strokeRect(x0: x0, y0: y0, x1: f.right - 6, y1: y1, .grey)
+        for (k, e) in legend.enumerated() {
+            let cy = y0 + 10 + 14 * k
+            raster.fillCircle(Double(x0 + 10), Double(cy), radius: 4, e.colour)
+            raster.text(e.label, x: x0 + 20, y: cy - 3)
+        }
+    }
+
     private func drawColourBar(_ scale: ColourScale, on r: inout Raster) {
         let x0 = frame.right + 18, x1 = x0 + 16
         let top = frame.top, bottom = frame.bottom

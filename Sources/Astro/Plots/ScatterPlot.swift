@@ -57,17 +57,7 @@ public struct ScatterPlot: Sendable {
             figure.raster.fillCircle(cx, cy, radius: p.radius, p.colour.with(alpha: 210), outline: p.colour)
         }
         if let note { figure.raster.text(note, x: f.left + 8, y: f.top + 8, scale: 2) }
-        if !legend.isEmpty {
-            let width = (legend.map { BitmapFont.width($0.label) }.max() ?? 0) + 30
-            let x0 = f.right - width - 6, y0 = f.top + 6
-            figure.raster.fillRect(x0: x0, y0: y0, x1: f.right - 6, y1: y0 + 14 * legend.count + 6, .white)
-            figure.raster.strokeRect(x0: x0, y0: y0, x1: f.right - 6, y1: y0 + 14 * legend.count + 6, .grey)
-            for (k, e) in legend.enumerated() {
-                let cy = y0 + 10 + 14 * k
-                figure.raster.fillCircle(Double(x0 + 10), Double(cy), radius: 4, e.colour)
-                figure.raster.text(e.label, x: x0 + 20, y: cy - 3)
-            }
-        }
+        figure.drawLegend(legend)
         return figure.image()
     }
 }

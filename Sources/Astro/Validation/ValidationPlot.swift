@@ -21,7 +21,7 @@ public enum ValidationPlot: String, CaseIterable, Sendable {
         case .leakageRadial: return "Q/I, U/I and the fitted leakage envelope against distance from the tile centre"
         case .rmSky: return "RM bubble plot: marker size ~ |RM|, red positive, blue negative, grey snr_polint < 8"
         case .rmHistogram: return "Distribution of RM (rows with an RM)"
-        case .rmTruth: return "RM recovered against RM injected (truth.csv), 1-sigma error bars, 1:1 line"
+        case .rmTruth: return "RM recovered against RM injected (truth.csv), 1-sigma error bars, 1:1 line; grey snr_polint < 8"
         }
     }
 }

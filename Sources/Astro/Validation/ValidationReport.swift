@@ -51,13 +51,15 @@ public struct ValidationReport: Sendable {
             return HistogramPlot(title: "RM distribution", label: "RM (rad/m\u{00B2})", values: c.rm, bins: 24).image()
         case .rmTruth:
             guard let truth else { throw ValidationError.needsTruth(plot: plot.rawValue) }
-            var x: [Double] = [], y: [Double] = [], e: [Double] = []
+            var x: [Double] = [], y: [Double] = [], e: [Double] = [], colours: [Colour] = []
             for i in 0..<c.count {
                 guard let t = truth.rows[c.catID[i]], c.rm[i].isFinite else { continue }
                 x.append(t.rm); y.append(c.rm[i]); e.append(c.rmError[i])
+                colours.append(c.snr[i] >= Self.detectionSNR ? .blue : .grey)
             }
             return ComparisonPlot(title: "RM recovered vs injected", xLabel: "injected RM (rad/m\u{00B2})",
-                                  yLabel: "catalogue RM (rad/m\u{00B2})", x: x, y: y, yError: e).image()
+                                  yLabel: "catalogue RM (rad/m\u{00B2})", x: x, y: y, yError: e, colours: colours,
+                                  legend: [LegendEntry("snr >= 8", .blue), LegendEntry("snr < 8", .grey)]).image()
         }
     }
 
