@@ -124,4 +124,23 @@ final class PlotDrawingTests: XCTestCase {
         XCTAssertEqual(d.rgb(Int(f.px(10).rounded()), Int(f.py(8.5).rounded())), [0, 0, 0], "error bar below (10, 10)")
         XCTAssertEqual(d.rgb(Int(f.px(0).rounded()), Int(f.py(2).rounded())) == [0, 0, 0], false, "no bar without an error")
     }
+
+    func testBinnedMapColoursEachCellByItsClippedMedian() throws {
+        let map = BinnedSkyMap(title: "b", label: "v", ra: [0, 0.5, 1, 2, 10, .nan], dec: [0, 1, 0.5, 2, 10, 5],
+                               values: [1, 2, 3, 100, -5, 7], bins: 2)
+        XCTAssertEqual(map.raEdges, [0, 5, 10])
+        XCTAssertEqual(map.medians[0][0], 2, "100 is clipped from 1, 2, 3, 100")
+        XCTAssertEqual(map.medians[1][1], -5)
+        XCTAssertTrue(map.medians[0][1].isNaN && map.medians[1][0].isNaN, "empty cells")
+        let dir = TemporaryDirectory("plot")
+        try map.image().write(to: dir.file("b.png"))
+        let d = try PNGDecoder.decode(dir.file("b.png"))
+        let f = Figure(title: "b", x: PlotAxis(label: "RA (deg)", low: 0, high: 10, reversed: true),
+                       y: PlotAxis(label: "Dec (deg)", low: 0, high: 10), colourScale: map.scale).frame
+        func rgb(_ c: Colour) -> [UInt8] { [c.r, c.g, c.b] }
+        XCTAssertEqual(d.rgb(Int(f.px(2.7).rounded()), Int(f.py(2.3).rounded())), rgb(map.scale.colour(2)))
+        XCTAssertEqual(d.rgb(Int(f.px(7.7).rounded()), Int(f.py(7.3).rounded())), rgb(map.scale.colour(-5)))
+        XCTAssertEqual(d.rgb(Int(f.px(7.7).rounded()), Int(f.py(2.3).rounded())), [255, 255, 255])
+        XCTAssertLessThan(f.px(7.7), f.px(2.7), "RA increases to the left")
+    }
 }

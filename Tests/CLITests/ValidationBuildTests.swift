@@ -6,7 +6,7 @@ import XCTest
 /// lists them with the catalogue's numbers, and an unchanged rebuild plans nothing.
 final class ValidationBuildTests: XCTestCase {
     let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
-    let plots = ["noise_i", "noise_qu", "noise_fdf", "leakage_q", "leakage_u", "leakage_radial", "rm_sky",
+    let plots = ["noise_i", "noise_q", "noise_u", "noise_fdf", "leakage_q", "leakage_u", "leakage_radial", "rm_sky",
                  "rm_histogram", "rm_truth"]
 
     /// Checks a PNG with Python's zlib and struct (signature, chunk CRCs, the zlib stream and

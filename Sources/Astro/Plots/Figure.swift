@@ -62,14 +62,19 @@ public struct Figure: Sendable {
     public mutating func drawLegend(_ legend: [LegendEntry]) {
         guard !legend.isEmpty else { return }
         let f = frame
-        let width = (legend.map { BitmapFont.width($0.label) }.max() ?? 0) + 30
-        let x0 = f.right - width - 6, y0 = f.top + 6, y1 = y0 + 14 * legend.count + 6
+        // Each line as tall as its marker (at least the text's 14 pixels).
+        let marker = Int((legend.map(\.radius).max() ?? 4).rounded(.up))
+        let heights = legend.map { max(14, 2 * Int($0.radius.rounded(.up)) + 4) }
+        let width = (legend.map { BitmapFont.width($0.label) }.max() ?? 0) + 2 * marker + 22
+        let x0 = f.right - width - 6, y0 = f.top + 6, y1 = y0 + heights.reduce(0, +) + 6
         raster.fillRect(x0: x0, y0: y0, x1: f.right - 6, y1: y1, .white)
         raster.strokeRect(x0: x0, y0: y0, x1: f.right - 6, y1: y1, .grey)
+        var y = y0 + 3
         for (k, e) in legend.enumerated() {
-            let cy = y0 + 10 + 14 * k
-            raster.fillCircle(Double(x0 + 10), Double(cy), radius: 4, e.colour)
-            raster.text(e.label, x: x0 + 20, y: cy - 3)
+            let cy = y + heights[k] / 2
+            raster.fillCircle(Double(x0 + 6 + marker), Double(cy), radius: e.radius, e.hollow ? .clear : e.colour, outline: e.colour)
+            raster.text(e.label, x: x0 + 14 + 2 * marker, y: cy - 3)
+            y += heights[k]
         }
     }
 

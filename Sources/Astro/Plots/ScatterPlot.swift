@@ -5,17 +5,23 @@ public struct ScatterPoint: Sendable {
     public var colour: Colour
     /// Disc radius in pixels.
     public var radius: Double
+    /// A ring (outline only) rather than a disc.
+    public var hollow: Bool
 
-    public init(x: Double, y: Double, colour: Colour, radius: Double = 4) {
-        self.x = x; self.y = y; self.colour = colour; self.radius = radius
+    public init(x: Double, y: Double, colour: Colour, radius: Double = 4, hollow: Bool = false) {
+        self.x = x; self.y = y; self.colour = colour; self.radius = radius; self.hollow = hollow
     }
 }
 
-/// A legend line: a marker colour and what it means.
+/// A legend line: a marker (colour, size, filled or a ring) and what it means.
 public struct LegendEntry: Sendable {
     public var label: String
     public var colour: Colour
-    public init(_ label: String, _ colour: Colour) { self.label = label; self.colour = colour }
+    public var radius: Double
+    public var hollow: Bool
+    public init(_ label: String, _ colour: Colour, radius: Double = 4, hollow: Bool = false) {
+        self.label = label; self.colour = colour; self.radius = radius; self.hollow = hollow
+    }
 }
 
 /// Markers at (x, y), each with its colour and size (a sky map colours them by a value
@@ -54,7 +60,7 @@ public struct ScatterPlot: Sendable {
         for p in points.sorted(by: { $0.radius > $1.radius }) {
             let cx = f.px(p.x), cy = f.py(p.y)
             guard f.contains(px: cx, py: cy) else { continue }
-            figure.raster.fillCircle(cx, cy, radius: p.radius, p.colour.with(alpha: 210), outline: p.colour)
+            figure.raster.fillCircle(cx, cy, radius: p.radius, p.hollow ? .clear : p.colour.with(alpha: 210), outline: p.colour)
         }
         if let note { figure.raster.text(note, x: f.left + 8, y: f.top + 8, scale: 2) }
         figure.drawLegend(legend)

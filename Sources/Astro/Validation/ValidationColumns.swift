@@ -1,9 +1,11 @@
 /// The catalogue columns validation reads, as plain arrays (reals NaN when blank).
 struct ValidationColumns: Sendable {
-    let ra, dec, stokesI, stokesIError, noiseChannel, fdfNoise, stokesQ, stokesU: [Double]
+    let ra, dec, stokesI, stokesIError, stokesQError, stokesUError, noiseChannel, fdfNoise, stokesQ, stokesU: [Double]
     let beamDistance, leakage, rm, rmError, snr: [Double]
     let catID, field: [String]
     let fieldEpoch: [Int?]
+    /// No snr, leakage, channel, Stokes I fit or local RM flag (the original's good RMs).
+    let unflagged: [Bool]
 
     init(_ catalogue: PolarisationCatalogue, file: String) throws {
         func reals(_ name: String) throws -> [Double] {
@@ -20,6 +22,7 @@ struct ValidationColumns: Sendable {
         }
         ra = try reals("ra"); dec = try reals("dec")
         stokesI = try reals("stokesI"); stokesIError = try reals("stokesI_err")
+        stokesQError = try reals("stokesQ_err"); stokesUError = try reals("stokesU_err")
         noiseChannel = try reals("noise_chan"); fdfNoise = try reals("fdf_noise_mad")
         stokesQ = try reals("stokesQ"); stokesU = try reals("stokesU")
         beamDistance = try reals("beamdist"); leakage = try reals("leakage")
@@ -29,13 +32,25 @@ struct ValidationColumns: Sendable {
             throw ValidationError.missingColumn(file: file, column: "field_epoch", kind: "integer")
         }
         fieldEpoch = epochs
+        var ok = Array(repeating: true, count: ra.count)
+        for flag in ["snr_flag", "leakage_flag", "channel_flag", "stokesI_fit_flag", "local_rm_flag"] {
+            guard let v = catalogue[column: flag]?.logicals else {
+                throw ValidationError.missingColumn(file: file, column: flag, kind: "logical")
+            }
+            for i in v.indices where v[i] { ok[i] = false }
+        }
+        unflagged = ok
     }
 
     var count: Int { ra.count }
 
-    /// stokesQ / stokesI (NaN where stokesI is not positive).
-    var fractionalQ: [Double] { zip(stokesQ, stokesI).map { $1 > 0 ? $0 / $1 : .nan } }
-    var fractionalU: [Double] { zip(stokesU, stokesI).map { $1 > 0 ? $0 / $1 : .nan } }
+    /// Whether a row is bright enough to measure leakage on: stokesI / stokesI_err above
+    /// `snr` (the original's validation uses 50).
+    func bright(_ i: Int, snr: Double) -> Bool { stokesI[i] > 0 && stokesI[i] / stokesIError[i] > snr }
+
+    /// stokesQ / stokesI of the rows bright enough (NaN for the others).
+    func fractionalQ(snr: Double) -> [Double] { ra.indices.map { bright($0, snr: snr) ? stokesQ[$0] / stokesI[$0] : .nan } }
+    func fractionalU(snr: Double) -> [Double] { ra.indices.map { bright($0, snr: snr) ? stokesU[$0] / stokesI[$0] : .nan } }
 }
 
 /// The median of the finite values (NaN when there are none).

@@ -6,6 +6,8 @@ import Foundation
 public struct ValidationReport: Sendable {
     /// The detection threshold of the catalogue's snr_flag.
     public static let detectionSNR = 8.0
+    /// Leakage is measured on sources with stokesI / stokesI_err above this (as the original).
+    public static let leakageSNR = 50.0
 
     let columns: ValidationColumns
     let truth: TruthTable?
@@ -34,15 +36,19 @@ public struct ValidationReport: Sendable {
         let c = columns
         switch plot {
         case .noiseI:
-            return skyMap(plot, values: c.stokesIError.map { $0 * 1000 }, label: "stokesI_err (mJy/beam)")
-        case .noiseQU:
-            return skyMap(plot, values: c.noiseChannel.map { $0 * 1000 }, label: "noise_chan (mJy/beam)")
+            return skyMap(plot, values: c.stokesIError.map { $0 * 1e6 }, label: "stokesI_err (uJy/beam)")
+        case .noiseQ:
+            return skyMap(plot, values: c.stokesQError.map { $0 * 1e6 }, label: "stokesQ_err (uJy/beam)")
+        case .noiseU:
+            return skyMap(plot, values: c.stokesUError.map { $0 * 1e6 }, label: "stokesU_err (uJy/beam)")
         case .noiseFDF:
-            return skyMap(plot, values: c.fdfNoise.map { $0 * 1000 }, label: "fdf_noise_mad (mJy/beam)")
+            return skyMap(plot, values: c.fdfNoise.map { $0 * 1e6 }, label: "fdf_noise_mad (uJy/beam)")
         case .leakageQ:
-            return skyMap(plot, values: c.fractionalQ, label: "Q/I", diverging: true)
+            return BinnedSkyMap(title: "Q/I over the sky (I/dI > 50, binned)", label: "Q/I", ra: c.ra, dec: c.dec,
+                                values: c.fractionalQ(snr: Self.leakageSNR)).image()
         case .leakageU:
-            return skyMap(plot, values: c.fractionalU, label: "U/I", diverging: true)
+            return BinnedSkyMap(title: "U/I over the sky (I/dI > 50, binned)", label: "U/I", ra: c.ra, dec: c.dec,
+                                values: c.fractionalU(snr: Self.leakageSNR)).image()
         case .leakageRadial:
             return leakageRadial()
         case .rmSky:
@@ -63,41 +69,44 @@ public struct ValidationReport: Sendable {
         }
     }
 
-    private func skyMap(_ plot: ValidationPlot, values: [Double], label: String, diverging: Bool = false) -> PNGImage {
-        let scale = ColourScale(map: diverging ? .blueWhiteRed : .viridis, values: values, label: label, symmetric: diverging)
+    private func skyMap(_ plot: ValidationPlot, values: [Double], label: String) -> PNGImage {
+        let scale = ColourScale(map: .viridis, values: values, label: label)
         return ScatterPlot.skyMap(title: label + " over the sky", ra: columns.ra, dec: columns.dec, values: values,
                                   scale: scale).image()
     }
 
     private func leakageRadial() -> PNGImage {
         let c = columns
-        let q = c.fractionalQ, u = c.fractionalU
+        let q = c.fractionalQ(snr: Self.leakageSNR), u = c.fractionalU(snr: Self.leakageSNR)
         var points: [ScatterPoint] = []
         for i in 0..<c.count where c.beamDistance[i].isFinite {
             if q[i].isFinite { points.append(ScatterPoint(x: c.beamDistance[i], y: q[i], colour: .blue, radius: 3)) }
             if u[i].isFinite { points.append(ScatterPoint(x: c.beamDistance[i], y: u[i], colour: .orange, radius: 3)) }
             if c.leakage[i].isFinite { points.append(ScatterPoint(x: c.beamDistance[i], y: c.leakage[i], colour: .red, radius: 2)) }
         }
-        return ScatterPlot(title: "Leakage against distance from the tile centre",
+        return ScatterPlot(title: "Leakage against distance from the tile centre (I/dI > 50)",
                            x: PlotAxis(label: "beamdist (deg)", covering: points.map(\.x)),
                            y: PlotAxis(label: "fraction of Stokes I", covering: points.map(\.y)), points: points,
                            legend: [LegendEntry("Q/I", .blue), LegendEntry("U/I", .orange), LegendEntry("leakage envelope", .red)],
                            note: points.isEmpty ? "no data" : nil).image()
     }
 
+    /// Rings of area 2|RM| (in pixels^2, matplotlib's `s = 2|RM|` at 72 dpi) at the
+    /// unflagged RMs, red positive, blue negative.
     private func rmBubbles() -> PNGImage {
         let c = columns
-        let keep = (0..<c.count).filter { c.rm[$0].isFinite && c.ra[$0].isFinite && c.dec[$0].isFinite }
-        let largest = keep.map { abs(c.rm[$0]) }.max() ?? 1
-        let points = keep.map { i -> ScatterPoint in
-            let detected = c.snr[i] >= Self.detectionSNR
-            let colour: Colour = !detected ? .grey : c.rm[i] >= 0 ? .red : .blue
-            return ScatterPoint(x: c.ra[i], y: c.dec[i], colour: colour, radius: 2 + 14 * abs(c.rm[i]) / max(largest, 1e-9))
+        let keep = (0..<c.count).filter { c.unflagged[$0] && c.rm[$0].isFinite && c.ra[$0].isFinite && c.dec[$0].isFinite }
+        func radius(_ rm: Double) -> Double { max(1.5, (2 * abs(rm)).squareRoot() / 2) }
+        let points = keep.map { i in
+            ScatterPoint(x: c.ra[i], y: c.dec[i], colour: c.rm[i] >= 0 ? .red : .blue, radius: radius(c.rm[i]), hollow: true)
         }
-        return ScatterPlot(title: "RM bubble plot", x: PlotAxis(label: "RA (deg)", covering: keep.map { c.ra[$0] }, padding: 0.08, reversed: true),
-                           y: PlotAxis(label: "Dec (deg)", covering: keep.map { c.dec[$0] }, padding: 0.08), points: points,
-                           legend: [LegendEntry("RM > 0", .red), LegendEntry("RM < 0", .blue), LegendEntry("snr < 8", .grey)],
-                           note: keep.isEmpty ? "no RMs" : nil).image()
+        let legend = [-100.0, -10, 10, 100].map {
+            LegendEntry(String(format: "%+.0f rad/m\u{00B2}", $0), $0 < 0 ? .blue : .red, radius: radius($0), hollow: true)
+        }
+        return ScatterPlot(title: "RM bubble plot (\(keep.count) of \(c.count) rows unflagged)",
+                           x: PlotAxis(label: "RA (deg)", covering: c.ra, padding: 0.08, reversed: true),
+                           y: PlotAxis(label: "Dec (deg)", covering: c.dec, padding: 0.08), points: points,
+                           legend: legend, note: keep.isEmpty ? "no unflagged RMs" : nil).image()
     }
 
     private static func summarise(_ c: ValidationColumns, _ truth: TruthTable?) -> ValidationSummary {
@@ -108,10 +117,14 @@ public struct ValidationReport: Sendable {
         s.withRM = c.rm.filter(\.isFinite).count
         s.detections = c.snr.filter { $0 >= detectionSNR }.count
         s.medianNoiseI = finiteMedian(c.stokesIError)
-        s.medianNoiseQU = finiteMedian(c.noiseChannel)
+        s.medianNoiseQ = finiteMedian(c.stokesQError)
+        s.medianNoiseU = finiteMedian(c.stokesUError)
+        s.medianNoiseChannel = finiteMedian(c.noiseChannel)
         s.medianNoiseFDF = finiteMedian(c.fdfNoise)
-        s.medianAbsQ = finiteMedian(c.fractionalQ.map(abs))
-        s.medianAbsU = finiteMedian(c.fractionalU.map(abs))
+        s.unflagged = (0..<c.count).filter { c.unflagged[$0] && c.rm[$0].isFinite }.count
+        s.bright = (0..<c.count).filter { c.bright($0, snr: leakageSNR) }.count
+        s.medianAbsQ = finiteMedian(c.fractionalQ(snr: leakageSNR).map(abs))
+        s.medianAbsU = finiteMedian(c.fractionalU(snr: leakageSNR).map(abs))
         if let truth {
             var matched = 0, measured = 0, good = 0, detected = 0, goodDetected = 0
             var offsets: [Double] = []

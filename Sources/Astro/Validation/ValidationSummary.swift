@@ -9,10 +9,17 @@ public struct ValidationSummary: Sendable {
     public var withRM = 0
     /// Rows with snr_polint >= 8.
     public var detections = 0
+    /// Rows with an RM and none of the snr, leakage, channel, Stokes I fit, local RM flags.
+    public var unflagged = 0
+    /// Rows with stokesI / stokesI_err > 50 (those the leakage numbers use).
+    public var bright = 0
     /// Medians in Jy/beam.
     public var medianNoiseI = Double.nan
-    public var medianNoiseQU = Double.nan
+    public var medianNoiseQ = Double.nan
+    public var medianNoiseU = Double.nan
+    public var medianNoiseChannel = Double.nan
     public var medianNoiseFDF = Double.nan
+    /// Medians of |Q/I| and |U/I| over the bright rows.
     public var medianAbsQ = Double.nan
     public var medianAbsU = Double.nan
     /// With a truth table: rows matched to it by Gaussian ID.
@@ -26,15 +33,19 @@ public struct ValidationSummary: Sendable {
     /// Label and value of each line, for the report's table.
     public var lines: [(String, String)] {
         func g(_ v: Double) -> String { v.isFinite ? String(format: "%.4g", v) : "n/a" }
-        func mJy(_ v: Double) -> String { v.isFinite ? String(format: "%.4g mJy/beam", v * 1000) : "n/a" }
+        func uJy(_ v: Double) -> String { v.isFinite ? String(format: "%.4g uJy/beam", v * 1e6) : "n/a" }
         func pct(_ v: Double?) -> String { v.map { $0.isFinite ? String(format: "%.1f %%", 100 * $0) : "n/a" } ?? "n/a" }
         var out: [(String, String)] = [
             ("catalogue rows", "\(rows)"), ("fields", "\(fields)"), ("epochs", "\(epochs)"),
             ("rows with an RM", "\(withRM)"), ("rows with snr_polint >= 8", "\(detections)"),
-            ("median Stokes I noise (stokesI_err)", mJy(medianNoiseI)),
-            ("median Q/U channel noise (noise_chan)", mJy(medianNoiseQU)),
-            ("median FDF noise (fdf_noise_mad)", mJy(medianNoiseFDF)),
-            ("median |Q/I|", g(medianAbsQ)), ("median |U/I|", g(medianAbsU)),
+            ("rows with an RM and no flag (bubble plot)", "\(unflagged)"),
+            ("median Stokes I noise (stokesI_err)", uJy(medianNoiseI)),
+            ("median Stokes Q noise (stokesQ_err)", uJy(medianNoiseQ)),
+            ("median Stokes U noise (stokesU_err)", uJy(medianNoiseU)),
+            ("median channel noise (noise_chan)", uJy(medianNoiseChannel)),
+            ("median FDF noise (fdf_noise_mad)", uJy(medianNoiseFDF)),
+            ("rows with I/dI > 50 (leakage)", "\(bright)"),
+            ("median |Q/I| (I/dI > 50)", g(medianAbsQ)), ("median |U/I| (I/dI > 50)", g(medianAbsU)),
         ]
         if let matched {
             out.append(("rows matched to truth.csv", "\(matched)"))

@@ -5,8 +5,8 @@ import Graph
 /// `rule validation` (stage 7): plots of a polarisation catalogue and a report page listing
 /// them with summary numbers. Input `catalogue` (the FITS catalogue; of several paths, the
 /// `.fits` one) and optionally `truth` (a simulated survey's truth.csv). Output `report`
-/// (HTML) and any of the plots by name (`ValidationPlot`: `noise_i`, `noise_qu`,
-/// `noise_fdf`, `leakage_q`, `leakage_u`, `leakage_radial`, `rm_sky`, `rm_histogram`,
+/// (HTML) and any of the plots by name (`ValidationPlot`: `noise_i`, `noise_q`,
+/// `noise_u`, `noise_fdf`, `leakage_q`, `leakage_u`, `leakage_radial`, `rm_sky`, `rm_histogram`,
 /// `rm_truth`, the last one needing `truth`), each a PNG. Only the declared plots are made.
 public struct ValidationRule: BuiltinRule {
     public init() {}
