@@ -40,6 +40,11 @@ final class PlotDrawingTests: XCTestCase {
         XCTAssertEqual((0..<40).filter { r[$0, 2] == .black }, [11, 12, 13])
         XCTAssertEqual((0..<40).filter { r[$0, 5] == .black }, [12])
         XCTAssertEqual(BitmapFont.width("RA (deg)", scale: 2), (8 * 6 - 1) * 2)
+        var descender = Raster(width: 12, height: 12)
+        descender.text("ag", x: 0, y: 0)
+        let rowsOf = { (x0: Int) in (0..<12).filter { y in (x0..<(x0 + 5)).contains { descender[$0, y] == .black } } }
+        XCTAssertEqual(rowsOf(0).max(), 6, "'a' sits on the baseline (row 6)")
+        XCTAssertEqual(rowsOf(6).max(), 7, "'g' reaches below it")
         var right = Raster(width: 40, height: 12)
         right.text("M", x: 30, y: 0, anchor: .right)
         XCTAssertEqual((0..<40).filter { right[$0, 0] == .black }, [25, 29], "right-anchored text ends just before x")

@@ -9,10 +9,11 @@ extension Raster {
         var cx = anchor == .left ? x : anchor == .centre ? x - w / 2 : x - w
         for ch in text {
             let rows = BitmapFont.glyph(ch)
+            let top = y + (BitmapFont.descends(ch) ? scale : 0)
             for (r, bits) in rows.enumerated() {
                 for col in 0..<BitmapFont.glyphWidth where (bits >> UInt8(BitmapFont.glyphWidth - 1 - col)) & 1 == 1 {
-                    fillRect(x0: cx + col * scale, y0: y + r * scale,
-                             x1: cx + col * scale + scale - 1, y1: y + r * scale + scale - 1, c)
+                    fillRect(x0: cx + col * scale, y0: top + r * scale,
+                             x1: cx + col * scale + scale - 1, y1: top + r * scale + scale - 1, c)
                 }
             }
             cx += BitmapFont.advance * scale
@@ -26,10 +27,11 @@ extension Raster {
         var cy = y + w / 2
         for ch in text {
             let rows = BitmapFont.glyph(ch)
+            let left = x + (BitmapFont.descends(ch) ? scale : 0)
             for (r, bits) in rows.enumerated() {
                 for col in 0..<BitmapFont.glyphWidth where (bits >> UInt8(BitmapFont.glyphWidth - 1 - col)) & 1 == 1 {
                     // Glyph column -> up the page, glyph row -> right.
-                    let px = x + r * scale, py = cy - col * scale
+                    let px = left + r * scale, py = cy - col * scale
                     fillRect(x0: px, y0: py - scale + 1, x1: px + scale - 1, y1: py, c)
                 }
             }
