@@ -70,4 +70,32 @@ final class ValidationReportTests: XCTestCase {
         try "gaussian_id,ra,dec,rm\n".write(toFile: path, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try TruthTable.read(path)) { XCTAssertTrue("\($0)".contains("'frac_pol'"), "\($0)") }
     }
+
+    func testAnEmptyCatalogueStillMakesEveryPlot() throws {
+        let report = try ValidationReport(catalogue: try PolarisationCatalogue(components: []), catalogueFile: "empty.fits",
+                                          truth: TruthTable(path: "truth.csv", rows: [:]))
+        XCTAssertEqual(report.summary.rows, 0)
+        for plot in ValidationPlot.allCases {
+            let image = try report.image(plot)
+            XCTAssertEqual(image.width, Figure.defaultWidth, plot.rawValue)
+        }
+    }
+
+    func testACatalogueFileWithoutAColumnIsNamed() throws {
+        let dir = TemporaryDirectory("validation")
+        let full = dir.file("full.fits"), cut = dir.file("cut.fits")
+        try catalogue().writeFITS(to: full)
+        var table = try FITSFile.open(full).readTable()
+        table.columns.removeAll { $0.name == "stokesQ_err" }
+        let out = try FITSFile.create(cut)
+        try out.writeTable(table)
+        try out.commit()
+        XCTAssertNoThrow(try ValidationReport(catalogueFITS: full))
+        XCTAssertThrowsError(try ValidationReport(catalogueFITS: cut)) {
+            XCTAssertEqual("\($0)", "\(cut): no real column 'stokesQ_err'")
+        }
+        XCTAssertThrowsError(try ValidationReport(catalogueFITS: dir.file("missing.fits"))) {
+            XCTAssertTrue("\($0)".hasPrefix("cannot read \(dir.file("missing.fits"))"), "\($0)")
+        }
+    }
 }
