@@ -32,7 +32,12 @@ final class ValidationReportTests: XCTestCase {
         XCTAssertEqual(s.within3Sigma!, 0.25, accuracy: 1e-12)
         let noTruth = try ValidationReport(catalogue: c, catalogueFile: "cat.fits")
         XCTAssertNil(noTruth.summary.matched)
-        XCTAssertThrowsError(try noTruth.image(.rmTruth)) { XCTAssertTrue("\($0)".contains("truth"), "\($0)") }
+        XCTAssertFalse(noTruth.hasTruth)
+        let dir = TemporaryDirectory("validation")
+        try noTruth.image(.rmTruth).write(to: dir.file("none.png"))
+        let d = try PNGDecoder.decode(dir.file("none.png"))
+        XCTAssertFalse(stride(from: 0, to: d.samples.count, by: 3).contains { d.samples[$0] == 31 && d.samples[$0 + 1] == 119 },
+                       "no points without truth")
     }
 
     func testEveryPlotDecodesAndThePageListsThem() throws {

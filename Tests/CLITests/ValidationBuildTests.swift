@@ -46,6 +46,8 @@ final class ValidationBuildTests: XCTestCase {
     }
 
     func testValidationPlotsDecodeTheReportListsThemAndARebuildPlansNothing() throws {
+        // Also: a new truth table replans validation alone, no truth table still builds, and
+        // an unknown plot is named.
         let dir = try scratchDirectory(self)
         let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "1", "--beams", "4",
                                "--sources", "20", "--channels", "12", "--npix", "64"], in: dir)
@@ -73,6 +75,15 @@ final class ValidationBuildTests: XCTestCase {
         let truth = dir + "/survey/truth.csv"
         try write(try read(truth) + "# edited\n", to: truth)
         XCTAssertEqual(try plan("validation", in: dir).products, ["validation"])
+
+        // A survey without truth (a real one) still validates; the report has no truth numbers.
+        try FileManager.default.removeItem(atPath: truth)
+        let real = try arrakis(["build", "--progress", "plain", "validation"], in: dir, environment: environment)
+        XCTAssertEqual(real.status, 0, real.stderr)
+        let withoutTruth = try read(dir + "/work/validation/index.html")
+        XCTAssertFalse(withoutTruth.contains("rows matched to truth.csv"), withoutTruth)
+        XCTAssertTrue(withoutTruth.contains("<img src=\"rm_truth.png\""), withoutTruth)
+        XCTAssertEqual(try pngSize(dir + "/work/validation/rm_truth.png"), "720 540")
 
         // A plot the rule does not know is named in the error.
         let text = try read(dir + "/Arrakisfile")

@@ -11,15 +11,18 @@ public struct ComparisonPlot: Sendable {
     /// One colour per point.
     public let colours: [Colour]
     public let legend: [LegendEntry]
+    /// Said in the data area when there are no points (default "no data").
+    public let emptyNote: String
 
     public init(title: String, xLabel: String, yLabel: String, x: [Double], y: [Double], yError: [Double],
-                colours: [Colour]? = nil, legend: [LegendEntry] = []) {
+                colours: [Colour]? = nil, legend: [LegendEntry] = [], emptyNote: String = "no data") {
         precondition(x.count == y.count && y.count == yError.count, "x, y and yError differ in length")
         precondition(colours == nil || colours!.count == x.count, "one colour per point")
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel
         self.x = x; self.y = y; self.yError = yError
         self.colours = colours ?? Array(repeating: .blue, count: x.count)
         self.legend = legend
+        self.emptyNote = emptyNote
     }
 
     public func image() -> PNGImage {
@@ -38,8 +41,8 @@ public struct ComparisonPlot: Sendable {
             }
             figure.raster.fillCircle(cx, cy, radius: 3.5, colours[k])
         }
-        if keep.isEmpty { figure.raster.text("no data", x: f.left + 8, y: f.top + 8, scale: 2) }
-        figure.drawLegend(legend)
+        if keep.isEmpty { figure.raster.text(emptyNote, x: f.left + 8, y: f.top + 8, scale: 2) }
+        if !keep.isEmpty { figure.drawLegend(legend) }
         return figure.image()
     }
 }

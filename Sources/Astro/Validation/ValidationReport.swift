@@ -56,7 +56,7 @@ public struct ValidationReport: Sendable {
         case .rmHistogram:
             return HistogramPlot(title: "RM distribution", label: "RM (rad/m\u{00B2})", values: c.rm, bins: 24).image()
         case .rmTruth:
-            guard let truth else { throw ValidationError.needsTruth(plot: plot.rawValue) }
+            let truth = truth ?? TruthTable(path: "", rows: [:])
             var x: [Double] = [], y: [Double] = [], e: [Double] = [], colours: [Colour] = []
             for i in 0..<c.count {
                 guard let t = truth.rows[c.catID[i]], c.rm[i].isFinite else { continue }
@@ -65,7 +65,8 @@ public struct ValidationReport: Sendable {
             }
             return ComparisonPlot(title: "RM recovered vs injected", xLabel: "injected RM (rad/m\u{00B2})",
                                   yLabel: "catalogue RM (rad/m\u{00B2})", x: x, y: y, yError: e, colours: colours,
-                                  legend: [LegendEntry("snr >= 8", .blue), LegendEntry("snr < 8", .grey)]).image()
+                                  legend: [LegendEntry("snr >= 8", .blue), LegendEntry("snr < 8", .grey)],
+                                  emptyNote: hasTruth ? "no RM matches the truth table" : "no truth table").image()
         }
     }
 

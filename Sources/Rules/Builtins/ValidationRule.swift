@@ -7,7 +7,8 @@ import Graph
 /// `.fits` one) and optionally `truth` (a simulated survey's truth.csv). Output `report`
 /// (HTML) and any of the plots by name (`ValidationPlot`: `noise_i`, `noise_q`,
 /// `noise_u`, `noise_fdf`, `leakage_q`, `leakage_u`, `leakage_radial`, `rm_sky`, `rm_histogram`,
-/// `rm_truth`, the last one needing `truth`), each a PNG. Only the declared plots are made.
+/// `rm_truth`), each a PNG. Only the declared plots are made. Without `truth` (or with an
+/// empty one: a glob that found nothing) `rm_truth` is a plot that says there is no truth.
 public struct ValidationRule: BuiltinRule {
     public init() {}
 
@@ -18,7 +19,13 @@ public struct ValidationRule: BuiltinRule {
             throw BuiltinRuleError.badArgument(kind: "validation", name: "input catalogue", value: fits.joined(separator: " "),
                                                expected: "exactly one .fits catalogue")
         }
-        let truth = arguments["input.truth"] == nil ? nil : try args.inputPath("truth")
+        // No truth table (a real survey; a glob that found nothing) is fine: rm_truth says so.
+        let truths = arguments["input.truth"] == nil ? [] : try args.inputPaths("truth")
+        guard truths.count <= 1 else {
+            throw BuiltinRuleError.badArgument(kind: "validation", name: "input truth", value: truths.joined(separator: " "),
+                                               expected: "at most one truth table")
+        }
+        let truth = truths.first
         let known = Set(ValidationPlot.allCases.map(\.rawValue))
         let declared = arguments.keys.filter { $0.hasPrefix("output.") }.map { String($0.dropFirst("output.".count)) }
         for name in declared where name != "report" && name != "manifest" && !known.contains(name) {
