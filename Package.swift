@@ -50,8 +50,9 @@ let package = Package(
                               "Support/rmtable_check.py"],
                     resources: [.copy("Resources/rmtools-1.5.0-cases.json"),
                                 .copy("Resources/rmtools-1.5.0-extra-cases.json")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Astro"],
-                    exclude: ["Support/mongo_test_server.py"]),
-        .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store"]),
+        // Servers the tests start for real (the MongoDB wire-protocol test server).
+        .target(name: "TestServers", path: "Tests/TestServers", exclude: ["mongo_test_server.py"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Astro", "TestServers"]),
+        .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store", "TestServers"]),
     ]
 )

@@ -18,4 +18,6 @@ arrakis build --dry-run
 echo "== the graph" >&2
 arrakis graph
 spectra=$(cat work/epoch_*/manifests/*.spectra.tsv | grep -vc '^gaussian_id')
-echo "result: $spectra spectra under work/epoch_*/cutouts/ (listed in work/epoch_*/manifests/*.spectra.tsv); pipeline database work/pipeline.db; truth in examples/survey/truth.csv" >&2
+rows=$(grep -c '<TR>' work/catalogue.xml || true)
+echo "pipeline database: work/pipeline.db; $spectra spectra under work/epoch_*/cutouts/; truth: examples/survey/truth.csv" >&2
+echo "result: the polarisation catalogue ($rows components, RMTable v1.3): $PWD/work/catalogue.xml (VOTable) and $PWD/work/catalogue.fits (FITS)"

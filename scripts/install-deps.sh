@@ -37,7 +37,7 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; 
   fi
 fi
 if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo, rmtable' 2>/dev/null; then
-  # The MongoDB tests run Tests/StoreTests/Support/mongo_test_server.py; the catalogue tests run
+  # The MongoDB tests run Tests/TestServers/mongo_test_server.py; the catalogue tests run
   # Tests/AstroTests/Support/rmtable_check.py (PyPI rmtable). Debian packages none
   # of mockupdb, montydb and rmtable, so they come from PyPI. Debian's own python3 refuses pip installs
   # (PEP 668) unless told otherwise: --break-system-packages puts them under /usr/local

@@ -1,9 +1,12 @@
 import Foundation
+import TestServers
 import XCTest
 
-/// Issue 9: a new epoch plans exactly its own products, and nothing of epoch 0 is touched.
+/// Issue 9: a new epoch plans exactly its own products, and nothing of epoch 0 is touched,
+/// with the embedded pipeline database and with the MongoDB backend.
 final class NewEpochTests: XCTestCase {
-    let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+    /// Products over the whole survey, which every new epoch changes.
+    let aggregates: Set<String> = ["survey_catalogue", "validation"]
 
     /// Path -> (modification time, bytes) of every file under `dir`.
     func snapshot(_ dir: String) throws -> [String: (Date, Data)] {
@@ -26,6 +29,18 @@ final class NewEpochTests: XCTestCase {
     }
 
     func testANewEpochPlansExactlyItsProductsAndLeavesEpochZeroAlone() throws {
+        try newEpoch(environment: ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"])
+    }
+
+    /// The same on the MongoDB backend (the wire-protocol test server; the password reaches
+    /// arrakis in its environment only).
+    func testANewEpochOnTheMongoDBBackend() throws {
+        let server = try MongoTestServer.start()   // its own: arrakis_epoch_0 and _1 are this survey's
+        try newEpoch(environment: ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": server.url,
+                                   "ARRAKIS_DB_PASSWORD": server.password])
+    }
+
+    func newEpoch(environment: [String: String]) throws {
         let dir = try scratchDirectory(self)
         let sim = try arrakis(["simulate", "full", "--fields", "3", "--epochs", "2", "--beams", "4",
                                "--sources", "24", "--channels", "12", "--npix", "64"], in: dir)
@@ -48,11 +63,13 @@ final class NewEpochTests: XCTestCase {
         XCTAssertLessThan(fields.count, try observedFields(dir + "/full", epoch: 0).count, "epoch 1 re-observes some fields")
         var expected: Set<String> = ["sources[1]"]
         for f in fields {
-            for family in ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean"] { expected.insert("\(family)[1, \(f)]") }
+            for family in ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue"] { expected.insert("\(family)[1, \(f)]") }
         }
         let plan = try dryRunPlan(in: dir, environment: environment)
-        XCTAssertEqual(plan.products, expected)
-        XCTAssertTrue(plan.tasks.allSatisfy { $0.product.contains("[1") }, "nothing of epoch 0: \(plan.tasks)")
+        XCTAssertTrue(plan.products.contains("survey_catalogue"))
+        XCTAssertEqual(plan.products.subtracting(aggregates), expected)
+        XCTAssertTrue(plan.tasks.allSatisfy { $0.product.contains("[1") || aggregates.contains($0.product) },
+                      "nothing of epoch 0: \(plan.tasks)")
 
         let second = try arrakis(["build", "-j", "2", "--progress", "quiet"], in: dir, environment: environment)
         XCTAssertEqual(second.status, 0, second.stderr)
@@ -64,5 +81,8 @@ final class NewEpochTests: XCTestCase {
             XCTAssertEqual(after[p]?.1, bytes, "\(p) keeps its bytes")
         }
         XCTAssertTrue(fm.fileExists(atPath: dir + "/work/epoch_1/manifests"))
+        if environment["ARRAKIS_DATABASE"]!.hasPrefix("mongodb:") {
+            XCTAssertFalse(fm.fileExists(atPath: dir + "/work/pipeline.db"), "the MongoDB backend, not the embedded one")
+        }
     }
 }

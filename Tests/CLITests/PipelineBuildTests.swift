@@ -1,12 +1,13 @@
 import Astro
 import Foundation
 import Store
+import TestServers
 import XCTest
 
 /// The root Arrakisfile's science stages (sources, cutouts, mosaics, spectra) built by the
 /// `arrakis` executable on a small simulated survey.
 final class PipelineBuildTests: XCTestCase {
-    let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+    var environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
 
     /// A scratch project: a 2-field, 2-epoch survey and a copy of the root Arrakisfile.
     func project() throws -> String {
@@ -136,6 +137,22 @@ final class PipelineBuildTests: XCTestCase {
     }
 
     func testMovingOneComponentRemakesOnlyItsIslandsFiles() throws {
+        try movingOneComponent()
+    }
+
+    /// Issue 9, acceptance 3: the same with the MongoDB backend (a wire-protocol test server
+    /// of its own; the password reaches arrakis in its environment only).
+    func testMovingOneComponentOnTheMongoDBBackend() throws {
+        let server = try MongoTestServer.start()
+        environment["ARRAKIS_DATABASE"] = server.url
+        environment["ARRAKIS_DB_PASSWORD"] = server.password
+        try movingOneComponent()
+    }
+
+    /// Nudges one component of a built survey: only its island's cutouts, mosaics, spectra
+    /// and RM files are remade, and only the catalogues that hold it (its fields' and the
+    /// survey's).
+    func movingOneComponent() throws {
         let dir = try project()
         try build(in: dir)
         let before = try mtimes(dir + "/work")
@@ -161,13 +178,27 @@ final class PipelineBuildTests: XCTestCase {
         let products = changed.filter { $0.contains("/cutouts/") }
         XCTAssertFalse(products.isEmpty, "the moved component's files are remade")
         XCTAssertTrue(products.contains { $0.hasSuffix("/\(gaussian).dat") }, "\(products)")
+        // (Its mosaics and RM results are remade only if the cutouts' and spectrum's bytes
+        // change: a 2" nudge may keep the same pixels, and then early cutoff keeps them.)
         for p in products {
             XCTAssertTrue(p.contains("/cutouts/\(island)/"), "only \(island)'s files change, not \(p)")
         }
+        // The catalogues that hold it: those of the fields (and epochs) with a spectrum of
+        // it, and the survey's; no other.
+        var holding: Set<String> = ["catalogue.xml", "catalogue.fits"]
+        for p in after.keys where p.contains("/cutouts/\(island)/") && p.hasSuffix("/\(gaussian).dat") {
+            let parts = p.split(separator: "/")   // epoch_E/cutouts/ISLAND/FIELD/GAUSSIAN.dat
+            holding.insert("\(parts[0])/catalogues/\(parts[3]).xml")
+            holding.insert("\(parts[0])/catalogues/\(parts[3]).fits")
+        }
+        XCTAssertEqual(Set(changed.filter { $0.contains("catalogue") }), holding)
         // What else changed: the field tables and manifests of the fields that see it.
-        for p in changed where !p.contains("/cutouts/") {
+        for p in changed where !p.contains("/cutouts/") && !p.contains("catalogue") {
             XCTAssertTrue(p.hasSuffix(".tsv") || p.hasSuffix(".json") || p.hasPrefix("pipeline.db"), p)
         }
         XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
+        if environment["ARRAKIS_DATABASE"]!.hasPrefix("mongodb:") {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/work/pipeline.db"), "the MongoDB backend, not the embedded one")
+        }
     }
 }

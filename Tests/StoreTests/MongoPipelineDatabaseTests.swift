@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Store
+import TestServers
 #if canImport(Glibc)
 import Glibc
 #endif
