@@ -240,7 +240,7 @@ final class DiagnosticTests: XCTestCase {
 
     func testUnknownRuleKind() {
         assertDiagnostic("product a {\n    output \"a.txt\"\n    rule cutout\n}\n", line: 3, column: 10,
-                         "unknown rule 'cutout' (did you mean 'cutouts'? expected a built-in rule: cutouts, mosaics, ")
+                         "unknown rule 'cutout' (did you mean 'cutouts'? expected a built-in rule: ")
     }
 
     func testNeitherShellNorRule() {
