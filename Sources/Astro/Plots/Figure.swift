@@ -52,7 +52,7 @@ public struct Figure: Sendable {
         }
         r.text(f.x.label, x: (f.left + f.right) / 2, y: r.height - 22, scale: 1, anchor: .centre)
         r.verticalText(f.y.label, x: 8, y: (f.top + f.bottom) / 2)
-        let titleScale = BitmapFont.width(title, scale: 2) <= r.width - 20 ? 2 : 1
+        let titleScale = BitmapFont.width(title, scale: 2) <= r.width - 40 ? 2 : 1
         r.text(title, x: r.width / 2, y: 10, scale: titleScale, anchor: .centre)
         if let colourScale { drawColourBar(colourScale, on: &r) }
         return r.png()

@@ -88,7 +88,8 @@ public struct ValidationReport: Sendable {
         return ScatterPlot(title: "Leakage against distance from the tile centre (I/dI > 50)",
                            x: PlotAxis(label: "beamdist (deg)", covering: points.map(\.x)),
                            y: PlotAxis(label: "fraction of Stokes I", covering: points.map(\.y)), points: points,
-                           legend: [LegendEntry("Q/I", .blue), LegendEntry("U/I", .orange), LegendEntry("leakage envelope", .red)],
+                           legend: [LegendEntry("Q/I", .blue), LegendEntry("U/I", .orange)]
+                               + (c.leakage.contains(where: \.isFinite) ? [LegendEntry("leakage envelope", .red)] : []),
                            note: points.isEmpty ? "no data" : nil).image()
     }
 
