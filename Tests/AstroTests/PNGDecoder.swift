@@ -47,7 +47,7 @@ enum PNGDecoder {
     for y in range(h):
         f = raw[y * (stride + 1)]
         row = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
+        for i in (range(stride) if f else ()):
             a = row[i - bpp] if i >= bpp else 0
             b = prev[i]
             c = prev[i - bpp] if i >= bpp else 0
