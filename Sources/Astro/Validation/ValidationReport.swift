@@ -93,7 +93,7 @@ public struct ValidationReport: Sendable {
                            note: points.isEmpty ? "no data" : nil).image()
     }
 
-    /// Rings of area 2|RM| (in pixels^2, matplotlib's `s = 2|RM|` at 72 dpi) at the
+    /// Rings sqrt(2|RM|) pixels across (the original's matplotlib `s = 2|RM|` at 72 dpi) at the
     /// unflagged RMs, red positive, blue negative.
     private func rmBubbles() -> PNGImage {
         let c = columns
