@@ -17,7 +17,7 @@ public struct ValidationReport: Sendable {
     public init(catalogue: PolarisationCatalogue, catalogueFile: String, truth: TruthTable? = nil) throws {
         columns = try ValidationColumns(catalogue, file: catalogueFile)
         self.truth = truth
-        summary = Self.summarise(columns, truth)
+        summary = ValidationSummary(columns, truth: truth)
     }
 
     /// Reads the catalogue (FITS, as `catalogue` and `survey_catalogue` write it) and the
@@ -109,45 +109,5 @@ public struct ValidationReport: Sendable {
                            x: PlotAxis(label: "RA (deg)", covering: c.ra, padding: 0.08, reversed: true),
                            y: PlotAxis(label: "Dec (deg)", covering: c.dec, padding: 0.08), points: points,
                            legend: legend, note: keep.isEmpty ? "no unflagged RMs" : nil).image()
-    }
-
-    private static func summarise(_ c: ValidationColumns, _ truth: TruthTable?) -> ValidationSummary {
-        var s = ValidationSummary()
-        s.rows = c.count
-        s.fields = Set(c.field).count
-        s.epochs = Set(c.fieldEpoch.compactMap { $0 }).count
-        s.withRM = c.rm.filter(\.isFinite).count
-        s.detections = c.snr.filter { $0 >= detectionSNR }.count
-        s.medianNoiseI = finiteMedian(c.stokesIError)
-        s.medianNoiseQ = finiteMedian(c.stokesQError)
-        s.medianNoiseU = finiteMedian(c.stokesUError)
-        s.medianNoiseChannel = finiteMedian(c.noiseChannel)
-        s.medianNoiseFDF = finiteMedian(c.fdfNoise)
-        s.unflagged = (0..<c.count).filter { c.unflagged[$0] && c.rm[$0].isFinite }.count
-        s.bright = (0..<c.count).filter { c.bright($0, snr: leakageSNR) }.count
-        s.medianAbsQ = finiteMedian(c.fractionalQ(snr: leakageSNR).map(abs))
-        s.medianAbsU = finiteMedian(c.fractionalU(snr: leakageSNR).map(abs))
-        if let truth {
-            var matched = 0, measured = 0, good = 0, detected = 0, goodDetected = 0
-            var offsets: [Double] = []
-            for i in 0..<c.count {
-                guard let t = truth.rows[c.catID[i]] else { continue }
-                matched += 1
-                guard c.rm[i].isFinite, c.rmError[i].isFinite else { continue }
-                let within = abs(c.rm[i] - t.rm) < 3 * c.rmError[i]
-                measured += 1
-                offsets.append(c.rm[i] - t.rm)
-                if within { good += 1 }
-                if c.snr[i] >= detectionSNR {
-                    detected += 1
-                    if within { goodDetected += 1 }
-                }
-            }
-            s.matched = matched
-            s.within3Sigma = measured > 0 ? Double(good) / Double(measured) : .nan
-            s.within3SigmaDetections = detected > 0 ? Double(goodDetected) / Double(detected) : .nan
-            s.medianRMOffset = finiteMedian(offsets)
-        }
-        return s
     }
 }

@@ -56,3 +56,46 @@ public struct ValidationSummary: Sendable {
         return out
     }
 }
+
+extension ValidationSummary {
+    /// The numbers of a catalogue's columns (and the truth table, if any).
+    init(_ c: ValidationColumns, truth: TruthTable?) {
+        var s = ValidationSummary()
+        s.rows = c.count
+        s.fields = Set(c.field).count
+        s.epochs = Set(c.fieldEpoch.compactMap { $0 }).count
+        s.withRM = c.rm.filter(\.isFinite).count
+        s.detections = c.snr.filter { $0 >= ValidationReport.detectionSNR }.count
+        s.medianNoiseI = finiteMedian(c.stokesIError)
+        s.medianNoiseQ = finiteMedian(c.stokesQError)
+        s.medianNoiseU = finiteMedian(c.stokesUError)
+        s.medianNoiseChannel = finiteMedian(c.noiseChannel)
+        s.medianNoiseFDF = finiteMedian(c.fdfNoise)
+        s.unflagged = (0..<c.count).filter { c.unflagged[$0] && c.rm[$0].isFinite }.count
+        s.bright = (0..<c.count).filter { c.bright($0, snr: ValidationReport.leakageSNR) }.count
+        s.medianAbsQ = finiteMedian(c.fractionalQ(snr: ValidationReport.leakageSNR).map(abs))
+        s.medianAbsU = finiteMedian(c.fractionalU(snr: ValidationReport.leakageSNR).map(abs))
+        if let truth {
+            var matched = 0, measured = 0, good = 0, detected = 0, goodDetected = 0
+            var offsets: [Double] = []
+            for i in 0..<c.count {
+                guard let t = truth.rows[c.catID[i]] else { continue }
+                matched += 1
+                guard c.rm[i].isFinite, c.rmError[i].isFinite else { continue }
+                let within = abs(c.rm[i] - t.rm) < 3 * c.rmError[i]
+                measured += 1
+                offsets.append(c.rm[i] - t.rm)
+                if within { good += 1 }
+                if c.snr[i] >= ValidationReport.detectionSNR {
+                    detected += 1
+                    if within { goodDetected += 1 }
+                }
+            }
+            s.matched = matched
+            s.within3Sigma = measured > 0 ? Double(good) / Double(measured) : .nan
+            s.within3SigmaDetections = detected > 0 ? Double(goodDetected) / Double(detected) : .nan
+            s.medianRMOffset = finiteMedian(offsets)
+        }
+        self = s
+    }
+}
