@@ -125,6 +125,31 @@ final class PipelineBuildTests: XCTestCase {
     }
 
     /// Modification times of every file under `dir`, by path.
+    /// An island that a field's beam sees (centre within 1 degree) but that reaches beyond
+    /// the field's images: its cutouts are clipped, and a component beyond the edge has no
+    /// spectrum from that field. The field still builds (the neighbour field measures it).
+    func testAComponentBeyondTheFieldsImagesDoesNotFailTheField() throws {
+        let dir = try scratchDirectory(self)
+        let sim = try arrakis(["simulate", "survey", "--fields", "6", "--epochs", "1", "--beams", "1",
+                               "--sources", "24", "--channels", "8", "--npix", "32"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        try build(in: dir)
+        // Some component of some field's table has no spectrum there (else this tests nothing).
+        var beyond: [String] = []
+        for f in try manifestRows("\(dir)/work/epoch_0/fields.tsv") {
+            let field = f["field"]!
+            let spectra = Set(try manifestRows("\(dir)/work/epoch_0/manifests/\(field).spectra.tsv").map { $0["gaussian_id"]! })
+            let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/work/epoch_0/fields/\(field).json"))) as! [String: Any]
+            for island in table["islands"] as! [[String: Any]] {
+                for c in island["components"] as! [[String: Any]] where !spectra.contains(c["Gaussian_ID"] as! String) {
+                    beyond.append("\(field): \(c["Gaussian_ID"]!)")
+                }
+            }
+        }
+        XCTAssertFalse(beyond.isEmpty, "the simulated survey should have a component beyond its field's images")
+    }
+
     func mtimes(_ dir: String) throws -> [String: Date] {
         var out: [String: Date] = [:]
         let fm = FileManager.default

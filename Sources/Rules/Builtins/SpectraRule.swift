@@ -8,7 +8,8 @@ import Graph
 /// `<cutouts>/<Source_ID>/<FIELD>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and `_bkg.dat`:
 /// an island that two fields see has a mosaic, and so a spectrum, from each.
 /// Manifest: `gaussian_id source_id spectrum background flagged digest inputs`; a spectrum
-/// whose mosaics and position are as at the last build is kept.
+/// whose mosaics and position are as at the last build is kept. A component beyond the
+/// field's images (an island clipped at the edge) has no spectrum from this field (logged).
 ///
 /// Inputs: `table`, `mosaics` (the mosaics manifest). Params: `cutouts` (directory).
 public struct SpectraRule: BuiltinRule {
@@ -30,6 +31,7 @@ public struct SpectraRule: BuiltinRule {
         var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\n"
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["spectrum", "background"])
         var failures: [String] = []
+        var outside: [String] = []
         var count = 0
         for island in table.islands {
             guard let i = mosaics[island.sourceID + "\ti"], let q = mosaics[island.sourceID + "\tq"],
@@ -55,6 +57,11 @@ public struct SpectraRule: BuiltinRule {
                     let paths = try SpectrumExtractor.write(e, gaussianID: c.gaussianID, directory: islandDir)
                     manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of([paths.spectrum, paths.background]))\t\(unitInputs)\n"
                     count += 1
+                } catch ImagingError.outside {
+                    // The island is partly beyond this field's images (its cutouts were
+                    // clipped at the edge): this component has no spectrum here; the field
+                    // that covers it measures it. Not a failure of the field.
+                    outside.append(c.gaussianID)
                 } catch {
                     failures.append("\(c.gaussianID): \(error)")
                 }
@@ -65,6 +72,10 @@ public struct SpectraRule: BuiltinRule {
                 + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
+        if !outside.isEmpty {
+            log.write("\(table.field): \(outside.count) component(s) outside the field's images, no spectrum here: "
+                      + outside.prefix(20).joined(separator: ", ") + (outside.count > 20 ? ", ..." : ""))
+        }
         log.write("\(table.field): \(count) spectra (\(reuse.reused) unchanged, kept)")
     }
 }
