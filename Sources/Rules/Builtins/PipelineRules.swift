@@ -11,6 +11,7 @@ public enum PipelineRules {
         "rmclean": RMCleanRule(),
         "catalogue": CatalogueRule(),
         "survey_catalogue": SurveyCatalogueRule(),
+        "validation": ValidationRule(),
     ]
 
     public static func registry() -> BuiltinRegistry {
