@@ -20,4 +20,5 @@ arrakis graph
 spectra=$(cat work/epoch_*/manifests/*.spectra.tsv | grep -vc '^gaussian_id')
 rows=$(grep -c '<TR>' work/catalogue.xml || true)
 echo "pipeline database: work/pipeline.db; $spectra spectra under work/epoch_*/cutouts/; truth: examples/survey/truth.csv" >&2
+echo "validation plots and report: $PWD/work/validation/index.html" >&2
 echo "result: the polarisation catalogue ($rows components, RMTable v1.3): $PWD/work/catalogue.xml (VOTable) and $PWD/work/catalogue.fits (FITS)"
