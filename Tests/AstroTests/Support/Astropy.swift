@@ -65,7 +65,7 @@ enum Astropy {
 
     /// Runs python3 with `arguments`, stdin from `input`; stdout and stderr go through
     /// temporary files so neither pipe can fill up and block.
-    private static func run(_ arguments: [String], input: Data) throws
+    static func run(_ arguments: [String], input: Data) throws
         -> (status: Int32, stdout: Data, stderr: String)
     {
         let directory = FileManager.default.temporaryDirectory
