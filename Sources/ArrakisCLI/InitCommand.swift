@@ -39,6 +39,7 @@ struct InitCommand: ParsableCommand {
     @Option(name: [.customShort("e"), .long], parsing: .upToNextOption, help: "Epochs to load.") var epochs: [Int] = [0]
     @Flag(help: "Drop the epochs' collections first (asks for confirmation unless --yes).") var replace = false
     @Flag(help: "Do not ask before --replace.") var yes = false
+    @Flag(help: "Print what was loaded and the time of each phase as one JSON line on stdout.") var json = false
 
     func run() throws {
         do {
@@ -66,7 +67,16 @@ struct InitCommand: ParsableCommand {
             options.replace = replace
             let start = Date()
             let verbose = self.verbose
-            try PipelineInitialiser(database: database, racs: racs) { if verbose { printErr("arrakis: \($0)\n") } }.run(options)
+            let report = try PipelineInitialiser(database: database, racs: racs) { if verbose { printErr("arrakis: \($0)\n") } }.run(options)
+            if verbose {
+                printErr("arrakis: catalogue \(String(format: "%.2f", report.catalogue_seconds)) s, matching \(String(format: "%.2f", report.match_seconds)) s, beams/fields/indexes \(String(format: "%.2f", report.write_seconds)) s; \(report.documents) documents, \(Int(report.rows_per_second)) rows/s\n")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                struct Line: Encodable { var database: String; var epochs: [Int]; var report: PipelineInitialiser.Report }
+                printOut(String(decoding: try encoder.encode(Line(database: database.displayName, epochs: epochs, report: report)), as: UTF8.self) + "\n")
+            }
             for c in try PipelineInitialiser.counts(database) where epochs.contains(c.epoch) {
                 printErr("arrakis: epoch \(c.epoch): \(c.islands) islands, \(c.components) components, \(c.beams) beams, \(c.fields) fields, \(c.beam_inf) beam_inf rows\n")
             }

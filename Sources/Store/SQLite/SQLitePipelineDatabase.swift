@@ -47,11 +47,12 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
                 var doc = Document()
                 if try select.step(), let text = select.text(0), case .document(let stored) = try JSONText.decode(text) {
                     doc = stored
+                    select.reset()
+                    for s in update.set { doc.set(s.path, s.value) }
                 } else {
-                    for f in update.key.fields { doc.set(f.key, f.value) }
+                    select.reset()
+                    doc = Self.newDocument(update)
                 }
-                select.reset()
-                for s in update.set { doc.set(s.path, s.value) }
                 insert.bind(1, key)
                 insert.bind(2, JSONText.encode(.document(doc)))
                 for (i, field) in collection.indexedFields.enumerated() {
@@ -61,6 +62,25 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
                 insert.reset()
             }
         }
+    }
+
+    /// The document an upsert inserts: its key fields, then each set path in order. Plain
+    /// (undotted) paths not already present are appended without a search, which keeps
+    /// bulk loading linear in the number of fields.
+    static func newDocument(_ update: Upsert) -> Document {
+        var doc = Document()
+        doc.fields.reserveCapacity(update.key.fields.count + update.set.count)
+        for f in update.key.fields { doc.set(f.key, f.value) }
+        var plain = Set<String>()
+        for s in update.set {
+            if !s.path.utf8.contains(46) && !update.key.fields.contains(where: { $0.key == s.path }) && plain.insert(s.path).inserted {
+                doc.fields.append((key: s.path, value: s.value))
+            } else {
+                plain.insert(String(s.path.prefix { $0 != "." }))
+                doc.set(s.path, s.value)
+            }
+        }
+        return doc
     }
 
     public func find(_ collection: PipelineCollection, epoch: Int, _ filter: Filter) throws -> [Document] {
@@ -113,6 +133,8 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
             }
         }
     }
+
+    public var isTransactional: Bool { true }
 
     public func atomically(_ body: () throws -> Void) throws {
         try connection.transaction(body)
