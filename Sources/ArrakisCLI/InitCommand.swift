@@ -9,6 +9,8 @@ struct DatabaseOptions: ParsableArguments {
             help: "Password (visible to other users in `ps`; prefer ARRAKIS_DB_PASSWORD or --password-file).")
     var password: String?
     @Option(help: "File holding the password (must not be group- or world-readable).") var passwordFile: String?
+    @Option(help: "Seconds to wait for a database server (MongoDB server selection and connect, PostgreSQL connect_timeout) before calling it unreachable.")
+    var timeout: Double = DatabaseOpener.defaultTimeout
 
     func credentials(url: String) throws -> Credentials {
         let parsed = url.contains("://") ? try? DatabaseURL(url) : nil
@@ -49,7 +51,7 @@ struct InitCommand: ParsableCommand {
                 if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             }
             let credentials = try db.credentials(url: host)
-            let database = try DatabaseOpener.pipeline(host, credentials: credentials)
+            let database = try DatabaseOpener.pipeline(host, credentials: credentials, timeout: db.timeout)
             if replace && !yes {
                 printErr("arrakis: --replace drops epoch(s) \(epochs.map(String.init).joined(separator: " ")) of \(database.displayName), including every stored result. Type 'yes' to go on: ")
                 guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
@@ -57,7 +59,7 @@ struct InitCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
             }
-            let racs = try databasePath.map { try DatabaseOpener.racs($0, credentials: credentials) }
+            let racs = try databasePath.map { try DatabaseOpener.racs($0, credentials: credentials, timeout: db.timeout) }
             var options = PipelineInitialiser.Options()
             options.islandCatalogue = islandcat
             options.componentCatalogue = compcat
@@ -99,7 +101,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let database = try DatabaseOpener.pipeline(host, credentials: try db.credentials(url: host))
+            let database = try DatabaseOpener.pipeline(host, credentials: try db.credentials(url: host), timeout: db.timeout)
             let counts = try PipelineInitialiser.counts(database)
             if json {
                 struct Status: Encodable { var database: String; var epochs: [PipelineInitialiser.EpochCounts] }

@@ -77,7 +77,7 @@ public struct CatalogueSurvey: Sendable {
             let positionError = beam / 2 / max(1, peak / noise)
             let totalError = (0.0025 * total * total + noise * noise).squareRoot()
             let islandMaj = (beam * beam + majors.max()! * majors.max()!).squareRoot() + (members.count - 1 == 0 ? 0 : 2 * beam)
-            out.islands += "\(name),\(sourceID),\(field.name),\(sbid),\(members.count),\(ra),\(dec),\(positionError),\(positionError),\(total),\(totalError),\(peak),\(totalError),\(islandMaj),\(beam),0.0,\(code),\(noise)\n"
+            out.islands += "\(name),\(sourceID),\(field.name),\(sbid),\(members.count),\(r6(ra)),\(r6(dec)),\(r4(positionError)),\(r4(positionError)),\(r4(total)),\(r4(totalError)),\(r4(peak)),\(r4(totalError)),\(r4(islandMaj)),\(beam),0.0,\(code),\(noise)\n"
             out.islandCount += 1
             for (k, member) in members.enumerated() {
                 out.componentCount += 1
@@ -88,13 +88,17 @@ public struct CatalogueSurvey: Sendable {
                 let mn = (beam * beam + minor * minor).squareRoot()
                 let pa = major > 0 ? random.uniform(0, 180) : 0
                 let error = (0.0025 * flux * flux + noise * noise).squareRoot()
-                out.components += "\(name),\(sourceID),\(gaussianID),\(field.name),\(sbid),\(members.count),\(member.ra),\(member.dec),\(positionError),\(positionError),\(total),\(flux),\(error),\(flux * beam * beam / (maj * mn)),\(error),\(maj),\(positionError * 2),\(mn),\(positionError * 2),\(pa),\(min(90, positionError * 10)),\(code),\(noise)\n"
+                out.components += "\(name),\(sourceID),\(gaussianID),\(field.name),\(sbid),\(members.count),\(r6(member.ra)),\(r6(member.dec)),\(r4(positionError)),\(r4(positionError)),\(r4(total)),\(r4(flux)),\(r4(error)),\(r4(flux * beam * beam / (maj * mn))),\(r4(error)),\(r4(maj)),\(r4(positionError * 2)),\(r4(mn)),\(r4(positionError * 2)),\(r4(pa)),\(r4(min(90, positionError * 10))),\(code),\(noise)\n"
                 let polarised = random.uniform() < 0.5 ? random.uniform(0.005, 0.1) : random.uniform(0, 0.005)
-                out.truth += "\(gaussianID),\(sourceID),\(member.ra),\(member.dec),\(flux / 1000),\(-0.75 + 0.25 * random.gaussian()),\(polarised),\(60 * random.gaussian()),\(random.uniform(0, 180)),\(major),\(minor),\(pa),\(parameters.referenceFrequency),\(members.count == 1 ? 1 : 0)\n"
+                out.truth += "\(gaussianID),\(sourceID),\(r6(member.ra)),\(r6(member.dec)),\(r6(flux / 1000)),\(r4(-0.75 + 0.25 * random.gaussian())),\(r6(polarised)),\(r4(60 * random.gaussian())),\(r4(random.uniform(0, 180))),\(r4(major)),\(r4(minor)),\(r4(pa)),\(parameters.referenceFrequency),\(members.count == 1 ? 1 : 0)\n"
             }
         }
         return out
     }
+
+    /// Rounded to 6 / 4 decimals, as published catalogues print them (and smaller files).
+    func r6(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+    func r4(_ x: Double) -> Double { (x * 1e4).rounded() / 1e4 }
 
     /// Writes the survey into `directory` (assembled aside, renamed into place when complete).
     /// Returns the number of islands and components written.

@@ -39,22 +39,26 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         let insert = try connection.prepare(
             "INSERT OR REPLACE INTO \(table) (key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))")
         try connection.transaction {
+            var json: [UInt8] = []
+            var shape = SetShape()
             for update in updates {
                 guard let key = Self.key(collection, update.key) else {
                     throw StoreError.input("\(collection.rawValue): an upsert lacks the key fields \(collection.keyFields.joined(separator: ", "))")
                 }
                 select.bind(1, key)
-                var doc = Document()
+                var doc: Document
                 if try select.step(), let text = select.text(0), case .document(let stored) = try JSONText.decode(text) {
                     doc = stored
                     select.reset()
                     for s in update.set { doc.set(s.path, s.value) }
                 } else {
                     select.reset()
-                    doc = Self.newDocument(update)
+                    doc = Self.newDocument(update, plain: shape.isPlain(update))
                 }
                 insert.bind(1, key)
-                insert.bind(2, JSONText.encode(.document(doc)))
+                json.removeAll(keepingCapacity: true)
+                JSONText.write(.document(doc), into: &json)
+                insert.bind(2, utf8: json)
                 for (i, field) in collection.indexedFields.enumerated() {
                     insert.bind(Int32(i + 3), doc.value(at: field).map { JSONText.encode($0) })
                 }
@@ -64,21 +68,37 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         }
     }
 
-    /// The document an upsert inserts: its key fields, then each set path in order. Plain
-    /// (undotted) paths not already present are appended without a search, which keeps
-    /// bulk loading linear in the number of fields.
-    static func newDocument(_ update: Upsert) -> Document {
+    /// Whether an upsert's set paths are plain (undotted), distinct and none of its key
+    /// fields; remembered for the last list of paths, since a bulk load repeats one list.
+    struct SetShape {
+        var paths: [String] = []
+        var keys: [String] = []
+        var plain = false
+
+        mutating func isPlain(_ update: Upsert) -> Bool {
+            let keyNames = update.key.fields.map(\.key)
+            if keyNames == keys && update.set.count == paths.count
+                && zip(update.set, paths).allSatisfy({ $0.path == $1 }) {
+                return plain
+            }
+            paths = update.set.map(\.path)
+            keys = keyNames
+            plain = Set(paths).count == paths.count && !paths.contains { $0.utf8.contains(0x2E) || keyNames.contains($0) }
+            return plain
+        }
+    }
+
+    /// The document an upsert inserts: its key fields, then each set path in order. When
+    /// the paths are `plain` (see `SetShape`) they are appended without a search, which
+    /// keeps bulk loading linear in the number of fields.
+    static func newDocument(_ update: Upsert, plain: Bool) -> Document {
         var doc = Document()
         doc.fields.reserveCapacity(update.key.fields.count + update.set.count)
         for f in update.key.fields { doc.set(f.key, f.value) }
-        var plain = Set<String>()
-        for s in update.set {
-            if !s.path.utf8.contains(46) && !update.key.fields.contains(where: { $0.key == s.path }) && plain.insert(s.path).inserted {
-                doc.fields.append((key: s.path, value: s.value))
-            } else {
-                plain.insert(String(s.path.prefix { $0 != "." }))
-                doc.set(s.path, s.value)
-            }
+        if plain {
+            for s in update.set { doc.fields.append((key: s.path, value: s.value)) }
+        } else {
+            for s in update.set { doc.set(s.path, s.value) }
         }
         return doc
     }
