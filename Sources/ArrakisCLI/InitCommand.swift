@@ -9,6 +9,8 @@ struct DatabaseOptions: ParsableArguments {
             help: "Password (visible to other users in `ps`; prefer ARRAKIS_DB_PASSWORD or --password-file).")
     var password: String?
     @Option(help: "File holding the password (must not be group- or world-readable).") var passwordFile: String?
+    @Option(help: "Seconds to wait for a database server (MongoDB server selection and connect, PostgreSQL connect_timeout) before calling it unreachable.")
+    var timeout: Double = DatabaseOpener.defaultTimeout
 
     func credentials(url: String) throws -> Credentials {
         let parsed = url.contains("://") ? try? DatabaseURL(url) : nil
@@ -39,6 +41,7 @@ struct InitCommand: ParsableCommand {
     @Option(name: [.customShort("e"), .long], parsing: .upToNextOption, help: "Epochs to load.") var epochs: [Int] = [0]
     @Flag(help: "Drop the epochs' collections first (asks for confirmation unless --yes).") var replace = false
     @Flag(help: "Do not ask before --replace.") var yes = false
+    @Flag(help: "Print what was loaded and the time of each phase as one JSON line on stdout.") var json = false
 
     func run() throws {
         do {
@@ -48,7 +51,7 @@ struct InitCommand: ParsableCommand {
                 if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             }
             let credentials = try db.credentials(url: host)
-            let database = try DatabaseOpener.pipeline(host, credentials: credentials)
+            let database = try DatabaseOpener.pipeline(host, credentials: credentials, timeout: db.timeout)
             if replace && !yes {
                 printErr("arrakis: --replace drops epoch(s) \(epochs.map(String.init).joined(separator: " ")) of \(database.displayName), including every stored result. Type 'yes' to go on: ")
                 guard readLine()?.trimmingCharacters(in: .whitespaces) == "yes" else {
@@ -56,7 +59,7 @@ struct InitCommand: ParsableCommand {
                     throw ExitCode(1)
                 }
             }
-            let racs = try databasePath.map { try DatabaseOpener.racs($0, credentials: credentials) }
+            let racs = try databasePath.map { try DatabaseOpener.racs($0, credentials: credentials, timeout: db.timeout) }
             var options = PipelineInitialiser.Options()
             options.islandCatalogue = islandcat
             options.componentCatalogue = compcat
@@ -66,7 +69,16 @@ struct InitCommand: ParsableCommand {
             options.replace = replace
             let start = Date()
             let verbose = self.verbose
-            try PipelineInitialiser(database: database, racs: racs) { if verbose { printErr("arrakis: \($0)\n") } }.run(options)
+            let report = try PipelineInitialiser(database: database, racs: racs) { if verbose { printErr("arrakis: \($0)\n") } }.run(options)
+            if verbose {
+                printErr("arrakis: catalogue \(String(format: "%.2f", report.catalogue_seconds)) s, matching \(String(format: "%.2f", report.match_seconds)) s, beams/fields/indexes \(String(format: "%.2f", report.write_seconds)) s; \(report.documents) documents, \(Int(report.rows_per_second)) rows/s\n")
+            }
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                struct Line: Encodable { var database: String; var epochs: [Int]; var report: PipelineInitialiser.Report }
+                printOut(String(decoding: try encoder.encode(Line(database: database.displayName, epochs: epochs, report: report)), as: UTF8.self) + "\n")
+            }
             for c in try PipelineInitialiser.counts(database) where epochs.contains(c.epoch) {
                 printErr("arrakis: epoch \(c.epoch): \(c.islands) islands, \(c.components) components, \(c.beams) beams, \(c.fields) fields, \(c.beam_inf) beam_inf rows\n")
             }
@@ -89,7 +101,7 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let database = try DatabaseOpener.pipeline(host, credentials: try db.credentials(url: host))
+            let database = try DatabaseOpener.pipeline(host, credentials: try db.credentials(url: host), timeout: db.timeout)
             let counts = try PipelineInitialiser.counts(database)
             if json {
                 struct Status: Encodable { var database: String; var epochs: [PipelineInitialiser.EpochCounts] }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Astro
 import Foundation
 
+extension SurveyParameters.Footprint: ExpressibleByArgument {}
+
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",
@@ -23,6 +25,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Gaussian components in the sky.") var sources = 30
     @Option(help: "Pixels per side of each beam image.") var npix = 64
     @Option(name: [.short, .long], help: "Threads (default: cores).") var jobs = 0
+    @Option(help: "Where the fields lie: strip (along RA, overlapping) or sky (tiling the whole sky in declination bands, about --fields fields).")
+    var footprint: SurveyParameters.Footprint = .strip
+    @Flag(help: "Write only the catalogue (CSV tables), the RACS database and truth.csv: no cubes. For loading tests at survey scale, e.g. --footprint sky --fields 1500 --beams 36 --sources 2000000 --epochs 1.")
+    var catalogueOnly = false
     @Flag(help: "Replace DIR if it already holds files.") var force = false
 
     func run() throws {
@@ -34,7 +40,16 @@ struct SimulateCommand: ParsableCommand {
         p.channels = channels
         p.sources = sources
         p.npix = npix
+        p.footprint = footprint
         do {
+            if catalogueOnly {
+                let survey = try CatalogueSurvey(p)
+                let start = Date()
+                printErr("arrakis: simulating a catalogue of \(p.sources) components, \(survey.layout.fields.count) field(s) x \(p.beams) beam(s), \(survey.layout.observations.count) observation(s)\n")
+                let counts = try survey.write(to: directory, replacing: force, threads: jobs)
+                printErr("arrakis: wrote \(directory) (\(counts.islands) islands, \(counts.components) components, no cubes) in \(String(format: "%.1f", Date().timeIntervalSince(start))) s\n")
+                return
+            }
             let simulator = try SurveySimulator(p)
             let start = Date()
             let live = isatty(2) != 0

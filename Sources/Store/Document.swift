@@ -52,6 +52,7 @@ public struct Document: Sendable, Equatable, CustomStringConvertible {
 
     /// The value at a dotted path (`beams.RACS_1237+12A.beam_list`).
     public func value(at path: String) -> DocValue? {
+        if !path.utf8.contains(0x2E) { return self[path] }
         var current: DocValue = .document(self)
         for part in path.split(separator: ".", omittingEmptySubsequences: false) {
             guard case .document(let d) = current, let next = d[String(part)] else { return nil }
@@ -62,6 +63,10 @@ public struct Document: Sendable, Equatable, CustomStringConvertible {
 
     /// Sets the value at a dotted path, creating intermediate documents.
     public mutating func set(_ path: String, _ value: DocValue) {
+        if !path.utf8.contains(0x2E) {
+            self[path] = value
+            return
+        }
         let parts = path.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         set(parts[...], value)
     }

@@ -3,62 +3,93 @@
 /// Integers and doubles stay distinct: a double always carries a `.` or an exponent.
 public enum JSONText {
     public static func encode(_ value: DocValue) -> String {
-        var out = ""
+        var out: [UInt8] = []
         write(value, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    static func write(_ value: DocValue, into out: inout String) {
+    /// The UTF-8 bytes of `encode(value)`, appended to `out` (no String in between, for bulk loading).
+    static func write(_ value: DocValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): writeInteger(i, into: &out)
         case .double(let d):
-            if d.isNaN { out += "{\"$numberDouble\":\"NaN\"}" }
-            else if d.isInfinite { out += d > 0 ? "{\"$numberDouble\":\"Infinity\"}" : "{\"$numberDouble\":\"-Infinity\"}" }
+            if d.isNaN { out.append(contentsOf: #"{"$numberDouble":"NaN"}"#.utf8) }
+            else if d.isInfinite { out.append(contentsOf: (d > 0 ? #"{"$numberDouble":"Infinity"}"# : #"{"$numberDouble":"-Infinity"}"#).utf8) }
             else {
-                let s = String(d)
-                out += s.contains(".") || s.contains("e") || s.contains("E") ? s : s + ".0"
+                var text = d.description
+                text.withUTF8 { bytes in
+                    out.append(contentsOf: bytes)
+                    // A double always carries a `.` or an exponent.
+                    if !bytes.contains(where: { $0 == 0x2E || $0 == 0x65 || $0 == 0x45 }) {
+                        out.append(contentsOf: ".0".utf8)
+                    }
+                }
             }
         case .string(let s): writeString(s, into: &out)
         case .array(let a):
-            out += "["
+            out.append(0x5B)
             for (i, v) in a.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(0x2C) }
                 write(v, into: &out)
             }
-            out += "]"
+            out.append(0x5D)
         case .document(let d):
-            out += "{"
+            out.append(0x7B)
             for (i, f) in d.fields.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(0x2C) }
                 writeString(f.key, into: &out)
-                out += ":"
+                out.append(0x3A)
                 write(f.value, into: &out)
             }
-            out += "}"
+            out.append(0x7D)
         }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    static func writeInteger(_ value: Int64, into out: inout [UInt8]) {
+        if value == 0 { out.append(0x30); return }
+        if value == .min { out.append(contentsOf: String(value).utf8); return }
+        var v = value < 0 ? -value : value
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            while v > 0 {
+                buffer[n] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+                n += 1
+            }
+        }
+        if value < 0 { out.append(0x2D) }
+        withUnsafeBytes(of: &digits) { buffer in
+            for k in stride(from: n - 1, through: 0, by: -1) { out.append(buffer[k]) }
+        }
+    }
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            // Most strings need no escaping: copy them whole.
+            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes {
+                switch b {
+                case 0x22: out.append(contentsOf: #"\""#.utf8)
+                case 0x5C: out.append(contentsOf: #"\\"#.utf8)
+                case 0x0A: out.append(contentsOf: #"\n"#.utf8)
+                case 0x0D: out.append(contentsOf: #"\r"#.utf8)
+                case 0x09: out.append(contentsOf: #"\t"#.utf8)
+                case 0..<0x20:
+                    let hex = String(b, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                default: out.append(b)
                 }
             }
         }
-        out += "\""
+        out.append(0x22)
     }
 
     public static func decode(_ text: String) throws -> DocValue {

@@ -87,9 +87,15 @@ public protocol PipelineDatabase: AnyObject {
     /// can (SQLite: one transaction). Backends without multi-document transactions run it
     /// as is; callers check every input before writing.
     func atomically(_ body: () throws -> Void) throws
+
+    /// True when `atomically` stores everything or nothing (SQLite), so a loader may
+    /// check its input as it writes instead of reading it twice.
+    var isTransactional: Bool { get }
 }
 
 extension PipelineDatabase {
+    public var isTransactional: Bool { false }
+
     public func atomically(_ body: () throws -> Void) throws {
         try body()
     }

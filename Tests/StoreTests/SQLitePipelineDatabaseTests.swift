@@ -31,6 +31,37 @@ import Testing
         try withDatabase { try PipelineDatabaseConformance.dropAndEpochs($0, epoch: 3, other: 4) }
     }
 
+    /// Large calls encode documents on several threads; the result must be what one
+    /// upsert at a time gives, including merges into stored documents, a key given twice
+    /// in one call, and dotted paths.
+    @Test func bulkUpsertsEqualOneAtATime() throws {
+        let dir = TemporaryDirectory("sqlite")
+        let bulk = try SQLitePipelineDatabase(path: dir.file("bulk.db"))
+        let single = try SQLitePipelineDatabase(path: dir.file("single.db"))
+        func rows(_ n: Int, _ tag: String) -> [Upsert] {
+            (0..<n).map { i in
+                Upsert(key: ["Gaussian_ID": .string("c\(i)")],
+                       set: [("Source_ID", .string("s\(i / 2)")), ("RA", .double(Double(i) / 7)), ("tag", .string(tag)),
+                             ("n", .int(Int64(i)))])
+            }
+        }
+        let first = rows(9000, "first")
+        var second = rows(12000, "second")  // 9000 merges into stored documents, 3000 new
+        second[5] = Upsert(key: ["Gaussian_ID": "c5"], set: [("rm_outputs_1d.field", "F"), ("tag", "dotted")])
+        var repeated = rows(5000, "third")
+        repeated.append(Upsert(key: ["Gaussian_ID": "c1"], set: [("extra", true)]))  // c1 twice in one call
+        for batch in [first, second, repeated] {
+            try bulk.upsert(.components, epoch: 0, batch)
+            for u in batch { try single.upsert(.components, epoch: 0, [u]) }
+        }
+        let a = try bulk.find(.components, epoch: 0, .all), b = try single.find(.components, epoch: 0, .all)
+        #expect(a.count == 12000)
+        #expect(PipelineDatabaseConformance.text(a) == PipelineDatabaseConformance.text(b))
+        let c1 = try bulk.find(.components, epoch: 0, Filter([("Gaussian_ID", "c1")]))
+        #expect(c1.first?["extra"] == true && c1.first?["tag"] == "third")
+        #expect(try bulk.find(.components, epoch: 0, Filter([("Source_ID", "s2")])).count == 2)
+    }
+
     /// Acceptance 2: the same init gives the same documents in SQLite and in MongoDB.
     @Test(arguments: MongoTarget.all) func initGivesTheSameDocumentsInBothBackends(_ target: MongoTarget) throws {
         let dir = TemporaryDirectory("both")

@@ -28,8 +28,28 @@ extension FITSFile {
         currentHDUNeedsChecksum = true
     }
 
-    /// Reads the binary table in the current HDU.
-    public func readCurrentTable() throws -> FITSTable {
+    /// Number of rows of the table in the current HDU.
+    public func tableRowCount() throws -> Int {
+        var rows: Int64 = 0
+        try call("count rows") { ffgnrwll(handle, &rows, &$0) }
+        return Int(rows)
+    }
+
+    /// Moves to the first table extension (the first HDU that is not an image).
+    public func moveToFirstTable() throws {
+        let count = try hduCount()
+        for number in 1...max(1, count) {
+            try moveTo(hdu: number)
+            var type: Int32 = 0
+            try call("read HDU type") { ffghdt(handle, &type, &$0) }
+            if type != IMAGE_HDU { return }
+        }
+        throw FITSError.invalid(path: path, message: "no table extension in the file (\(count) HDUs, all images)")
+    }
+
+    /// Reads the binary table in the current HDU, or only the rows in `range` (0-based),
+    /// so that a large table can be read a block at a time.
+    public func readCurrentTable(rows range: Range<Int>? = nil) throws -> FITSTable {
         var hduType: Int32 = 0
         try call("read HDU type") { ffghdt(handle, &hduType, &$0) }
         guard hduType == BINARY_TBL || hduType == ASCII_TBL else {
@@ -40,9 +60,10 @@ extension FITSFile {
         try call("count columns") { ffgncl(handle, &columnCount, &$0) }
         try call("count rows") { ffgnrwll(handle, &rows, &$0) }
         let header = try readHeader()
+        let wanted = (range ?? 0..<Int(rows)).clamped(to: 0..<Int(rows))
         var columns: [FITSColumn] = []
         for number in 1...max(1, columnCount) where columnCount > 0 {
-            columns.append(try readColumn(number: number, rows: Int(rows), header: header))
+            columns.append(try readColumn(number: number, first: wanted.lowerBound, rows: wanted.count, header: header))
         }
         let extras = FITSHeader(header.cards.filter { !isStructuralTableKeyword($0.keyword) })
         return FITSTable(name: header.string("EXTNAME") ?? "", columns: columns, header: extras)
@@ -107,7 +128,7 @@ extension FITSFile {
         }
     }
 
-    private func readColumn(number: Int32, rows: Int, header: FITSHeader) throws -> FITSColumn {
+    private func readColumn(number: Int32, first: Int = 0, rows: Int, header: FITSHeader) throws -> FITSColumn {
         var name = [CChar](repeating: 0, count: Int(FLEN_VALUE))
         var unit = [CChar](repeating: 0, count: Int(FLEN_VALUE))
         var dtype = [CChar](repeating: 0, count: Int(FLEN_VALUE))
@@ -127,25 +148,26 @@ extension FITSFile {
             throw FITSError.invalid(path: path, message: "column \(columnName) holds \(repeatCount) values per row (TFORM\(number)); only scalar columns are supported")
         }
         let n = Int64(rows)
+        let firstRow = Int64(first + 1)
         switch typecode {
         case TFLOAT, TDOUBLE:
             var values = [Double](repeating: .nan, count: rows)
             var null = Double.nan
             var anyNull: Int32 = 0
-            if rows > 0 { try call(what) { ffgcv(handle, TDOUBLE, number, 1, 1, n, &null, &values, &anyNull, &$0) } }
+            if rows > 0 { try call(what) { ffgcv(handle, TDOUBLE, number, firstRow, 1, n, &null, &values, &anyNull, &$0) } }
             return FITSColumn(columnName, .real(values), format: typecode == TFLOAT ? .float32 : .float64, unit: columnUnit)
         case TBYTE, TSBYTE, TSHORT, TUSHORT, TINT, TUINT, TLONG, TULONG, TLONGLONG:
             if scale != 1 || zero.rounded() != zero {
                 var values = [Double](repeating: .nan, count: rows)
                 var null = Double.nan
                 var anyNull: Int32 = 0
-                if rows > 0 { try call(what) { ffgcv(handle, TDOUBLE, number, 1, 1, n, &null, &values, &anyNull, &$0) } }
+                if rows > 0 { try call(what) { ffgcv(handle, TDOUBLE, number, firstRow, 1, n, &null, &values, &anyNull, &$0) } }
                 return FITSColumn(columnName, .real(values), format: .float64, unit: columnUnit)
             }
             var values = [Int64](repeating: 0, count: rows)
             var nulls = [CChar](repeating: 0, count: rows)
             var anyNull: Int32 = 0
-            if rows > 0 { try call(what) { ffgcf(handle, TLONGLONG, number, 1, 1, n, &values, &nulls, &anyNull, &$0) } }
+            if rows > 0 { try call(what) { ffgcf(handle, TLONGLONG, number, firstRow, 1, n, &values, &nulls, &anyNull, &$0) } }
             let format: FITSColumnFormat = switch typecode {
             case TSHORT, TBYTE, TSBYTE: .int16
             case TINT, TLONG, TUSHORT: .int32
@@ -157,7 +179,7 @@ extension FITSFile {
             var values = [CChar](repeating: 0, count: rows)
             var nulls = [CChar](repeating: 0, count: rows)
             var anyNull: Int32 = 0
-            if rows > 0 { try call(what) { ffgcf(handle, TLOGICAL, number, 1, 1, n, &values, &nulls, &anyNull, &$0) } }
+            if rows > 0 { try call(what) { ffgcf(handle, TLOGICAL, number, firstRow, 1, n, &values, &nulls, &anyNull, &$0) } }
             return FITSColumn(columnName, .logical(zip(values, nulls).map { $1 != 0 ? nil : $0 != 0 }),
                               format: .logical, unit: columnUnit)
         case TSTRING:
@@ -170,7 +192,7 @@ extension FITSFile {
             defer { buffers.forEach { $0?.deallocate() } }
             var null: [CChar] = [0]
             var anyNull: Int32 = 0
-            if rows > 0 { try call(what) { ffgcvs(handle, number, 1, 1, n, &null, &buffers, &anyNull, &$0) } }
+            if rows > 0 { try call(what) { ffgcvs(handle, number, firstRow, 1, n, &null, &buffers, &anyNull, &$0) } }
             // Trailing blanks are not significant in FITS strings.
             let values = buffers.map { pointer in
                 var s = String(cString: pointer!)

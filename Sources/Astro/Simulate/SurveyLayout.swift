@@ -33,30 +33,12 @@ public struct SurveyLayout: Sendable {
     public var observations: [Observation]
 
     public init(_ p: SurveyParameters) {
-        let side = p.beamGridSide
-        let fieldSpacing = Double(side) * p.beamPitch
-        var fields: [Field] = []
-        for i in 0..<p.fields {
-            // Fields keep the strip's declination; RA steps by the spacing along that parallel.
-            let centre = (ra: SkyMath.normalisedRA(p.firstRA + Double(i) * fieldSpacing / cos(p.declination * SkyMath.degree)),
-                          dec: p.declination)
-            var beams: [Beam] = []
-            for b in 0..<p.beams {
-                let (row, column) = b.quotientAndRemainder(dividingBy: side)
-                let half = Double(side - 1) / 2
-                let pos = SkyMath.offset(ra: centre.ra, dec: centre.dec,
-                                         east: (half - Double(column)) * p.beamPitch,
-                                         north: (half - Double(row)) * p.beamPitch)
-                beams.append(Beam(number: b, ra: pos.ra, dec: pos.dec))
-            }
-            fields.append(Field(index: i, name: SurveyNames.fieldName(ra: centre.ra, dec: centre.dec),
-                                ra: centre.ra, dec: centre.dec, beams: beams))
-        }
+        let fields = p.footprint == .sky ? SkyTiling.fields(p) : Self.strip(p)
         // Epoch 0 observes every field; each later epoch re-observes every other field.
         var observations: [Observation] = []
         for epoch in 0..<p.epochs {
-            for field in fields where epoch == 0 || (field.index + epoch) % 2 == 1 || p.fields == 1 {
-                let sbid = 8500 + 1000 * epoch + field.index
+            for field in fields where epoch == 0 || (field.index + epoch) % 2 == 1 || fields.count == 1 {
+                let sbid = p.footprint == .sky ? 100_000 * (epoch + 1) + field.index : 8500 + 1000 * epoch + field.index
                 let start = (59_000 + 100 * Double(epoch) + Double(field.index) * 0.05) * 86_400
                 observations.append(Observation(epoch: epoch, field: field.index, sbid: sbid,
                                                 scanStart: start, scanLength: 900))
@@ -64,6 +46,34 @@ public struct SurveyLayout: Sendable {
         }
         self.fields = fields
         self.observations = observations
+    }
+
+    /// Fields in a strip along RA at one declination; neighbouring fields overlap.
+    static func strip(_ p: SurveyParameters) -> [Field] {
+        let side = p.beamGridSide
+        let fieldSpacing = Double(side) * p.beamPitch
+        var fields: [Field] = []
+        for i in 0..<p.fields {
+            // Fields keep the strip's declination; RA steps by the spacing along that parallel.
+            let centre = (ra: SkyMath.normalisedRA(p.firstRA + Double(i) * fieldSpacing / cos(p.declination * SkyMath.degree)),
+                          dec: p.declination)
+            fields.append(Field(index: i, name: SurveyNames.fieldName(ra: centre.ra, dec: centre.dec),
+                                ra: centre.ra, dec: centre.dec,
+                                beams: beamGrid(ra: centre.ra, dec: centre.dec, count: p.beams, side: side, pitch: p.beamPitch)))
+        }
+        return fields
+    }
+
+    /// `count` beams on a square grid of `side` x `side` positions `pitch` degrees apart,
+    /// numbered row by row from the north-east corner.
+    static func beamGrid(ra: Double, dec: Double, count: Int, side: Int, pitch: Double) -> [Beam] {
+        (0..<count).map { b in
+            let (row, column) = b.quotientAndRemainder(dividingBy: side)
+            let half = Double(side - 1) / 2
+            let pos = SkyMath.offset(ra: ra, dec: dec, east: (half - Double(column)) * pitch,
+                                     north: (half - Double(row)) * pitch)
+            return Beam(number: b, ra: pos.ra, dec: pos.dec)
+        }
     }
 
     /// The field name as the RACS database spells it: epoch 0 names carry `_test4_1.05_`,

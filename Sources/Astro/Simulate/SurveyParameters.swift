@@ -8,6 +8,12 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
     public var channels = 36
     public var sources = 30
     public var npix = 64
+    /// Where the fields lie: a strip along RA (default), or tiling the whole sky.
+    public var footprint: Footprint = .strip
+
+    public enum Footprint: String, Sendable, Codable, CaseIterable {
+        case strip, sky
+    }
 
     /// First channel and channel width (Hz): 36 x 8 MHz from 747.5 MHz span RACS-low's band.
     public var firstFrequency = 747.5e6
@@ -45,7 +51,11 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
         func check(_ ok: Bool, _ message: String) throws {
             if !ok { throw SimulationError.badParameter(message) }
         }
-        try check(fields >= 1 && fields <= 1000, "--fields must be 1...1000 (got \(fields))")
+        if footprint == .sky {
+            try check(fields >= 10 && fields <= 100_000, "--fields must be 10...100000 with --footprint sky (got \(fields))")
+        } else {
+            try check(fields >= 1 && fields <= 1000, "--fields must be 1...1000 (got \(fields))")
+        }
         try check(epochs >= 1 && epochs <= 20, "--epochs must be 1...20 (got \(epochs))")
         try check(beams >= 1 && beams <= 36, "--beams must be 1...36, as ASKAP has 36 beams (got \(beams))")
         try check(channels >= 2 && channels <= 4096, "--channels must be 2...4096 (got \(channels))")

@@ -39,6 +39,14 @@ public struct SurveySimulator: Sendable {
     /// each beam with the number of beams done and the total.
     public func write(to directory: String, replacing: Bool = false, threads: Int = 0,
                       progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) throws {
+        try Self.publish(to: directory, replacing: replacing) { staging in
+            try writeEverything(into: staging, threads: threads, progress: progress)
+        }
+    }
+
+    /// Runs `body` on a hidden sibling directory of `directory` and renames it onto
+    /// `directory` only when `body` succeeds; on error nothing is left behind.
+    static func publish(to directory: String, replacing: Bool, _ body: (String) throws -> Void) throws {
         let fm = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL.path
         if let existing = try? fm.contentsOfDirectory(atPath: target), !existing.isEmpty, !replacing {
@@ -53,7 +61,7 @@ public struct SurveySimulator: Sendable {
             throw SimulationError.io("cannot create \(staging): \(error.localizedDescription)")
         }
         do {
-            try writeEverything(into: staging, threads: threads, progress: progress)
+            try body(staging)
         } catch {
             try? fm.removeItem(atPath: staging)
             throw error
@@ -67,7 +75,7 @@ public struct SurveySimulator: Sendable {
         try? fm.removeItem(atPath: old)
     }
 
-    private func move(_ from: String, to: String) throws {
+    private static func move(_ from: String, to: String) throws {
         guard rename(from, to) == 0 else {
             throw SimulationError.io("cannot rename \(from) to \(to): \(String(cString: strerror(errno)))")
         }
@@ -84,15 +92,9 @@ public struct SurveySimulator: Sendable {
             try file.writeTable(table)
             try file.commit()
         }
-        for epoch in 0..<parameters.epochs {
-            let db = "\(root)/db/epoch_\(epoch)"
-            try makeDirectory(db)
-            try writeText(SurveyTextFiles.fieldData(layout: layout, epoch: epoch), to: "\(db)/field_data.csv")
-            for obs in layout.observations where obs.epoch == epoch {
-                try writeText(SurveyTextFiles.beamInfo(layout: layout, observation: obs, parameters: parameters),
-                              to: "\(db)/\(SurveyTextFiles.beamInfoName(layout: layout, observation: obs))")
-                try makeDirectory("\(root)/epoch_\(epoch)/\(layout.fields[obs.field].name)")
-            }
+        try Self.writeDatabase(layout: layout, parameters: parameters, root: root)
+        for obs in layout.observations {
+            try makeDirectory("\(root)/epoch_\(obs.epoch)/\(layout.fields[obs.field].name)")
         }
         try writeText(describe(), to: "\(root)/\(Paths.description)")
 
@@ -160,7 +162,24 @@ public struct SurveySimulator: Sendable {
         return String(decoding: try encoder.encode(d), as: UTF8.self) + "\n"
     }
 
-    private func makeDirectory(_ path: String) throws {
+    /// The RACS database: `db/epoch_<N>/field_data.csv` and one beam_inf table per observation.
+    static func writeDatabase(layout: SurveyLayout, parameters: SurveyParameters, root: String) throws {
+        for epoch in 0..<parameters.epochs {
+            let db = "\(root)/db/epoch_\(epoch)"
+            try makeDirectory(db)
+            try writeText(SurveyTextFiles.fieldData(layout: layout, epoch: epoch), to: "\(db)/field_data.csv")
+            for obs in layout.observations where obs.epoch == epoch {
+                try writeText(SurveyTextFiles.beamInfo(layout: layout, observation: obs, parameters: parameters),
+                              to: "\(db)/\(SurveyTextFiles.beamInfoName(layout: layout, observation: obs))")
+            }
+        }
+    }
+
+    private func makeDirectory(_ path: String) throws { try Self.makeDirectory(path) }
+
+    private func writeText(_ text: String, to path: String) throws { try Self.writeText(text, to: path) }
+
+    static func makeDirectory(_ path: String) throws {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
@@ -168,7 +187,7 @@ public struct SurveySimulator: Sendable {
         }
     }
 
-    private func writeText(_ text: String, to path: String) throws {
+    static func writeText(_ text: String, to path: String) throws {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

@@ -24,6 +24,15 @@ public enum BeamMatcher {
     /// `dr1Tiles` are the catalogue's Tile_IDs (a field is DR1 when it is one of them).
     public static func upserts(islands: [Document], observations: [Observation], epoch: Int,
                                dr1Tiles: Set<String>, radius: Double = 1) -> [Upsert] {
+        let positions = islands.compactMap { island -> IslandPosition? in
+            guard let id = island["Source_ID"]?.string, let ra = island["RA"]?.double, let dec = island["Dec"]?.double else { return nil }
+            return IslandPosition(sourceID: id, sourceName: island["Source_Name"] ?? .null, ra: ra, dec: dec)
+        }
+        return upserts(islands: positions[...], index: index(observations, epoch: epoch, radius: radius), dr1Tiles: dr1Tiles)
+    }
+
+    /// The beam centres of the epoch's observations with SBID >= 0, indexed on the sky.
+    static func index(_ observations: [Observation], epoch: Int, radius: Double = 1) -> BeamIndex<Hit> {
         var entries: [BeamIndex<Hit>.Entry] = []
         for obs in observations where obs.field.sbid >= 0 {
             let key = fieldKey(obs.field.fieldName, epoch: epoch)
@@ -31,31 +40,36 @@ public enum BeamMatcher {
                 entries.append(.init(ra: b.ra, dec: b.dec, payload: Hit(field: key, sbid: obs.field.sbid, beam: b.beam)))
             }
         }
-        let index = BeamIndex(radius: radius, entries: entries)
+        return BeamIndex(radius: radius, entries: entries)
+    }
+
+    /// The upserts of a run of islands against an index.
+    static func upserts(islands: ArraySlice<IslandPosition>, index: BeamIndex<Hit>, dr1Tiles: Set<String>) -> [Upsert] {
         var out: [Upsert] = []
         out.reserveCapacity(islands.count)
-        for island in islands {
-            guard let id = island["Source_ID"]?.string, let ra = island["RA"]?.double, let dec = island["Dec"]?.double,
-                  ra.isFinite, dec.isFinite else { continue }
-            var perField: [String: (beams: Set<Int>, sbids: Set<Int>)] = [:]
-            index.within(ra: ra, dec: dec) { e in
-                perField[e.payload.field, default: ([], [])].beams.insert(e.payload.beam)
-                perField[e.payload.field, default: ([], [])].sbids.insert(e.payload.sbid)
+        var hits: [Hit] = []
+        for island in islands where island.ra.isFinite && island.dec.isFinite {
+            hits.removeAll(keepingCapacity: true)
+            index.within(ra: island.ra, dec: island.dec) { hits.append($0.payload) }
+            guard !hits.isEmpty else { continue }
+            hits.sort { ($0.field, $0.beam, $0.sbid) < ($1.field, $1.beam, $1.sbid) }
+            var fields: [(name: String, beams: [Int], sbids: [Int])] = []
+            for h in hits {
+                if fields.last?.name != h.field { fields.append((h.field, [], [])) }
+                if fields[fields.count - 1].beams.last != h.beam { fields[fields.count - 1].beams.append(h.beam) }
+                if !fields[fields.count - 1].sbids.contains(h.sbid) { fields[fields.count - 1].sbids.append(h.sbid) }
             }
-            guard !perField.isEmpty else { continue }
-            let fields = perField.keys.sorted()
             var set: [(path: String, value: DocValue)] = [
-                ("Source_Name", island["Source_Name"] ?? .null),
+                ("Source_Name", island.sourceName),
                 ("n_fields", .int(Int64(fields.count))),
-                ("n_fields_DR1", .int(Int64(fields.filter(dr1Tiles.contains).count))),
+                ("n_fields_DR1", .int(Int64(fields.filter { dr1Tiles.contains($0.name) }.count))),
             ]
             for f in fields {
-                let hit = perField[f]!
-                set.append(("beams.\(f).beam_list", .array(hit.beams.sorted().map { .int(Int64($0)) })))
-                set.append(("beams.\(f).SBIDs", .array(hit.sbids.sorted().map { .int(Int64($0)) })))
-                set.append(("beams.\(f).DR1", .bool(dr1Tiles.contains(f))))
+                set.append(("beams.\(f.name).beam_list", .array(f.beams.map { .int(Int64($0)) })))
+                set.append(("beams.\(f.name).SBIDs", .array(f.sbids.sorted().map { .int(Int64($0)) })))
+                set.append(("beams.\(f.name).DR1", .bool(dr1Tiles.contains(f.name))))
             }
-            out.append(Upsert(key: ["Source_ID": .string(id)], set: set))
+            out.append(Upsert(key: ["Source_ID": .string(island.sourceID)], set: set))
         }
         return out
     }

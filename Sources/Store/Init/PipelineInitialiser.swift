@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// `arrakis init`: loads the Stokes I catalogue and the RACS observation metadata into
 /// the pipeline database, as spice_init does, but by upsert: fields that later stages
@@ -6,7 +7,7 @@ import Dispatch
 ///
 /// Every input is read and checked before anything is written, so a bad catalogue or a
 /// missing beam table leaves the database as it was; on SQLite the writes of one epoch
-/// are also one transaction.
+/// are also one transaction (for every epoch together).
 public struct PipelineInitialiser {
     public struct Options: Sendable {
         public var islandCatalogue: String?
@@ -27,6 +28,20 @@ public struct PipelineInitialiser {
         public var islands = 0, components = 0, beams = 0, fields = 0, beam_inf = 0
     }
 
+    /// What a run did and how long each phase took (`arrakis init -v`, `--json`).
+    public struct Report: Sendable, Codable {
+        public var islands = 0, components = 0, beams = 0, fields = 0, beam_inf = 0
+        /// Documents written, over every epoch.
+        public var documents = 0
+        /// Seconds: reading and checking (plus, on a transactional store, writing) the
+        /// catalogue; matching islands to beams; writing beams, fields and beam_inf; in all.
+        public var catalogue_seconds = 0.0, match_seconds = 0.0, write_seconds = 0.0, total_seconds = 0.0
+        /// Documents written per second of the whole run.
+        public var rows_per_second = 0.0
+
+        public init() {}
+    }
+
     public let database: PipelineDatabase
     public let racs: RACSDatabase?
     public let progress: (String) -> Void
@@ -37,25 +52,23 @@ public struct PipelineInitialiser {
         self.progress = progress
     }
 
-    public func run(_ options: Options) throws {
+    /// Loads what `options` asks for. Catalogues are streamed a block of rows at a time.
+    /// On a transactional store (SQLite) everything is written in one transaction as it is
+    /// read, and any error rolls all of it back; otherwise the catalogue is read and
+    /// checked once in full before the first write.
+    @discardableResult
+    public func run(_ options: Options) throws -> Report {
+        let started = DispatchTime.now()
+        var report = Report()
         guard options.loadCatalogue || options.loadFields else {
             throw StoreError.input("nothing to load: pass -l/--load (islands, components, beams) and/or -f/--field (fields, beam_inf)")
         }
-        // 1. Read and check everything.
-        var islands: CatalogueFile?
-        var components: CatalogueFile?
+        var loader: CatalogueLoader?
         if options.loadCatalogue {
             guard let i = options.islandCatalogue, let c = options.componentCatalogue else {
                 throw StoreError.input("-l/--load needs the island catalogue (-i) and the component catalogue (-c)")
             }
-            progress("reading \(i)")
-            islands = try CatalogueFile(path: i, required: CatalogueFile.islandColumns, key: "Source_ID")
-            progress("reading \(c)")
-            components = try CatalogueFile(path: c, required: CatalogueFile.componentColumns, key: "Gaussian_ID")
-            let islandIDs = Set(islands!.rows.compactMap { $0["Source_ID"]?.string })
-            if let orphan = components!.rows.first(where: { !islandIDs.contains($0["Source_ID"]?.string ?? "") }) {
-                throw StoreError.input("\(c): component \(orphan["Gaussian_ID"]?.string ?? "?") belongs to island \(orphan["Source_ID"]?.string ?? "?"), which is not in \(i)")
-            }
+            loader = CatalogueLoader(islandsPath: i, componentsPath: c)
         }
         guard let racs else {
             throw StoreError.input("the RACS database is needed (-d/--database-path: a directory holding db/epoch_<N>/ or a postgresql:// URL)")
@@ -68,48 +81,84 @@ public struct PipelineInitialiser {
                 BeamMatcher.Observation(field: $0, beams: try racs.beams(epoch: epoch, sbid: $0.sbid, fieldName: $0.fieldName))
             }
         }
-
-        // 2. Match and write, epoch by epoch.
-        let dr1 = Set(islands?.rows.compactMap { $0["Tile_ID"]?.string } ?? [])
-        for epoch in options.epochs {
-            let obs = observations[epoch] ?? []
-            var beamUpserts: [Upsert] = []
-            if let islands {
-                progress("matching \(islands.rows.count) islands to \(obs.reduce(0) { $0 + $1.beams.count }) beams (epoch \(epoch))")
-                beamUpserts = BeamMatcher.upserts(islands: islands.rows, observations: obs, epoch: epoch, dr1Tiles: dr1)
-            }
-            try database.atomically {
-                if options.replace {
-                    progress("dropping epoch \(epoch)")
-                    try database.drop(epoch: epoch)
-                }
-                try database.ensureIndexes(epoch: epoch)
-                if let islands, let components {
-                    progress("loading \(islands.rows.count) islands, \(components.rows.count) components, \(beamUpserts.count) beams documents (epoch \(epoch))")
-                    try database.upsert(.islands, epoch: epoch, islands.rows.map { Self.upsert($0, key: "Source_ID") })
-                    try database.upsert(.components, epoch: epoch, components.rows.map { Self.upsert($0, key: "Gaussian_ID") })
-                    try database.upsert(.beams, epoch: epoch, beamUpserts)
-                }
-                if options.loadFields {
-                    progress("loading \(obs.count) fields and their beams (epoch \(epoch))")
-                    try database.upsert(.fields, epoch: epoch, obs.map { o in
-                        Upsert(key: ["FIELD_NAME": .string(o.field.fieldName), "SBID": .int(Int64(o.field.sbid))],
-                               set: o.field.row.fields.map { ($0.key, $0.value) })
-                    })
-                    try database.upsert(.beamInf, epoch: epoch, obs.flatMap { o in
-                        o.beams.map { b in
-                            Upsert(key: ["FIELD_NAME": .string(o.field.fieldName), "SBID": .int(Int64(o.field.sbid)),
-                                         "BEAM_NUM": .int(Int64(b.beam))],
-                                   set: b.row.fields.map { ($0.key, $0.value) })
-                        }
-                    })
-                }
-            }
+        if let loader, !database.isTransactional {
+            progress("checking \(loader.islandsPath) and \(loader.componentsPath)")
+            _ = try loader.load(write: nil)
         }
+
+        try database.atomically {
+            for epoch in options.epochs where options.replace {
+                progress("dropping epoch \(epoch)")
+                try database.drop(epoch: epoch)
+            }
+            if let loader {
+                var clock = DispatchTime.now()
+                progress("loading \(loader.islandsPath) and \(loader.componentsPath) into epoch(s) \(options.epochs.map(String.init).joined(separator: " "))")
+                let catalogue = try loader.load { collection, block in
+                    for epoch in options.epochs { try database.upsert(collection, epoch: epoch, block) }
+                }
+                report.islands = catalogue.islands.count
+                report.components = catalogue.components
+                report.catalogue_seconds = Self.seconds(since: clock)
+                for epoch in options.epochs {
+                    let obs = observations[epoch] ?? []
+                    clock = DispatchTime.now()
+                    progress("matching \(catalogue.islands.count) islands to \(obs.reduce(0) { $0 + $1.beams.count }) beams (epoch \(epoch))")
+                    let beams = Self.match(catalogue.islands, observations: obs, epoch: epoch, dr1Tiles: catalogue.tiles)
+                    report.match_seconds += Self.seconds(since: clock)
+                    clock = DispatchTime.now()
+                    progress("loading \(beams.count) beams documents (epoch \(epoch))")
+                    try database.upsert(.beams, epoch: epoch, beams)
+                    report.beams += beams.count
+                    report.write_seconds += Self.seconds(since: clock)
+                }
+            }
+            let clock = DispatchTime.now()
+            for epoch in options.epochs where options.loadFields {
+                let obs = observations[epoch] ?? []
+                progress("loading \(obs.count) fields and their beams (epoch \(epoch))")
+                try database.upsert(.fields, epoch: epoch, obs.map { o in
+                    Upsert(key: ["FIELD_NAME": .string(o.field.fieldName), "SBID": .int(Int64(o.field.sbid))],
+                           set: o.field.row.fields.map { ($0.key, $0.value) })
+                })
+                let beamInf = obs.flatMap { o in
+                    o.beams.map { b in
+                        Upsert(key: ["FIELD_NAME": .string(o.field.fieldName), "SBID": .int(Int64(o.field.sbid)),
+                                     "BEAM_NUM": .int(Int64(b.beam))],
+                               set: b.row.fields.map { ($0.key, $0.value) })
+                    }
+                }
+                try database.upsert(.beamInf, epoch: epoch, beamInf)
+                report.fields += obs.count
+                report.beam_inf += beamInf.count
+            }
+            // Secondary indexes last: building one over loaded rows beats updating it per row.
+            for epoch in options.epochs { try database.ensureIndexes(epoch: epoch) }
+            report.write_seconds += Self.seconds(since: clock)
+        }
+        report.documents = (report.islands + report.components) * options.epochs.count + report.beams + report.fields + report.beam_inf
+        report.total_seconds = Self.seconds(since: started)
+        report.rows_per_second = report.total_seconds > 0 ? Double(report.documents) / report.total_seconds : 0
+        return report
     }
 
-    static func upsert(_ row: Document, key: String) -> Upsert {
-        Upsert(key: [key: row[key] ?? .null], set: row.fields.map { ($0.key, $0.value) })
+    /// Beam matching spread over the cores, in blocks of islands; the result is in island order.
+    static func match(_ islands: [IslandPosition], observations: [BeamMatcher.Observation], epoch: Int,
+                      dr1Tiles: Set<String>) -> [Upsert] {
+        let index = BeamMatcher.index(observations, epoch: epoch)
+        let blockSize = 20_000
+        let blocks = (islands.count + blockSize - 1) / blockSize
+        let results = Mutex([[Upsert]](repeating: [], count: blocks))
+        DispatchQueue.concurrentPerform(iterations: blocks) { b in
+            let slice = islands[(b * blockSize)..<min(islands.count, (b + 1) * blockSize)]
+            let upserts = BeamMatcher.upserts(islands: slice, index: index, dr1Tiles: dr1Tiles)
+            results.withLock { $0[b] = upserts }
+        }
+        return results.withLock { $0.flatMap { $0 } }
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     }
 
     /// Per-epoch document counts (`arrakis status --json`).

@@ -52,7 +52,7 @@ final class MongoClient {
             _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS, timeout)
         }
         if !mongoc_uri_has_option(uri, MONGOC_URI_CONNECTTIMEOUTMS) {
-            _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, min(timeout, 10_000))
+            _ = mongoc_uri_set_option_as_int32(uri, MONGOC_URI_CONNECTTIMEOUTMS, timeout)
         }
         guard let client = mongoc_client_new_from_uri_with_error(uri, &error) else {
             throw StoreError.invalidURL("cannot use MongoDB URL \(displayName): \(MongoClient.message(error))")

@@ -100,6 +100,15 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Binds UTF-8 text given as bytes (no String in between).
+    public func bind(_ index: Int32, utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            _ = b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                sqlite3_bind_text(stmt, index, $0, Int32(b.count), Self.transient)
+            }
+        }
+    }
+
     public func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(stmt, index, value)
     }

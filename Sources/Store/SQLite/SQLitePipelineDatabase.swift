@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The embedded pipeline database (`sqlite:PATH`): one table per epoch and collection,
 /// each document stored as JSON text under its key, with secondary-index columns.
 /// Upserts of one call run in one transaction.
@@ -39,28 +42,123 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         let insert = try connection.prepare(
             "INSERT OR REPLACE INTO \(table) (key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))")
         try connection.transaction {
+            // 1. Keys and stored documents, one lookup each, in order.
+            var keys: [String] = []
+            var stored: [String?] = []
+            keys.reserveCapacity(updates.count)
+            stored.reserveCapacity(updates.count)
+            var seen = Set<String>()
+            var repeated = false
             for update in updates {
                 guard let key = Self.key(collection, update.key) else {
                     throw StoreError.input("\(collection.rawValue): an upsert lacks the key fields \(collection.keyFields.joined(separator: ", "))")
                 }
+                if !seen.insert(key).inserted { repeated = true }
                 select.bind(1, key)
-                var doc = Document()
-                if try select.step(), let text = select.text(0), case .document(let stored) = try JSONText.decode(text) {
-                    doc = stored
-                } else {
-                    for f in update.key.fields { doc.set(f.key, f.value) }
-                }
+                stored.append(try select.step() ? select.text(0) : nil)
                 select.reset()
-                for s in update.set { doc.set(s.path, s.value) }
-                insert.bind(1, key)
-                insert.bind(2, JSONText.encode(.document(doc)))
-                for (i, field) in collection.indexedFields.enumerated() {
-                    insert.bind(Int32(i + 3), doc.value(at: field).map { JSONText.encode($0) })
+                keys.append(key)
+            }
+            // 2. The new documents as JSON, on every core. A key given twice in one call
+            //    must see its first upsert: then one at a time, in order.
+            let encoded: [Encoded]
+            if repeated {
+                encoded = []
+            } else if updates.count >= 4096 {
+                let chunk = 2048
+                let chunks = (updates.count + chunk - 1) / chunk
+                let results = Mutex([Result<[Encoded], Error>](repeating: .success([]), count: chunks))
+                let stored = stored
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let range = (c * chunk)..<min(updates.count, (c + 1) * chunk)
+                    let r = Result { try Self.encode(updates[range], stored: stored[range], collection) }
+                    results.withLock { $0[c] = r }
                 }
+                encoded = try results.withLock { $0 }.flatMap { try $0.get() }
+            } else {
+                encoded = try Self.encode(updates[...], stored: stored[...], collection)
+            }
+            // 3. Stored in order.
+            for i in updates.indices {
+                let e: Encoded
+                if repeated {
+                    select.bind(1, keys[i])
+                    let text = try select.step() ? select.text(0) : nil
+                    select.reset()
+                    e = try Self.encode(updates[i...i], stored: [text][...], collection)[0]
+                } else {
+                    e = encoded[i]
+                }
+                insert.bind(1, keys[i])
+                insert.bind(2, utf8: e.json)
+                for (k, value) in e.indexed.enumerated() { insert.bind(Int32(k + 3), value) }
                 _ = try insert.step()
                 insert.reset()
             }
         }
+    }
+
+    /// One document ready to store: its JSON and its secondary-index column values.
+    struct Encoded: Sendable {
+        var json: [UInt8]
+        var indexed: [String?]
+    }
+
+    /// Applies each upsert to its stored document (JSON text, nil when new) and encodes the result.
+    static func encode(_ updates: ArraySlice<Upsert>, stored: ArraySlice<String?>,
+                       _ collection: PipelineCollection) throws -> [Encoded] {
+        var shape = SetShape()
+        var out: [Encoded] = []
+        out.reserveCapacity(updates.count)
+        for (update, text) in zip(updates, stored) {
+            var doc: Document
+            if let text, case .document(let old) = try JSONText.decode(text) {
+                doc = old
+                for s in update.set { doc.set(s.path, s.value) }
+            } else {
+                doc = newDocument(update, plain: shape.isPlain(update))
+            }
+            var json: [UInt8] = []
+            json.reserveCapacity(512)
+            JSONText.write(.document(doc), into: &json)
+            out.append(Encoded(json: json, indexed: collection.indexedFields.map { doc.value(at: $0).map { JSONText.encode($0) } }))
+        }
+        return out
+    }
+
+    /// Whether an upsert's set paths are plain (undotted), distinct and none of its key
+    /// fields; remembered for the last list of paths, since a bulk load repeats one list.
+    struct SetShape {
+        var paths: [String] = []
+        var keys: [String] = []
+        var plain = false
+
+        mutating func isPlain(_ update: Upsert) -> Bool {
+            let keyNames = update.key.fields.map(\.key)
+            if keyNames == keys && update.set.count == paths.count
+                && zip(update.set, paths).allSatisfy({ $0.path == $1 }) {
+                return plain
+            }
+            paths = update.set.map(\.path)
+            keys = keyNames
+            plain = Set(paths).count == paths.count && !paths.contains { $0.utf8.contains(0x2E) || keyNames.contains($0) }
+            return plain
+        }
+    }
+
+    /// The document an upsert inserts: its key fields, then each set path in order. When
+    /// the paths are `plain` (see `SetShape`) they are appended without a search, which
+    /// keeps bulk loading linear in the number of fields.
+    static func newDocument(_ update: Upsert, plain: Bool) -> Document {
+        var doc = Document()
+        doc.fields.reserveCapacity(update.key.fields.count + update.set.count)
+        for f in update.key.fields { doc.set(f.key, f.value) }
+        if plain {
+            for s in update.set { doc.fields.append((key: s.path, value: s.value)) }
+        } else {
+            for s in update.set { doc.set(s.path, s.value) }
+        }
+        return doc
     }
 
     public func find(_ collection: PipelineCollection, epoch: Int, _ filter: Filter) throws -> [Document] {
@@ -113,6 +211,8 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
             }
         }
     }
+
+    public var isTransactional: Bool { true }
 
     public func atomically(_ body: () throws -> Void) throws {
         try connection.transaction(body)

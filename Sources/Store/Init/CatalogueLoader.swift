@@ -1,0 +1,100 @@
+/// An island as beam matching needs it.
+public struct IslandPosition: Sendable {
+    public var sourceID: String
+    public var sourceName: DocValue
+    public var ra: Double
+    public var dec: Double
+
+    public init(sourceID: String, sourceName: DocValue, ra: Double, dec: Double) {
+        self.sourceID = sourceID
+        self.sourceName = sourceName
+        self.ra = ra
+        self.dec = dec
+    }
+}
+
+/// Streams the island and component catalogues (FITS or CSV) a row at a time: checks the
+/// required columns, that keys are present and unique, that every component belongs to a
+/// listed island and that neither table is empty, and hands each block of rows to `write`
+/// as upserts. Only the islands' positions are kept, for beam matching.
+struct CatalogueLoader {
+    static let islandColumns = ["Source_Name", "Source_ID", "Tile_ID", "RA", "Dec"]
+    static let componentColumns = ["Source_ID", "Gaussian_ID", "RA", "Dec", "Maj"]
+    static let blockRows = 20_000
+
+    var islandsPath: String
+    var componentsPath: String
+
+    struct Result {
+        var islands: [IslandPosition] = []
+        /// The catalogue's Tile_IDs (a field is DR1 when it is one of them).
+        var tiles = Set<String>()
+        var components = 0
+    }
+
+    typealias Writer = (PipelineCollection, [Upsert]) throws -> Void
+
+    func load(write: Writer?) throws -> Result {
+        var result = Result()
+        var islandIDs = Set<String>()
+        try stream(islandsPath, required: Self.islandColumns, key: "Source_ID", collection: .islands, write: write) { rows, row, values in
+            let id = values[row.key].string!
+            guard islandIDs.insert(id).inserted else {
+                throw StoreError.input("\(rows.path): duplicate Source_ID \(id) at \(rows.location)")
+            }
+            if case .string(let tile) = values[row.index("Tile_ID")] { result.tiles.insert(tile) }
+            let ra = values[row.index("RA")].double ?? .nan, dec = values[row.index("Dec")].double ?? .nan
+            result.islands.append(IslandPosition(sourceID: id, sourceName: values[row.index("Source_Name")], ra: ra, dec: dec))
+        }
+        var componentIDs = Set<String>()
+        try stream(componentsPath, required: Self.componentColumns, key: "Gaussian_ID", collection: .components, write: write) { rows, row, values in
+            let id = values[row.key].string!
+            guard componentIDs.insert(id).inserted else {
+                throw StoreError.input("\(rows.path): duplicate Gaussian_ID \(id) at \(rows.location)")
+            }
+            let island = values[row.index("Source_ID")].string ?? ""
+            guard islandIDs.contains(island) else {
+                throw StoreError.input("\(rows.path): component \(id) at \(rows.location) belongs to island \(island.isEmpty ? "?" : island), which is not in \(islandsPath)")
+            }
+            result.components += 1
+        }
+        return result
+    }
+
+    /// Column positions of one table.
+    struct Layout {
+        var columns: [String]
+        var key: Int
+        func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
+    }
+
+    private func stream(_ path: String, required: [String], key: String, collection: PipelineCollection, write: Writer?,
+                        check: (CatalogueRows, Layout, [DocValue]) throws -> Void) throws {
+        let rows = try CatalogueRowsOpener.open(path)
+        let columns = rows.columns
+        for name in required where !columns.contains(name) {
+            throw StoreError.input("\(path): missing column \(name) (a catalogue needs \(required.joined(separator: ", ")); found \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", ..." : ""))")
+        }
+        let layout = Layout(columns: columns, key: columns.firstIndex(of: key)!)
+        var block: [Upsert] = []
+        block.reserveCapacity(Self.blockRows)
+        var count = 0
+        while let values = try rows.next() {
+            guard case .string(let id) = values[layout.key], !id.isEmpty else {
+                throw StoreError.input("\(path): \(rows.location) has no \(key)")
+            }
+            try check(rows, layout, values)
+            count += 1
+            if let write {
+                block.append(Upsert(key: [key: values[layout.key]],
+                                    set: zip(columns, values).map { (path: $0, value: $1) }))
+                if block.count == Self.blockRows {
+                    try write(collection, block)
+                    block.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if count == 0 { throw StoreError.input("\(path): the catalogue has no rows") }
+        if let write, !block.isEmpty { try write(collection, block) }
+    }
+}
