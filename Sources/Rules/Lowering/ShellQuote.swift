@@ -6,6 +6,12 @@ public func shellQuote(_ s: String) -> String {
     return out + "'"
 }
 
+/// Appends `shellQuote(s)` to `out` without building the quoted word first.
+func appendShellQuoted(_ s: String, to out: inout String) {
+    if !s.isEmpty, isShellSafe(s) { out += s; return }
+    out += shellQuote(s)
+}
+
 /// True when every byte is an ASCII letter, digit or one of `/._-+=:,@%` (runs for every
 /// path of every product at planning time, so it is a plain loop over the bytes).
 private func isShellSafe(_ s: String) -> Bool {
