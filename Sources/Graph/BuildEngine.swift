@@ -434,13 +434,15 @@ public final class BuildEngine {
         if direct.count < 32 {
             for (i, id) in direct.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { snapshot[$0] }) }
         } else {
+            // Chunks of neighbouring instances: their files mostly share directories.
             let ids = direct
             let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
             verdicts.withUnsafeMutableBufferPointer { out in
                 let outPtr = UncheckedBox(out)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
-                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }) }
+                    let handles = DirectoryHandles()
+                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }, handles: handles) }
                 }
             }
         }

@@ -20,6 +20,12 @@ public final class BuildGraph: @unchecked Sendable {
 
     public var count: Int { tasks.count }
 
+    /// Reads one instance in place (no copy of its arrays and strings).
+    @inline(__always)
+    func withTask<R>(_ id: InstanceID, _ body: (borrowing TaskSpec) throws -> R) rethrows -> R {
+        try tasks.withUnsafeBufferPointer { try body($0[id]) }
+    }
+
     public func isExpanded(_ family: String) -> Bool { families[family] != nil }
 
     public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }

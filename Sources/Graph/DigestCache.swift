@@ -65,6 +65,12 @@ public final class DigestCache: Sendable {
         return try digest(of: path, signature: sig)
     }
 
+    /// As `digest(of:)`, statting through `handles`.
+    func digest(of path: String, handles: DirectoryHandles) throws -> Digest? {
+        guard let sig = handles.signature(of: path) else { return nil }
+        return try digest(of: path, signature: sig)
+    }
+
     /// As `digest(of:)` with a signature the caller already has from `stat`.
     public func digest(of path: String, signature sig: FileSignature) throws -> Digest {
         let key = Digest(path)

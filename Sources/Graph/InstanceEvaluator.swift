@@ -23,8 +23,13 @@ struct InstanceEvaluator: Sendable {
     /// `upstream(id)` gives the combined output digest of a resolved upstream instance.
     /// With `collect` false only the fingerprint and rule digest are filled in (the no-op
     /// path: no arrays or names are built for products that turn out clean).
-    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true) throws -> Parts {
-        let t = graph.tasks[id]
+    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true,
+                     handles: DirectoryHandles? = nil) throws -> Parts {
+        try graph.withTask(id) { t in try fingerprint(t, upstream: upstream, collect: collect, handles: handles) }
+    }
+
+    private func fingerprint(_ t: borrowing TaskSpec, upstream: (InstanceID) -> Digest?, collect: Bool,
+                             handles: DirectoryHandles?) throws -> Parts {
         var fp = FingerprintBuilder()
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
         ruleFP.add(1, t.ruleKind)
@@ -48,14 +53,15 @@ struct InstanceEvaluator: Sendable {
         var inputs: [NamedDigest] = []
         if collect { inputs.reserveCapacity(t.fileInputs.count + t.productInputs.count) }
         for path in t.fileInputs {
-            guard let d = try digests.digest(of: path) else {
+            guard let d = try (handles.map { try digests.digest(of: path, handles: $0) } ?? digests.digest(of: path)) else {
                 throw FileError(path: path, reason: "input file does not exist (needed by \(t.key))")
             }
             fp.add(6, path)
             fp.add(7, d)
             if collect { inputs.append(NamedDigest(path, d)) }
         }
-        for up in t.productInputs where !t.orderOnly.contains(up) {
+        let noOrderOnly = t.orderOnly.isEmpty
+        for up in t.productInputs where noOrderOnly || !t.orderOnly.contains(up) {
             let d = upstream(up) ?? .zero
             fp.add(8, graph.keyDigests[up])
             fp.add(9, d)
@@ -66,9 +72,10 @@ struct InstanceEvaluator: Sendable {
                      ruleDescription: collect ? t.ruleKind + " v" + t.ruleVersion : "", params: params, inputs: inputs)
     }
 
-    func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?) -> Verdict {
+    /// `handles`: directories to stat through (one set per thread), if any.
+    func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?, handles: DirectoryHandles? = nil) -> Verdict {
         let quick: Parts
-        do { quick = try fingerprint(id, upstream: upstream, collect: false) } catch { return .error("\(error)") }
+        do { quick = try fingerprint(id, upstream: upstream, collect: false, handles: handles) } catch { return .error("\(error)") }
         // The full parts (names and digests of params and inputs) only for dirty products;
         // each dirty path below asks once.
         var parts: Parts { (try? fingerprint(id, upstream: upstream)) ?? quick }
@@ -81,13 +88,13 @@ struct InstanceEvaluator: Sendable {
             let p = parts
             return .dirty(explainDifference(id, p), p)
         }
-        let outputs = graph.tasks[id].outputs
+        let outputs = graph.withTask(id) { $0.outputs }
         guard summary.outputs.count == outputs.count else {
             return .dirty(.outputsChanged, parts)
         }
         var touched = false
         for (i, path) in outputs.enumerated() {
-            guard let sig = FileSignature.of(path) else {
+            guard let sig = handles?.signature(of: path) ?? FileSignature.of(path) else {
                 return .dirty(.outputMissing(path), parts)
             }
             if sig != summary.outputs[i].signature {
