@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The product instances expanded so far, with indexes for selection and dependents.
@@ -30,22 +31,25 @@ public final class BuildGraph: @unchecked Sendable {
 
     public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }
 
-    /// Adds a family's instances; rejects duplicate keys and outputs claimed twice.
+    /// Adds a family's instances; rejects duplicate keys.
     @discardableResult
     public func add(family: String, variables: [String], tasks new: [TaskSpec]) throws -> Range<InstanceID> {
         let start = tasks.count
-        tasks.reserveCapacity(start + new.count)
-        var seen = Set<[String]>(minimumCapacity: new.count)
-        for t in new {
-            guard seen.insert(t.key.values).inserted else {
-                throw ExpansionError(family: family, message: "two instances have the same key \(t.key)")
+        // Key texts and their digests: in parallel for a big fan-out.
+        let (texts, digests) = Self.keyTexts(new)
+        // Duplicates: the key digests find candidates, the values decide.
+        var seen = DigestIndex(capacity: new.count)
+        for (i, d) in digests.enumerated() {
+            if let j = seen.update(Int32(i), forKey: d), new[Int(j)].key.values == new[i].key.values {
+                throw ExpansionError(family: family, message: "two instances have the same key \(new[i].key)")
             }
-            tasks.append(t)
-            let text = t.key.description
-            keyText.append(text)
-            keyDigests.append(Digest(text))
-            dependents.append([])
-            for up in t.productInputs { dependents[up].append(tasks.count - 1) }
+        }
+        if tasks.isEmpty { tasks = new } else { tasks.append(contentsOf: new) }
+        if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
+        keyDigests.append(contentsOf: digests)
+        dependents.append(contentsOf: repeatElement([], count: new.count))
+        for (i, t) in new.enumerated() {
+            for up in t.productInputs { dependents[up].append(start + i) }
         }
         let range = start..<tasks.count
         families[family] = range
@@ -54,6 +58,40 @@ public final class BuildGraph: @unchecked Sendable {
         keyIndex = nil
         if outputIndex != nil { outputIndex = nil }
         return range
+    }
+
+    /// `key.description`, built in one buffer.
+    private static func text(_ k: ProductKey) -> String {
+            if k.values.isEmpty { return k.family }
+            var s = k.family
+            s.reserveCapacity(k.family.utf8.count + 2 + k.values.reduce(0) { $0 + $1.utf8.count + 2 })
+            s += "["
+            for (i, v) in k.values.enumerated() {
+                if i > 0 { s += ", " }
+                s += v
+            }
+            s += "]"
+            return s
+    }
+
+    private static func keyTexts(_ specs: [TaskSpec]) -> ([String], [Digest]) {
+        let n = specs.count
+        var texts = [String](repeating: "", count: n)
+        var digests = [Digest](repeating: .zero, count: n)
+        let chunks = n < 4096 ? 1 : 4 * ProcessorCount.value
+        texts.withUnsafeMutableBufferPointer { tb in
+            digests.withUnsafeMutableBufferPointer { db in
+                let t = UncheckedBox(tb), d = UncheckedBox(db)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    for i in n * c / chunks..<n * (c + 1) / chunks {
+                        let s = Self.text(specs[i].key)
+                        t.value[i] = s
+                        d.value[i] = Digest(s)
+                    }
+                }
+            }
+        }
+        return (texts, digests)
     }
 
     /// Instances of `family` whose variables named in `where` have the given values.

@@ -149,19 +149,41 @@ struct ProductFamily: FamilySource {
         if rows.count < 4096 {
             return try rows.map { try instance($0, graph) }
         }
-        // Large fan-outs render in parallel; the graph is only read here.
+        // Large fan-outs render in parallel, each chunk straight into its slots of the
+        // result (no copy of 10^5..10^6 specs afterwards); the graph is only read here.
         let chunks = 4 * ProcessorCount.value
-        var parts = [Result<[TaskSpec], Error>?](repeating: nil, count: chunks)
-        parts.withUnsafeMutableBufferPointer { buf in
-            let out = UnsafeSendableBuffer(buf)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
-                out.buffer[c] = Result { try rows[lo..<hi].map { try instance($0, graph) } }
+        var failures = [Error?](repeating: nil, count: chunks)
+        let all = try failures.withUnsafeMutableBufferPointer { errs -> [TaskSpec] in
+            let errors = UnsafeSendableBuffer(errs)
+            let specs = [TaskSpec](unsafeUninitializedCapacity: rows.count) { buf, initialized in
+                let out = UnsafeSendableBuffer(buf)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
+                    var i = lo
+                    do {
+                        while i < hi {
+                            (out.buffer.baseAddress! + i).initialize(to: try instance(rows[i], graph))
+                            i += 1
+                        }
+                    } catch {
+                        // Leave the chunk empty: drop what it made.
+                        (out.buffer.baseAddress! + lo).deinitialize(count: i - lo)
+                        errors.buffer[c] = error
+                    }
+                }
+                if errors.buffer.contains(where: { $0 != nil }) {
+                    for c in 0..<chunks where errors.buffer[c] == nil {
+                        let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
+                        (out.buffer.baseAddress! + lo).deinitialize(count: hi - lo)
+                    }
+                    initialized = 0
+                } else {
+                    initialized = rows.count
+                }
             }
+            if let e = errors.buffer.first(where: { $0 != nil }) { throw e! }
+            return specs
         }
-        var all: [TaskSpec] = []
-        all.reserveCapacity(rows.count)
-        for p in parts { all.append(contentsOf: try p!.get()) }
         return all
     }
 
