@@ -10,10 +10,15 @@ public final class BuildGraph: @unchecked Sendable {
     /// family name -> its instances (a contiguous range, added at once)
     public private(set) var families: [String: Range<InstanceID>] = [:]
     public private(set) var familyOrder: [String] = []
+    /// Family name -> its position in `familyOrder`.
+    public private(set) var familyIndex: [String: Int] = [:]
+    /// Each instance's family, as a position in `familyOrder`.
+    public private(set) var familyOf: [Int32] = []
     public private(set) var familyVariables: [String: [String]] = [:]
     public private(set) var dependents: [[InstanceID]] = []
     /// Built lazily, possibly from several expansion threads at once.
     private let selectionIndexes = Mutex<[String: [[String]: [InstanceID]]]>([:])
+    private let singleIndexes = Mutex<[String: [String: [InstanceID]]]>([:])
     private var keyIndex: [ProductKey: InstanceID]?
     private var outputIndex: [String: InstanceID]?
 
@@ -53,6 +58,8 @@ public final class BuildGraph: @unchecked Sendable {
         }
         let range = start..<tasks.count
         families[family] = range
+        familyIndex[family] = familyOrder.count
+        familyOf.append(contentsOf: repeatElement(Int32(familyOrder.count), count: new.count))
         familyOrder.append(family)
         familyVariables[family] = variables
         keyIndex = nil
@@ -103,6 +110,17 @@ public final class BuildGraph: @unchecked Sendable {
         if positions.contains(-1) { return [] }
         let indexName = family + "\u{1}" + positions.map(String.init).joined(separator: ",")
         let wanted = constraints.map(\.value)
+        if positions.count == 1 {
+            // One variable (the usual `input copy[d]`): keyed by the value itself, no array per instance.
+            let p = positions[0]
+            return singleIndexes.withLock { indexes in
+                if let index = indexes[indexName] { return index[wanted[0]] ?? [] }
+                var index: [String: [InstanceID]] = [:]
+                for id in range { index[tasks[id].key.values[p], default: []].append(id) }
+                indexes[indexName] = index
+                return index[wanted[0]] ?? []
+            }
+        }
         return selectionIndexes.withLock { indexes in
             if let index = indexes[indexName] { return index[wanted] ?? [] }
             var index: [[String]: [InstanceID]] = [:]
