@@ -28,8 +28,8 @@ public final class BuildGraph: @unchecked Sendable {
 
     /// Reads one instance in place (no copy of its arrays and strings).
     @inline(__always)
-    func withTask<R>(_ id: InstanceID, _ body: (borrowing TaskSpec) throws -> R) rethrows -> R {
-        try tasks.withUnsafeBufferPointer { try body($0[id]) }
+    func withTask<R>(_ id: InstanceID, _ body: (UnsafePointer<TaskSpec>) throws -> R) rethrows -> R {
+        try tasks.withUnsafeBufferPointer { try body($0.baseAddress! + id) }
     }
 
     public func isExpanded(_ family: String) -> Bool { families[family] != nil }
