@@ -56,11 +56,12 @@ final class SlurmBuildTests: XCTestCase {
         XCTAssertEqual(s.status, 0, s.stderr)
 
         // Every product, byte for byte (the pipeline database is compared by its results:
-        // the catalogues are made from it).
-        let skip: (String) -> Bool = { $0.hasPrefix("work/pipeline.db") }
-        let expected = try fileContents(under: local + "/work", skip: skip)
+        // the catalogues are made from it). Manifests' `inputs` column digests the input
+        // files' timestamps, which differ between two simulated surveys; it is left out.
+        let skip: (String) -> Bool = { $0.hasPrefix("pipeline.db") }
+        let expected = try Self.withoutInputsColumn(fileContents(under: local + "/work", skip: skip))
         XCTAssertGreaterThan(expected.count, 50)
-        let got = try fileContents(under: slurm + "/work", skip: skip)
+        let got = try Self.withoutInputsColumn(fileContents(under: slurm + "/work", skip: skip))
         XCTAssertEqual(Set(got.keys), Set(expected.keys))
         for (path, data) in expected where got[path] != data {
             XCTFail("\(path) differs between the local and the SLURM build")
@@ -69,5 +70,19 @@ final class SlurmBuildTests: XCTestCase {
         let jobs = SlurmCluster.submittedJobs(in: slurm)
         let tasks = SlurmCluster.submittedTasks(in: slurm)
         XCTAssertLessThan(jobs.count, tasks, "tasks go out as arrays")
+    }
+
+    /// Manifests (TSV with a header) without their `inputs` column.
+    static func withoutInputsColumn(_ files: [String: Data]) -> [String: Data] {
+        files.mapValues { data in
+            let text = String(decoding: data, as: UTF8.self)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let header = lines.first, let column = header.split(separator: "\t").firstIndex(of: "inputs") else { return data }
+            return Data(lines.map { line in
+                var cells = line.split(separator: "\t", omittingEmptySubsequences: false)
+                if column < cells.count { cells.remove(at: column) }
+                return cells.joined(separator: "\t")
+            }.joined(separator: "\n").utf8)
+        }
     }
 }
