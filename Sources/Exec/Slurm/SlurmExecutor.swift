@@ -451,7 +451,7 @@ public final class SlurmExecutor {
         }
         // Adaptive jobs in flight: grow while the scheduler starts everything at once,
         // fall back when jobs wait in the queue.
-        if !waiting.isEmpty && pending == 0 {
+        if !waiting.isEmpty && running > 0 && pending == 0 {
             limit = min(settings.maxJobs, limit * 2)
         } else if pendingLong {
             limit = max(min(settings.minJobs, settings.maxJobs), running)
