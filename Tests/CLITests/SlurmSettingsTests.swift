@@ -32,6 +32,7 @@ final class SlurmSettingsTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.hasPrefix("Arrakisfile:3:5: error: unknown setting 'acount' in the 'executor slurm' block (did you mean 'account'?)"),
                       unknown.stderr)
 
+        try write("product a { output \"a.txt\"; shell \"echo a > {output}\" }\n", to: dir + "/Arrakisfile")
         let executor = try arrakis(["build", "--executor", "condor"], in: dir)
         XCTAssertEqual(executor.status, 2)
         XCTAssertTrue(executor.stderr.contains("--executor must be local or slurm"), executor.stderr)

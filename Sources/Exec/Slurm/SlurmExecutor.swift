@@ -36,11 +36,15 @@ public final class SlurmExecutor {
         let directory: String
         var jobID: String?
         /// Each element's tasks.
-        var elements: [[WorkerTask]]
+        let elements: [[WorkerTask]]
+        /// Result file name -> element.
+        private let elementOf: [String: Int]
+        /// Tasks of each element without a result read yet.
+        private var remaining: [Int]
         /// Elements known to have ended (not in the queue any more, results read).
         var ended: Set<Int> = []
         /// Result files already read.
-        var seen: Set<String> = []
+        private(set) var seen: Set<String> = []
         /// Elements last seen pending, and since when.
         var pendingSince: [Int: Date] = [:]
         /// When an ended element's missing results were first noticed (shared filesystems
@@ -51,12 +55,23 @@ public final class SlurmExecutor {
             self.directory = directory
             self.jobID = jobID
             self.elements = elements
+            var index: [String: Int] = [:]
+            for (e, tasks) in elements.enumerated() { for t in tasks { index[t.resultName] = e } }
+            elementOf = index
+            remaining = elements.map(\.count)
         }
-        var live: Int { elements.count - ended.count }
-        /// Every element has ended or reported every task.
-        var complete: Bool {
-            elements.indices.allSatisfy { e in ended.contains(e) || elements[e].allSatisfy { seen.contains($0.resultName) } }
+        /// Notes a result file as read; false if it was read before.
+        func markSeen(_ name: String) -> Bool {
+            guard seen.insert(name).inserted else { return false }
+            if let e = elementOf[name] { remaining[e] -= 1 }
+            return true
         }
+        func hasResult(_ task: WorkerTask) -> Bool { seen.contains(task.resultName) }
+        /// The element ended, or reported every task (its job is exiting).
+        func isDone(_ e: Int) -> Bool { remaining[e] <= 0 || ended.contains(e) }
+        /// Elements still at work: they count against the jobs allowed in flight.
+        var live: Int { remaining.indices.reduce(0) { $0 + (isDone($1) ? 0 : 1) } }
+        var complete: Bool { live == 0 }
     }
 
     /// A task handed out by the engine and not yet finished for good.
@@ -221,7 +236,7 @@ public final class SlurmExecutor {
     /// An earlier submission's element, still queued or running, that holds this very task.
     private func attachable(_ job: BuildEngine.Job) -> (Submission, Int, WorkerTask)? {
         guard let (subID, element) = earlierTasks.removeValue(forKey: job.key), let sub = submissions[subID],
-              !sub.ended.contains(element),
+              !sub.isDone(element),
               let worker = sub.elements[element].first(where: { $0.key == job.key }),
               worker.fingerprint == job.fingerprint.description else { return nil }
         return (sub, element, worker)
@@ -344,7 +359,7 @@ public final class SlurmExecutor {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: sub.directory + "/results") else { return }
         for name in names where name.hasSuffix(".json") && !sub.seen.contains(name) {
             guard let record = try? JSONFiles.read(ResultRecord.self, from: sub.directory + "/results/" + name) else { continue }
-            sub.seen.insert(name)
+            _ = sub.markSeen(name)
             guard let task = inFlight[record.key], task.submission == sub.id, task.attempt == record.attempt,
                   record.fingerprint == task.job.fingerprint.description else { continue }
             inFlight[record.key] = nil
@@ -433,7 +448,7 @@ public final class SlurmExecutor {
         var pending = 0, running = 0, pendingLong = false
         for sub in submissions.values where sub.live > 0 {
             let states = alive[sub.id] ?? [:]
-            for element in 0..<sub.elements.count where !sub.ended.contains(element) {
+            for element in 0..<sub.elements.count where !sub.isDone(element) {
                 if let state = states[element] {
                     if state == "PENDING" {
                         pending += 1
@@ -529,7 +544,12 @@ public final class SlurmExecutor {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: slurmDirectory) else { return }
         var alive: [String: Set<Int>] = [:]
-        for e in queue { alive[String(e.name.dropFirst(namePrefix.count)), default: []].insert(e.index) }
+        var jobIDs: [String: String] = [:]
+        for e in queue {
+            let sub = String(e.name.dropFirst(namePrefix.count))
+            alive[sub, default: []].insert(e.index)
+            jobIDs[sub] = e.arrayJobID
+        }
         for name in names.sorted() {
             let dir = slurmDirectory + "/" + name
             guard let manifest = try? JSONFiles.read(SubmissionManifest.self, from: dir + "/submission.json") else { continue }
@@ -537,12 +557,13 @@ public final class SlurmExecutor {
             for i in 0..<manifest.elements {
                 elements.append((try? JSONFiles.read([WorkerTask].self, from: "\(dir)/tasks/\(i).json")) ?? [])
             }
-            let sub = Submission(id: manifest.id, directory: dir, jobID: manifest.jobID, elements: elements)
+            // A controller killed between sbatch and writing the job id: the queue knows it.
+            let sub = Submission(id: manifest.id, directory: dir, jobID: manifest.jobID ?? jobIDs[manifest.id], elements: elements)
             let live = alive[manifest.id] ?? []
             for i in 0..<elements.count where !live.contains(i) { sub.ended.insert(i) }
             if let results = try? fm.contentsOfDirectory(atPath: dir + "/results") {
                 for r in results where r.hasSuffix(".json") {
-                    sub.seen.insert(r)
+                    _ = sub.markSeen(r)
                     guard let record = try? JSONFiles.read(ResultRecord.self, from: dir + "/results/" + r), record.ok else { continue }
                     if let old = recovered[record.key], old.record.ended > record.ended { continue }
                     recovered[record.key] = (record, sub.id)
@@ -550,7 +571,7 @@ public final class SlurmExecutor {
             }
             for i in live {
                 guard i < elements.count else { continue }
-                for w in elements[i] where !sub.seen.contains(w.resultName) { earlierTasks[w.key] = (sub.id, i) }
+                for w in elements[i] where !sub.hasResult(w) { earlierTasks[w.key] = (sub.id, i) }
             }
             submissions[sub.id] = sub
             if sub.live > 0 {
