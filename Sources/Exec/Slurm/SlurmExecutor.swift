@@ -361,7 +361,14 @@ public final class SlurmExecutor {
             guard let record = try? JSONFiles.read(ResultRecord.self, from: sub.directory + "/results/" + name) else { continue }
             _ = sub.markSeen(name)
             guard let task = inFlight[record.key], task.submission == sub.id, task.attempt == record.attempt,
-                  record.fingerprint == task.job.fingerprint.description else { continue }
+                  record.fingerprint == task.job.fingerprint.description else {
+                // A task of an earlier controller's job that the engine has not asked for
+                // yet (its upstream is still being recorded): kept for when it does.
+                if record.ok, recovered[record.key].map({ $0.record.ended <= record.ended }) ?? true {
+                    recovered[record.key] = (record, sub.id)
+                }
+                continue
+            }
             inFlight[record.key] = nil
             if record.ok {
                 guard let outputs = committedOutputs(record) else {
