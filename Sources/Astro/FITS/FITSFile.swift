@@ -20,8 +20,8 @@ public final class FITSFile {
     /// The path the caller named (the final path for created files).
     public let path: String
     var handle: UnsafeMutablePointer<fitsfile>?
-    /// For created files: the temporary path being written.
-    let temporaryPath: String?
+    /// For created files: the temporary path being written (nil once handed over).
+    var temporaryPath: String?
     /// Size of the file when opened for reading, to detect truncated data units.
     let fileSize: Int64
     /// Write DATASUM/CHECKSUM cards into each HDU before leaving it.
@@ -90,8 +90,27 @@ public final class FITSFile {
                         writesChecksums: checksums)
     }
 
-    /// Finishes a created file: checksums, flush, close, and rename onto the final path.
-    public func commit() throws {
+    /// Finishes a created file: checksums, flush, close, `fsync` (unless `sync` is false,
+    /// for callers that sync many files at once), and rename onto the final path.
+    public func commit(sync: Bool = true) throws {
+        let temporaryPath = try finishUnrenamed()
+        if sync {
+            let fd = Glibc.open(temporaryPath, O_RDONLY)
+            if fd >= 0 {
+                fsync(fd)
+                Glibc.close(fd)
+            }
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw FITSError.invalid(path: path, message: "cannot rename the finished file into place: \(reason)")
+        }
+    }
+
+    /// Finishes a created file without putting it in place: checksums, flush, close. Returns
+    /// the temporary path, which the caller now owns (to rename onto `path`, or delete).
+    public func finishUnrenamed() throws -> String {
         guard let temporaryPath else {
             throw FITSError.invalid(path: path, message: "commit() on a file opened for reading")
         }
@@ -103,16 +122,8 @@ public final class FITSFile {
             throw FITSError.cfitsio(path: path, operation: "close", status: status,
                                     text: cfitsioErrorText(status))
         }
-        let fd = Glibc.open(temporaryPath, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            Glibc.close(fd)
-        }
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw FITSError.invalid(path: path, message: "cannot rename the finished file into place: \(reason)")
-        }
+        self.temporaryPath = nil
+        return temporaryPath
     }
 
     /// Closes the file. A created file that was not committed is deleted.

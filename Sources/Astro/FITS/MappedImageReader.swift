@@ -77,6 +77,31 @@ final class MappedImageReader {
         return out
     }
 
+    /// Bytes per pixel as stored.
+    var bytesPerPixel: Int { abs(bitpix) / 8 }
+
+    /// Copies the x/y window through every plane of the remaining axes, as stored (big-endian,
+    /// unscaled, blanks kept) and in FITS order, to `dest`, which must hold
+    /// `x.count * y.count * planes * bytesPerPixel` bytes. The window must lie inside the image.
+    func copyWindow(x: Range<Int>, y: Range<Int>, into dest: UnsafeMutableRawPointer) {
+        let bytes = bytesPerPixel
+        let rowBytes = x.count * bytes
+        let lineBytes = shape[0] * bytes
+        let planeBytes = lineBytes * shape[1]
+        let planes = shape.dropFirst(2).reduce(1, *)
+        var source = base + dataStart + y.lowerBound * lineBytes + x.lowerBound * bytes
+        var out = dest
+        for _ in 0..<planes {
+            var row = source
+            for _ in y {
+                out.copyMemory(from: row, byteCount: rowBytes)
+                out += rowBytes
+                row += lineBytes
+            }
+            source += planeBytes
+        }
+    }
+
     @inline(__always)
     private func convert<T: FITSFloat>(_ source: UnsafeRawPointer, into dest: UnsafeMutablePointer<T>, count: Int) {
         let scaled = scale != 1 || zero != 0
@@ -122,6 +147,13 @@ final class MappedImageReader {
 }
 
 extension FITSFile {
+    /// The memory-mapped reader of the current HDU (made once), nil when its layout needs cfitsio.
+    var mappedImage: MappedImageReader? {
+        if mapped == nil { mapped = .some(mappedReader()) }
+        if case .some(.some(let reader)) = mapped { return reader }
+        return nil
+    }
+
     /// A mapped reader for the current HDU when its layout allows one, else nil.
     func mappedReader() -> MappedImageReader? {
         guard temporaryPath == nil else { return nil }

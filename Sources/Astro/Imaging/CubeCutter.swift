@@ -11,18 +11,33 @@ import Foundation
 /// NAXIS1/2 the box size, CRPIX1/2 shifted by -x0/-y0, every other card of the cube kept
 /// (CRVAL, BMAJ/BMIN/BPA, INSTRUMENT_RECEPTOR_ANGLE, HISTORY...) and OBJECT = Source_ID.
 /// Pixels keep the cube's BITPIX (and BSCALE/BZERO/BLANK). When `weights` is given it is
-/// copied beside it as `<Source_ID>.cutout.<weights basename>`. Every file is written under
-/// a temporary name and renamed when complete; the image is renamed last, so an image
-/// cutout never exists without its weights.
+/// copied beside it as `<Source_ID>.cutout.<weights basename>`.
+///
+/// Fast path: for an uncompressed cube the cutout header is rendered once per cube by
+/// cfitsio and only its NAXIS1/2, CRPIX1/2 and OBJECT cards are rewritten per island (as
+/// cfitsio formats them), and the pixels are copied as stored (big-endian, unscaled) from
+/// the memory-mapped cube: the file is byte for byte what writing it through cfitsio
+/// gives, with one copy of the pixels and one `write`. Other cubes go through cfitsio.
+///
+/// Every file is written under a temporary name (`stage` puts them in a `StagedFiles`
+/// batch; `cut` commits it: one `syncfs`, then renames, the weights before the image, so
+/// an image cutout never exists without its weights).
 public struct CubeCutter: Sendable {
     /// Padding in restoring-beam widths (the original's `--pad`).
     public var pad: Double
+    /// Digest of a file's bytes, applied to each image and weights copy as it is written so
+    /// that callers need not read them back (`CutoutProduct.imageDigest`); nil: none.
+    public var contentDigest: (@Sendable (UnsafeRawBufferPointer) -> String)?
+    /// Use the fast path when the cube allows it (tests turn it off to compare).
+    var allowsRawCopy = true
 
-    public init(pad: Double = 3) {
+    public init(pad: Double = 3, contentDigest: (@Sendable (UnsafeRawBufferPointer) -> String)? = nil) {
         self.pad = pad
+        self.contentDigest = contentDigest
     }
 
-    /// Cuts `requests` out of `cube`, one outcome per request in order.
+    /// Cuts `requests` out of `cube`, one outcome per request in order; the files are in
+    /// place when it returns.
     ///
     /// - Throws: `ImagingError` only for problems of the cube or weights file as a whole
     ///   (unreadable, truncated, no usable WCS or BMAJ, weights file unreadable), naming the
@@ -30,70 +45,172 @@ public struct CubeCutter: Sendable {
     ///   is a `.failed` outcome naming it; the others are still written.
     public func cut(cube: String, weights: String?, requests: [CutoutRequest],
                     outputDirectory: String) throws(ImagingError) -> [CutoutOutcome] {
+        let staged = StagedFiles()
+        let cutouts = try stage(cube: cube, weights: weights, requests: requests,
+                                outputDirectory: outputDirectory, into: staged)
+        return cutouts.outcomes(afterCommit: staged.commit())
+    }
+
+    /// Writes the cutouts of `requests` into `staged` without putting them in place:
+    /// they appear when the batch is committed (`StagedCutouts.outcomes(afterCommit:)`).
+    /// Several cubes may share one batch, so that one sync serves them all.
+    public func stage(cube: String, weights: String?, requests: [CutoutRequest],
+                      outputDirectory: String, into staged: StagedFiles) throws(ImagingError) -> StagedCutouts {
         let source = try CubeSource(path: cube)
         let planner = try CutoutPlanner(header: source.header, path: cube, pad: pad)
         let weightsBytes = try weights.map { path throws(ImagingError) in try Self.readWeights(path) }
+        let weightsDigest = weightsBytes.flatMap { bytes in contentDigest.map { digest in bytes.withUnsafeBytes { digest($0) } } }
 
-        var outcomes = [CutoutOutcome?](repeating: nil, count: requests.count)
+        var result = StagedCutouts(outcomes: [CutoutOutcome?](repeating: nil, count: requests.count).map { _ in
+            CutoutOutcome.failed(sourceID: "", reason: .noComponents)
+        })
         var planned: [(index: Int, box: CutoutBox)] = []
         for (index, request) in requests.enumerated() {
             switch planner.box(for: request) {
             case .success(let box): planned.append((index, box))
-            case .failure(let reason): outcomes[index] = .failed(sourceID: request.sourceID, reason: reason)
+            case .failure(let reason): result.outcomes[index] = .failed(sourceID: request.sourceID, reason: reason)
             }
         }
         planned.sort { ($0.box.y.lowerBound, $0.box.x.lowerBound, $0.index) < ($1.box.y.lowerBound, $1.box.x.lowerBound, $1.index) }
 
+        var raw: RawCutoutWriter??  = allowsRawCopy ? nil : .some(nil)
         for (index, box) in planned {
             let request = requests[index]
             let directory = CutoutNames.directory(cutouts: outputDirectory, sourceID: request.sourceID)
             let image = "\(directory)/\(CutoutNames.image(sourceID: request.sourceID, cube: cube))"
             let weightsCopy = weights.map { "\(directory)/\(CutoutNames.weights(sourceID: request.sourceID, weights: $0))" }
+            let group = staged.newGroup()
             do {
                 try Self.makeDirectory(directory)
-                let file = try source.writeCutout(box: box, sourceID: request.sourceID, to: image)
-                if let weightsCopy, let weightsBytes { try Self.writeAtomically(weightsBytes, to: weightsCopy) }
-                do {
-                    try file.commit()
-                } catch {
-                    if let weightsCopy { unlink(weightsCopy) }
-                    throw CutoutFailure.writeFailed(path: image, reason: "\(error)")
+                if let weightsCopy, let weightsBytes {
+                    try staged.write(weightsBytes, to: weightsCopy, group: group)
                 }
-                outcomes[index] = .written(CutoutProduct(sourceID: request.sourceID, image: image,
-                                                         weights: weightsCopy, box: box))
+                if raw == nil { raw = .some(try RawCutoutWriter(source: source, templateDirectory: directory)) }
+                var imageDigest: String?
+                if case .some(.some(var writer)) = raw,
+                   let digest = try writer.stage(box: box, sourceID: request.sourceID, to: image, group: group,
+                                                 into: staged, digest: contentDigest) {
+                    raw = .some(writer)
+                    imageDigest = digest
+                } else {
+                    let file = try source.writeCutout(box: box, sourceID: request.sourceID, to: image)
+                    do {
+                        staged.adopt(temporary: try file.finishUnrenamed(), final: image, group: group)
+                    } catch {
+                        throw CutoutFailure.writeFailed(path: image, reason: "\(error)")
+                    }
+                }
+                var product = CutoutProduct(sourceID: request.sourceID, image: image, weights: weightsCopy, box: box)
+                product.imageDigest = imageDigest
+                product.weightsDigest = weightsCopy == nil ? nil : weightsDigest
+                result.outcomes[index] = .written(product)
+                result.groups[index] = group
             } catch let failure as CutoutFailure {
-                outcomes[index] = .failed(sourceID: request.sourceID, reason: failure)
+                staged.discard(group: group)
+                result.outcomes[index] = .failed(sourceID: request.sourceID, reason: failure)
             } catch let error as ImagingError {
                 throw error
             } catch {
-                outcomes[index] = .failed(sourceID: request.sourceID, reason: .writeFailed(path: image, reason: "\(error)"))
+                staged.discard(group: group)
+                result.outcomes[index] = .failed(sourceID: request.sourceID, reason: .writeFailed(path: image, reason: "\(error)"))
             }
         }
-        return outcomes.map { $0! }
+        return result
     }
 
-    private static func readWeights(_ path: String) throws(ImagingError) -> Data {
+    private static func readWeights(_ path: String) throws(ImagingError) -> [UInt8] {
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            return try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
             throw .badWeights(path: path, line: nil, reason: "cannot read: \((error as NSError).localizedDescription)")
         }
     }
 
+    /// `mkdir`, creating parents only when needed (one system call when they exist).
     private static func makeDirectory(_ path: String) throws(CutoutFailure) {
+        if mkdir(path, 0o777) == 0 || errno == EEXIST { return }
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
             throw .writeFailed(path: path, reason: (error as NSError).localizedDescription)
         }
     }
+}
 
-    private static func writeAtomically(_ data: Data, to path: String) throws(CutoutFailure) {
-        do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .writeFailed(path: path, reason: (error as NSError).localizedDescription)
+/// The cutouts of one or more `CubeCutter.stage` calls, written but not yet in place.
+public struct StagedCutouts: Sendable {
+    /// One per request, in order; `.written` ones are staged, not yet visible.
+    public var outcomes: [CutoutOutcome]
+    /// The staged group of each written outcome, by request index.
+    var groups: [Int: Int] = [:]
+
+    init(outcomes: [CutoutOutcome]) {
+        self.outcomes = outcomes
+    }
+
+    /// The outcomes once the batch is committed: islands whose files failed to appear
+    /// (`StagedFiles.commit()`'s failures) become `.failed`.
+    public func outcomes(afterCommit failures: [Int: CutoutFailure]) -> [CutoutOutcome] {
+        guard !failures.isEmpty else { return outcomes }
+        var out = outcomes
+        for (index, group) in groups {
+            if let failure = failures[group] { out[index] = .failed(sourceID: outcomes[index].sourceID, reason: failure) }
         }
+        return out
+    }
+}
+
+/// The fast path of one cube: its cutout header rendered once by cfitsio and patched per
+/// island, pixels copied as stored from the memory map.
+struct RawCutoutWriter {
+    static let patched = ["NAXIS1", "NAXIS2", "CRPIX1", "CRPIX2", "OBJECT"]
+    let reader: MappedImageReader
+    var template: FITSHeaderTemplate
+    let crpix1: Double
+    let crpix2: Double
+    let planes: Int
+
+    /// Nil when the cube's layout or header needs the cfitsio path.
+    init?(source: CubeSource, templateDirectory: String) throws(CutoutFailure) {
+        guard let reader = source.file.mappedImage, reader.bitpix == source.bitpix else { return nil }
+        // The header cfitsio writes for a 1 x 1 cutout, as the template.
+        let box = CutoutBox(x: 0..<1, y: 0..<1)
+        let bytes: [UInt8]
+        do {
+            let file = try source.writeCutout(box: box, sourceID: "TEMPLATE", to: "\(templateDirectory)/header-template.fits")
+            let temporary = try file.finishUnrenamed()
+            defer { unlink(temporary) }
+            bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: temporary)))
+        } catch {
+            throw .writeFailed(path: templateDirectory, reason: "header template: \(error)")
+        }
+        guard let template = FITSHeaderTemplate(file: bytes, keywords: Self.patched) else { return nil }
+        self.reader = reader
+        self.template = template
+        crpix1 = source.header.double("CRPIX1") ?? 1
+        crpix2 = source.header.double("CRPIX2") ?? 1
+        planes = source.shape.dropFirst(2).reduce(1, *)
+    }
+
+    /// Stages the cutout of `box` at `path`; returns its digest ("" without `digest`), or
+    /// nil when a card cannot be patched (the caller then writes it through cfitsio).
+    mutating func stage(box: CutoutBox, sourceID: String, to path: String, group: Int, into staged: StagedFiles,
+                        digest: ((UnsafeRawBufferPointer) -> String)?) throws(CutoutFailure) -> String? {
+        guard template.set("NAXIS1", .integer(box.width)), template.set("NAXIS2", .integer(box.height)),
+              template.set("CRPIX1", .real(crpix1 - Double(box.x.lowerBound))),
+              template.set("CRPIX2", .real(crpix2 - Double(box.y.lowerBound))),
+              template.set("OBJECT", .string(sourceID)) else { return nil }
+        let dataBytes = box.width * box.height * planes * reader.bytesPerPixel
+        let total = template.count + (dataBytes + 2879) / 2880 * 2880
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 64)
+        defer { buffer.deallocate() }
+        template.bytes.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+        reader.copyWindow(x: box.x, y: box.y, into: buffer.baseAddress! + template.count)
+        (buffer.baseAddress! + template.count + dataBytes).initializeMemory(as: UInt8.self, repeating: 0,
+                                                                            count: total - template.count - dataBytes)
+        let bytes = UnsafeRawBufferPointer(buffer)
+        try staged.write(bytes, to: path, group: group)
+        return digest?(bytes) ?? ""
     }
 }
 

@@ -54,4 +54,16 @@ public struct CutoutProduct: Sendable, Equatable {
     public var weights: String?
     /// The pixels taken from the cube (clipped to the image).
     public var box: CutoutBox
+    /// The image's content digest, when the cutter was given a digest and wrote the image
+    /// itself (nil: read the file to know it).
+    public var imageDigest: String?
+    /// The weights copy's content digest, likewise.
+    public var weightsDigest: String?
+
+    init(sourceID: String, image: String, weights: String?, box: CutoutBox) {
+        self.sourceID = sourceID
+        self.image = image
+        self.weights = weights
+        self.box = box
+    }
 }

@@ -13,4 +13,11 @@ enum ContentDigest {
         }
         return paths.count == 1 ? text : Digest(text).description
     }
+
+    /// The same digest from the files' own digests (as they were written; "" for a path
+    /// that is empty), without reading the files.
+    static func of(digests: [String]) -> String {
+        let text = digests.joined()
+        return digests.count == 1 ? text : Digest(text).description
+    }
 }
