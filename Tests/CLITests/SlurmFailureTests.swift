@@ -136,4 +136,30 @@ final class SlurmFailureTests: XCTestCase {
         XCTAssertEqual(SlurmCluster.submittedTasks(in: dir), 11, r.stderr)
         XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
     }
+
+    /// A task over its `mem` is killed by SLURM and reported as out of memory; the rest
+    /// builds with -k. (scripts/slurm-local.sh has no cgroups: SLURM's own watchdog,
+    /// jobacct_gather with OverMemoryKill, kills the job.)
+    func testATaskOverItsMemoryIsReportedAsOutOfMemory() throws {
+        try SlurmCluster.require()
+        let dir = try scratchDirectory(self)
+        try write("""
+        product hog {
+            output "hog.txt"
+            shell "python3 -c 'import time; x = bytearray(400 * 1024 * 1024); x[::4096] = bytes(len(x[::4096])); time.sleep(5)' && echo done > {output}"
+            mem "100M"
+        }
+        product small {
+            for i in range(0, 3)
+            output "small/{i}.txt"
+            shell "echo {i} > {output}"
+        }
+        """, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-k"] + Self.slurmArgs, in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertNotNil(r.stderr.range(of: #"FAILED hog: out of memory: job [0-9]+_0 on [^ ]+ was killed for exceeding its memory \(100 MB; raise 'mem'\)"#,
+                                       options: .regularExpression), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/hog.txt"))
+        for i in 0..<3 { XCTAssertEqual(try read(dir + "/small/\(i).txt"), "\(i)\n") }
+    }
 }

@@ -493,7 +493,7 @@ public final class SlurmExecutor {
         }
         let jobName = sub.jobID.map { "\($0)_\(element)" } ?? "\(sub.id)[\(element)]"
         let end = sub.jobID.flatMap { client.endState(job: $0, index: element) }
-        let state = end?.state ?? "UNKNOWN"
+        var state = end?.state ?? "UNKNOWN"
         let now = Date()
         if state == "COMPLETED" || state == "UNKNOWN" || state == "COMPLETING" {
             // A worker that exited normally wrote its records; a shared filesystem may show
@@ -507,6 +507,11 @@ public final class SlurmExecutor {
             .split(separator: "\n").map(String.init) ?? [])
         let node = end.map { $0.node.isEmpty ? "" : " on \($0.node)" } ?? ""
         let outTail = LogTail.read("\(sub.directory)/out/\(element).out")
+        // Without cgroups SLURM's memory watchdog (OverMemoryKill) fails the job instead of
+        // marking it OUT_OF_MEMORY; its message in the job's output says what happened.
+        if state != "OUT_OF_MEMORY", ["exceeded memory limit", "Exceeded job memory limit", "oom-kill", "oom_kill"].contains(where: outTail.contains) {
+            state = "OUT_OF_MEMORY"
+        }
         let outNote = outTail.isEmpty ? "" : "; job output (\(sub.directory)/out/\(element).out):\n" + outTail
             .split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }.joined(separator: "\n")
         for w in missing {

@@ -58,6 +58,12 @@ public enum SlurmWorker {
             let started = Date()
             let (outcome, details) = attempt.runMeasured(key: task.key, command: task.command, outputs: task.outputs)
             let ended = Date()
+            if case .failure = outcome, details.exitStatus == nil {
+                // Killed by a signal: when SLURM is ending the job (scancel, time or memory
+                // limit) this worker is signalled too, maybe a moment later. The scheduler
+                // then says why; a record here would only say "killed by signal 9".
+                for _ in 0..<20 where InterruptFlag.interrupts == 0 { usleep(100_000) }
+            }
             if InterruptFlag.interrupts > 0, case .failure = outcome { break }
             var record = ResultRecord(key: task.key, fingerprint: task.fingerprint, attempt: task.attempt, ok: false,
                                       outputs: [], message: nil, exitStatus: details.exitStatus,
