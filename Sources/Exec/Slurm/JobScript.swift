@@ -27,9 +27,9 @@ struct JobScript {
             // Each task gets its own time; a minute more for starting arrakis and the prologue.
             sbatch("--time=\(SlurmDuration.text(resources.timeSeconds * tasksPerElement + 60))")
         }
-        if let a = settings.account { sbatch("--account=\(a)") }
-        if let p = settings.partition { sbatch("--partition=\(p)") }
-        if let q = settings.qos { sbatch("--qos=\(q)") }
+        if let a = resources.account { sbatch("--account=\(a)") }
+        if let p = resources.partition { sbatch("--partition=\(p)") }
+        if let q = resources.qos { sbatch("--qos=\(q)") }
         for extra in settings.sbatchLines { sbatch(extra) }
         lines.append("")
         lines.append(contentsOf: settings.prologue)

@@ -283,7 +283,9 @@ public final class SlurmExecutor {
     private func resourceClass(_ r: Resources) -> BatchPlanner.ResourceClass {
         .init(cpus: max(1, r.cpus == 1 ? (settings.cpus ?? 1) : r.cpus),
               memoryMB: r.memoryMB > 0 ? r.memoryMB : (settings.memoryMB ?? 0),
-              timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0))
+              timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0),
+              account: r.queue["account"] ?? settings.account, partition: r.queue["partition"] ?? settings.partition,
+              qos: r.queue["qos"] ?? settings.qos)
     }
 
     private func submit(_ elements: [[Task]], resources: BatchPlanner.ResourceClass, tasksPerElement: Int) throws {
