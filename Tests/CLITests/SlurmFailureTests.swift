@@ -162,4 +162,28 @@ final class SlurmFailureTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/hog.txt"))
         for i in 0..<3 { XCTAssertEqual(try read(dir + "/small/\(i).txt"), "\(i)\n") }
     }
+
+    /// A task that outlives its job's time limit is reported as timed out; the tasks after
+    /// it in the same job are submitted again as they were. SLURM counts limits in minutes,
+    /// so this test takes about two.
+    func testATaskOverTheTimeLimitIsReportedAsTimedOut() throws {
+        try SlurmCluster.require()
+        let dir = try scratchDirectory(self)
+        try write("""
+        executor slurm { sbatch "--time=1" }
+        product a_quick { output "quick.txt"; shell "echo quick > {output}" }
+        product b_stuck { output "stuck.txt"; shell "sleep 600; echo never > {output}" }
+        product c_later { output "later.txt"; shell "echo later > {output}" }
+        """, to: dir + "/Arrakisfile")
+        let started = Date()
+        let r = try arrakis(["build", "-k", "--tasks-per-job", "3"] + Self.slurmArgs, in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 240)
+        XCTAssertNotNil(r.stderr.range(of: #"FAILED b_stuck: timed out: job [0-9]+_0 on [^ ]+ reached its time limit; raise 'time'"#,
+                                       options: .regularExpression), r.stderr)
+        XCTAssertEqual(try read(dir + "/quick.txt"), "quick\n")
+        XCTAssertEqual(try read(dir + "/later.txt"), "later\n")
+        // One array of the three, then c_later again on its own (it never started).
+        XCTAssertEqual(SlurmCluster.submittedTasks(in: dir), 4)
+    }
 }

@@ -522,8 +522,10 @@ public final class SlurmExecutor {
             switch state {
             case "TIMEOUT", "DEADLINE":
                 if !wasRunning { requeue(&task); continue }
-                let limit = SlurmDuration.text(resourceClass(task.job.spec.resources).timeSeconds * max(1, sub.elements[element].count))
-                try finishFailed(task, message: "timed out: job \(jobName)\(node) reached its time limit (\(limit) for \(sub.elements[element].count) task(s))")
+                let perTask = resourceClass(task.job.spec.resources).timeSeconds
+                let n = sub.elements[element].count
+                let limit = perTask > 0 ? " (\(SlurmDuration.text(perTask)) a task, \(n) task\(n == 1 ? "" : "s") in the job)" : ""
+                try finishFailed(task, message: "timed out: job \(jobName)\(node) reached its time limit\(limit); raise 'time'")
             case "OUT_OF_MEMORY":
                 if !wasRunning { requeue(&task); continue }
                 let mem = resourceClass(task.job.spec.resources).memoryMB
