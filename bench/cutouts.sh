@@ -8,7 +8,7 @@
 #    36 channels) with about ISLANDS islands (kept in WORKDIR when already there);
 # 2. `arrakis build sources` loads it (untimed), then `arrakis build cutouts` (release build)
 #    is timed from outside, whole process, best of REPEAT (default 3) runs, each from
-#    nothing (cutouts and manifest deleted, dirty pages flushed with `sync` first);
+#    nothing (earlier cutouts and manifest moved aside, dirty pages flushed with `sync`);
 # 3. bench/cutouts_astropy.py reads the boxes back from arrakis's cutouts (untimed), cuts
 #    the same boxes out of the same cubes with astropy, writes them and the weights copies,
 #    timed inside Python (imports and box reading excluded), best of REPEAT runs; then
@@ -48,9 +48,16 @@ cd "$WORK"
 MANIFEST=$WORK/work/epoch_0/manifests/$FIELD.cutouts.tsv
 CUTOUTS=$WORK/work/epoch_0/cutouts
 
+# Outputs of earlier runs are moved aside, not deleted, until the end: ext4 without a
+# journal (this machine's) skips inodes freed in the last minutes when it allocates new
+# ones, so deleting 20,000 files just before a run makes the run pay for it.
+TRASH=$WORK/trash
+mkdir -p "$TRASH"
+set_aside() { [ -e "$1" ] && mv "$1" "$TRASH/$(basename "$1").$(date +%s%N)" || true; }
 best_arrakis=""
 for run in $(seq "$REPEAT"); do
-  rm -rf "$CUTOUTS" "$MANIFEST"
+  set_aside "$CUTOUTS"
+  set_aside "$MANIFEST"
   sync
   t0=$(date +%s.%N)
   "$ARRAKIS" build cutouts >&2
@@ -66,6 +73,7 @@ BYTES=$(find "$CUTOUTS" -type f -name '*.fits' -printf '%s\n' | awk '{s += $1} E
 
 best_astropy=""
 for run in $(seq "$REPEAT"); do
+  set_aside "$WORK/astropy"
   sync
   line=$(python3 "$ROOT/bench/cutouts_astropy.py" "$MANIFEST" "$WORK/astropy" --cubes "$FIELD_DIR")
   echo "astropy run $run: $line" >&2
@@ -78,7 +86,7 @@ if [ "$A_FILES" != "$FILES" ]; then
   echo "error: arrakis wrote $FILES files, astropy $A_FILES" >&2
   exit 1
 fi
-rm -rf "$WORK/astropy"
+rm -rf "$WORK/astropy" "$TRASH"
 
 echo "field $FIELD: $ISL islands x $BEAMS beams x I/Q/U -> $N cutouts ($FILES files with the weights copies), $(( BYTES / 1000000 )) MB of FITS; ${NPIX}x${NPIX}-pixel cubes, 36 channels; work dir $WORK"
 awk -v n="$N" -v b="$BYTES" -v ab="$A_BYTES" -v s="$best_arrakis" -v a="$best_astropy" 'BEGIN {

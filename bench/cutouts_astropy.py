@@ -3,7 +3,7 @@
 
     cutouts_astropy.py MANIFEST OUTDIR --cubes DIR [--cubes DIR...] [--check N]
 
-MANIFEST is the cutouts manifest arrakis wrote (source_id stokes beam image weights ...);
+OUTDIR must not exist. MANIFEST is the cutouts manifest arrakis wrote (source_id stokes beam image weights ...);
 the parent cubes are looked up by name in the --cubes directories.
 For every row the box is read back from arrakis's cutout (NAXIS1/2 and the CRPIX shift
 against the parent cube) before timing starts, so both make exactly the same cutouts.
@@ -117,8 +117,6 @@ def main():
     count = int(sys.argv[sys.argv.index("--check") + 1]) if "--check" in sys.argv else 50
     cube_dirs = [sys.argv[i + 1] for i, a in enumerate(sys.argv) if a == "--cubes"]
     jobs = read_jobs(manifest, cube_dirs)
-    if os.path.exists(outdir):
-        shutil.rmtree(outdir)
     os.makedirs(outdir)
     os.sync()
     t0 = time.perf_counter()

@@ -74,11 +74,13 @@ public struct CubeCutter: Sendable {
         planned.sort { ($0.box.y.lowerBound, $0.box.x.lowerBound, $0.index) < ($1.box.y.lowerBound, $1.box.x.lowerBound, $1.index) }
 
         var raw: RawCutoutWriter??  = allowsRawCopy ? nil : .some(nil)
+        let imageSuffix = ".cutout." + basename(cube)
+        let weightsSuffix = weights.map { ".cutout." + basename($0) }
         for (index, box) in planned {
             let request = requests[index]
             let directory = CutoutNames.directory(cutouts: outputDirectory, sourceID: request.sourceID)
-            let image = "\(directory)/\(CutoutNames.image(sourceID: request.sourceID, cube: cube))"
-            let weightsCopy = weights.map { "\(directory)/\(CutoutNames.weights(sourceID: request.sourceID, weights: $0))" }
+            let image = directory + "/" + request.sourceID + imageSuffix             // CutoutNames.image
+            let weightsCopy = weightsSuffix.map { directory + "/" + request.sourceID + $0 }   // CutoutNames.weights
             let group = staged.newGroup()
             do {
                 try Self.makeDirectory(directory)
