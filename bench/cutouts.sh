@@ -86,8 +86,6 @@ if [ "$A_FILES" != "$FILES" ]; then
   echo "error: arrakis wrote $FILES files, astropy $A_FILES" >&2
   exit 1
 fi
-rm -rf "$WORK/astropy" "$TRASH"
-
 echo "field $FIELD: $ISL islands x $BEAMS beams x I/Q/U -> $N cutouts ($FILES files with the weights copies), $(( BYTES / 1000000 )) MB of FITS; ${NPIX}x${NPIX}-pixel cubes, 36 channels; work dir $WORK"
 awk -v n="$N" -v b="$BYTES" -v ab="$A_BYTES" -v s="$best_arrakis" -v a="$best_astropy" 'BEGIN {
   printf "arrakis: %.2f s, %.0f cutouts/s, %.0f MB/s\n", s, n / s, b / s / 1e6
@@ -95,3 +93,6 @@ awk -v n="$N" -v b="$BYTES" -v ab="$A_BYTES" -v s="$best_arrakis" -v a="$best_as
   printf "cutouts: n=%d arrakis_s=%.2f astropy_s=%.2f arrakis_per_s=%.0f astropy_per_s=%.0f ratio=%.1f goal=10 met=%s\n",
          n, s, a, n / s, n / a, a / s, (a / s >= 10 ? "yes" : "no")
 }'
+# Last: deleting ~20,000 files per run is slow here (ext4 mounted with discard).
+echo "removing the outputs of earlier runs and astropy's..." >&2
+rm -rf "$WORK/astropy" "$TRASH"
