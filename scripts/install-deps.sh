@@ -4,11 +4,12 @@
 #   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
 #                                    mockupdb, montydb and pymongo for the MongoDB test server;
 #                                    rmtable for the catalogue's RMTable checks;
-#                                    a PostgreSQL server for scripts/pg-test-server.sh)
+#                                    a PostgreSQL server for scripts/pg-test-server.sh;
+#                                    slurm-wlm and munge for scripts/slurm-local.sh)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(ninja-build python3 postgresql)
+  packages+=(ninja-build python3 postgresql slurm-wlm munge)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -14,6 +14,8 @@ struct BuildCommand: ParsableCommand {
 
     @OptionGroup var history: HistoryOptions
 
+    @OptionGroup(title: "Executor") var slurm: SlurmOptions
+
     @Argument(help: "What to build (default: the Arrakisfile's `default`, else everything).")
     var targets: [String] = []
 
@@ -130,14 +132,30 @@ struct BuildCommand: ParsableCommand {
             HistorySession(config: $0, run: HistorySession.newRun(arguments: CommandLine.arguments, project: ws.project,
                                                                   targets: targets.isEmpty ? ws.project.defaultTargets : targets))
         }
-        let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
-                                                    logDirectory: ws.stateDirectory + "/logs", progress: mode,
-                                                    estimates: session?.estimates ?? DurationEstimates()),
-                                     builtins: PipelineRules.registry(), digests: ws.digests, observer: session)
+        guard slurm.executor == "local" || slurm.executor == "slurm" else {
+            throw CLIError("--executor must be local or slurm, not '\(slurm.executor)'")
+        }
+        let slurmSettings = slurm.executor == "slurm" ? try slurm.settings(project: ws.project) : nil
+        let estimates = session?.estimates ?? DurationEstimates()
         var runTimes = PhaseTimes()
         let report: LocalExecutor.Report
         do {
-            report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+            if let slurmSettings {
+                let executor = SlurmExecutor(options: .init(settings: slurmSettings, stateDirectory: ws.stateDirectory,
+                                                            progress: mode, estimates: estimates),
+                                             digests: ws.digests, observer: session)
+                let r = try runTimes.measure("start, run and record") { try executor.run(engine) }
+                report = LocalExecutor.Report(counts: r.counts, failures: r.failures, interrupted: r.interrupted, seconds: r.seconds)
+                if ProcessInfo.processInfo.environment["ARRAKIS_SLURM_STATS"] != nil {
+                    printErr("arrakis: slurm: \(r.sbatchCalls) sbatch call(s)\n")
+                }
+            } else {
+                let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
+                                                            logDirectory: ws.stateDirectory + "/logs", progress: mode,
+                                                            estimates: estimates),
+                                             builtins: PipelineRules.registry(), digests: ws.digests, observer: session)
+                report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+            }
         } catch {
             session?.finish(.error, counts: engine.counts)
             throw error

@@ -32,6 +32,12 @@ public final class LocalExecutor: @unchecked Sendable {
         public var interrupted: Bool
         public var seconds: Double
         public var succeeded: Bool { failures.isEmpty && !interrupted }
+        public init(counts: BuildEngine.Counts, failures: [(key: String, message: String)], interrupted: Bool, seconds: Double) {
+            self.counts = counts
+            self.failures = failures
+            self.interrupted = interrupted
+            self.seconds = seconds
+        }
     }
 
     let options: Options

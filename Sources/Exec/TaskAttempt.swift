@@ -32,19 +32,23 @@ struct TaskAttempt {
 
     /// `run`, with what the attempt measured.
     func runMeasured(_ job: BuildEngine.Job) -> (outcome: TaskResult.Outcome, details: Details) {
+        runMeasured(key: job.key, command: job.spec.command, outputs: job.spec.outputs)
+    }
+
+    /// `runMeasured` for a task described without a graph (a SLURM worker's).
+    func runMeasured(key: String, command: TaskCommand, outputs: [String]) -> (outcome: TaskResult.Outcome, details: Details) {
         var details = Details()
-        let outcome = run(job, &details)
+        let outcome = run(key: key, command: command, outputs: outputs, &details)
         return (outcome, details)
     }
 
-    private func run(_ job: BuildEngine.Job, _ details: inout Details) -> TaskResult.Outcome {
-        let outputs = job.spec.outputs
+    private func run(key: String, command: TaskCommand, outputs: [String], _ details: inout Details) -> TaskResult.Outcome {
         do {
             try TemporaryOutput.prepare(outputs)
         } catch {
             return .failure("\(error)")
         }
-        switch job.spec.command {
+        switch command {
         case .shell(let command):
             let (outcome, peak) = ShellCommand.runMeasured(command, logPath: scratchLog, onSpawn: { onProcess($0) })
             onProcess(nil)
@@ -56,9 +60,9 @@ struct TaskAttempt {
                 details.exitStatus = 0
             case .exited(let code):
                 details.exitStatus = code
-                return fail(job, outputs, "exit status \(code)", &details)
+                return fail(key, outputs, "exit status \(code)", &details)
             case .signaled(let sig):
-                return fail(job, outputs, "killed by signal \(sig)", &details)
+                return fail(key, outputs, "killed by signal \(sig)", &details)
             case .spawnFailed(let why):
                 TemporaryOutput.discard(outputs)
                 return .failure("could not start /bin/sh: \(why)")
@@ -74,7 +78,7 @@ struct TaskAttempt {
             } catch {
                 log.write("error: \(error)")
                 try? log.save()
-                return fail(job, outputs, "\(error)", &details)
+                return fail(key, outputs, "\(error)", &details)
             }
         }
         do {
@@ -86,10 +90,10 @@ struct TaskAttempt {
     }
 
     /// Discards the temporaries and keeps the log under the product's name.
-    private func fail(_ job: BuildEngine.Job, _ outputs: [String], _ what: String,
+    private func fail(_ key: String, _ outputs: [String], _ what: String,
                       _ details: inout Details) -> TaskResult.Outcome {
         TemporaryOutput.discard(outputs)
-        let kept = logDirectory + "/" + Self.logName(job.key)
+        let kept = logDirectory + "/" + Self.logName(key)
         if rename(scratchLog, kept) != 0 { return .failure(what + " (log: \(scratchLog))") }
         details.logPath = kept
         let tail = LogTail.read(kept)

@@ -165,7 +165,7 @@ final class ExecutorBehaviourTests: XCTestCase {
         let dir = try copyOfExample("shell-demo", self)
         let text = try arrakis(["graph"], in: dir)
         XCTAssertEqual(text.status, 0, text.stderr)
-        XCTAssertTrue(text.stdout.contains("summary (1 instance, 1 out of date)"), text.stdout)
+        XCTAssertTrue(text.stdout.contains("summary (1 instance, 1 new)"), text.stdout)
         let dot = try arrakis(["graph", "--format", "dot"], in: dir)
         XCTAssertTrue(dot.stdout.hasPrefix("digraph arrakis {"), dot.stdout)
         XCTAssertTrue(dot.stdout.contains("\"wc\" -> \"summary\""), dot.stdout)
@@ -174,6 +174,13 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertTrue(mermaid.stdout.contains("wc[alpha]"), mermaid.stdout)
         let json = try arrakis(["graph", "--format", "json"], in: dir)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)), json.stdout)
+
+        // Once built, an edited input makes its product out of date (not new).
+        XCTAssertEqual(try arrakis(["build"], in: dir).status, 0)
+        try write("one two three four\n", to: dir + "/inputs/alpha.txt")
+        let after = try arrakis(["graph"], in: dir)
+        XCTAssertTrue(after.stdout.contains("wc (5 instances, 1 out of date)"), after.stdout)
+        XCTAssertFalse(after.stdout.contains("new"), after.stdout)
     }
 
     func testCleanRemovesOutputsAndForgetsThem() throws {

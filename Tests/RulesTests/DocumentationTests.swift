@@ -97,6 +97,8 @@ final class DocumentationTests: XCTestCase {
          "dependency cycle: a -> b -> a (expected products not to depend on themselves through other products)"),
         ("product a {\n    for (field, beam) in glob(\"{field}/beam{bem}.fits\")\n    output \"{field}{beam}\"\n    shell \"x\"\n}\n",
          "loop variables (field, beam) do not match the glob's wildcards (expected the loop variables to be exactly its wildcards: field, bem)"),
+        ("executor slurm {\n    acount \"ja3\"\n}\n",
+         "unknown setting 'acount' in the 'executor slurm' block (did you mean 'account'?); expected one of: account, partition, qos, time, mem, cpus, sbatch, prologue, max_jobs, min_jobs, poll, tasks_per_job, job_time, arrakis"),
     ]
 
     func testSampleMessagesAreReal() throws {

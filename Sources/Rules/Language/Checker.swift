@@ -131,6 +131,10 @@ struct Checker {
             } else {
                 seen[setting.key.name] = setting.key.location
             }
+            if block.kind.name == "executor", block.name?.name == "slurm", !Keywords.slurmSettings.contains(setting.key.name) {
+                error("unknown setting '\(setting.key.name)' in the 'executor slurm' block\(DidYouMean.hint(for: setting.key.name, among: Keywords.slurmSettings)); expected one of: \(Keywords.slurmSettings.joined(separator: ", "))",
+                      at: setting.key.location)
+            }
             checkExpression(setting.value, in: .block, scope: nil)
         }
     }

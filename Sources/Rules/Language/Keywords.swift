@@ -2,6 +2,9 @@
 enum Keywords {
     /// Kinds of settings blocks: `executor slurm { ... }`.
     static let blockKinds = ["executor", "database", "history", "settings"]
+    /// The settings of `executor slurm { ... }` (docs/arrakisfile.md, "Settings blocks").
+    static let slurmSettings = ["account", "partition", "qos", "time", "mem", "cpus", "sbatch", "prologue",
+                                "max_jobs", "min_jobs", "poll", "tasks_per_job", "job_time", "arrakis"]
     /// Words that start a top-level statement.
     static let topLevel = ["let", "include", "product", "default"] + blockKinds
     /// Single-valued product settings, stored in `ProductDecl.settings`.

@@ -4,7 +4,7 @@ import Glibc
 
 extension Diagnostic {
     /// A diagnostic with the offending line read from its file, for errors found after parsing.
-    static func at(_ location: SourceLocation, _ message: String) -> Diagnostic {
+    public static func at(_ location: SourceLocation, _ message: String) -> Diagnostic {
         Diagnostic(message, at: location, lineText: sourceLine(location.file, location.line))
     }
 }

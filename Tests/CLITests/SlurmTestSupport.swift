@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// The SLURM cluster the SLURM tests submit to: `scripts/slurm-local.sh start` (which
+/// `scripts/test.sh` runs, exporting `ARRAKIS_SLURM_CLUSTER=up` and `SLURM_CONF`), or any
+/// cluster `SLURM_CONF` points at. When the test script started the cluster the tests must
+/// reach it: they fail rather than skip.
+enum SlurmCluster {
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Skips (no cluster configured) or fails (a cluster was promised but does not answer).
+    static func require(file: StaticString = #filePath, line: UInt = #line) throws {
+        let promised = environment["ARRAKIS_SLURM_CLUSTER"] == "up"
+        guard environment["SLURM_CONF"] != nil || promised else {
+            throw XCTSkip("no SLURM cluster: run scripts/test.sh, or scripts/slurm-local.sh start and export SLURM_CONF")
+        }
+        let r = try run("sinfo", ["-h", "-o", "%T"])
+        if r.status != 0 || r.stdout.isEmpty {
+            let message = "the SLURM cluster does not answer (SLURM_CONF=\(environment["SLURM_CONF"] ?? "unset")): \(r.stderr)"
+            if promised {
+                XCTFail(message, file: file, line: line)
+                throw XCTSkip("see the failure above")
+            }
+            throw XCTSkip(message)
+        }
+    }
+
+    /// Runs a SLURM client command.
+    @discardableResult
+    static func run(_ tool: String, _ args: [String]) throws -> RunResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + args
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        nonisolated(unsafe) var errData = Data()
+        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        while !reader.isFinished { usleep(1000) }
+        return RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// The job ids of `.arrakis/slurm/submissions.log` in a project (one line per sbatch).
+    static func submittedJobs(in dir: String) -> [String] {
+        let text = (try? String(contentsOfFile: dir + "/.arrakis/slurm/submissions.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard let i = words.firstIndex(of: "job"), i + 1 < words.count else { return nil }
+            return String(words[i + 1])
+        }
+    }
+
+    /// Tasks submitted, summed over `submissions.log`.
+    static func submittedTasks(in dir: String) -> Int {
+        let text = (try? String(contentsOfFile: dir + "/.arrakis/slurm/submissions.log", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").reduce(0) { sum, line in
+            let words = line.split(separator: " ")
+            guard let i = words.firstIndex(of: "tasks"), i + 1 < words.count, let n = Int(words[i + 1]) else { return sum }
+            return sum + n
+        }
+    }
+
+    /// What the cluster recorded of finished jobs (`sacct`, or without an accounting
+    /// database the job completion log of scripts/slurm-local.sh): (job id, array job id).
+    static func finishedJobs() throws -> [(job: String, arrayJob: String)] {
+        let sacct = try run("sacct", ["-n", "-P", "-X", "-a", "-o", "JobID,JobIDRaw"])
+        if sacct.status == 0 {
+            // JobID is ARRAYJOB_INDEX for an array element.
+            return sacct.stdout.split(separator: "\n").map { line in
+                let f = line.split(separator: "|").map(String.init)
+                return (f.count > 1 ? f[1] : f[0], String(f[0].split(separator: "_").first ?? ""))
+            }
+        }
+        let conf = try String(contentsOfFile: environment["SLURM_CONF"] ?? "", encoding: .utf8)
+        guard let loc = conf.split(separator: "\n").first(where: { $0.hasPrefix("JobCompLoc=") }) else {
+            throw XCTSkip("the cluster keeps no job records (no sacct, no JobCompLoc)")
+        }
+        let log = (try? String(contentsOfFile: String(loc.dropFirst("JobCompLoc=".count)), encoding: .utf8)) ?? ""
+        return log.split(separator: "\n").compactMap { line in
+            var f: [String: String] = [:]
+            for w in line.split(separator: " ") {
+                let kv = w.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                if kv.count == 2 { f[String(kv[0])] = String(kv[1]) }
+            }
+            guard let id = f["JobId"] else { return nil }
+            return (id, f["ArrayJobId"] ?? "")
+        }
+    }
+
+    /// Waits until `condition` holds, up to `seconds`.
+    static func wait(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
+        let end = Date().addingTimeInterval(seconds)
+        while Date() < end {
+            if try condition() { return true }
+            usleep(100_000)
+        }
+        return try condition()
+    }
+}
+
+/// Every file under `dir` (relative path -> contents), except arrakis's state and what
+/// `skip` names.
+func fileContents(under dir: String, skip: (String) -> Bool = { _ in false }) throws -> [String: Data] {
+    var out: [String: Data] = [:]
+    let fm = FileManager.default
+    guard let e = fm.enumerator(atPath: dir) else { return out }
+    while let rel = e.nextObject() as? String {
+        if rel.hasPrefix(".arrakis") || skip(rel) { continue }
+        var isDir: ObjCBool = false
+        guard fm.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue else { continue }
+        out[rel] = fm.contents(atPath: dir + "/" + rel)
+    }
+    return out
+}
