@@ -7,13 +7,13 @@
 # 1. `arrakis simulate` writes one field of BEAMS beams (I/Q/U cubes of NPIX x NPIX pixels,
 #    36 channels) with about ISLANDS islands (kept in WORKDIR when already there);
 # 2. `arrakis build sources` loads it (untimed), then `arrakis build cutouts` (release build)
-#    is timed from outside, whole process, best of REPEAT (default 3) runs, each from
-#    nothing (earlier cutouts and manifest moved aside, dirty pages flushed with `sync`);
+#    is timed from outside, whole process, each run from nothing (earlier cutouts and
+#    manifest moved aside, dirty pages flushed with `sync`);
 # 3. bench/cutouts_astropy.py reads the boxes back from arrakis's cutouts (untimed), cuts
 #    the same boxes out of the same cubes with astropy, writes them and the weights copies,
-#    timed inside Python (imports and box reading excluded), best of REPEAT runs; then
-#    checks that it wrote as many files as arrakis and that 50 random cutouts have the same
-#    pixels and WCS cards.
+#    timed inside Python (imports and box reading excluded); then checks that it wrote as
+#    many files as arrakis and that 50 random cutouts have the same pixels and WCS cards.
+# Steps 2 and 3 alternate, REPEAT (default 3) times; the best of each is reported.
 # arrakis's time includes making every file durable (one syncfs per beam, then renames,
 # the pipeline database, the manifest); astropy's does not sync at all.
 # The last line is  cutouts: n=<cutouts> arrakis_s=<s> astropy_s=<s> arrakis_per_s=<n> astropy_per_s=<n> ratio=<x> goal=10 met=<yes|no>
@@ -54,32 +54,38 @@ CUTOUTS=$WORK/work/epoch_0/cutouts
 TRASH=$WORK/trash
 mkdir -p "$TRASH"
 set_aside() { [ -e "$1" ] && mv "$1" "$TRASH/$(basename "$1").$(date +%s%N)" || true; }
-best_arrakis=""
-for run in $(seq "$REPEAT"); do
+run_arrakis() {
   set_aside "$CUTOUTS"
   set_aside "$MANIFEST"
   sync
+  local t0 t1
   t0=$(date +%s.%N)
   "$ARRAKIS" build cutouts >&2
   t1=$(date +%s.%N)
-  s=$(awk "BEGIN{printf \"%.3f\", $t1 - $t0}")
-  echo "arrakis run $run: $s s" >&2
-  best_arrakis=$(awk -v a="$best_arrakis" -v b="$s" 'BEGIN{print (a == "" || b < a) ? b : a}')
+  awk "BEGIN{printf \"%.3f\", $t1 - $t0}"
+}
+run_astropy() {
+  set_aside "$WORK/astropy"
+  sync
+  python3 "$ROOT/bench/cutouts_astropy.py" "$MANIFEST" "$WORK/astropy" --cubes "$FIELD_DIR"
+}
+best() { awk -v a="$1" -v b="$2" 'BEGIN{print (a == "" || b < a) ? b : a}'; }
+# Runs alternate (arrakis, astropy, arrakis, ...) so that both see the same machine when
+# others share it; astropy reads its boxes from the cutouts of the arrakis run before it.
+best_arrakis=""
+best_astropy=""
+for run in $(seq "$REPEAT"); do
+  s=$(run_arrakis)
+  line=$(run_astropy)
+  a=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$line")
+  echo "run $run: arrakis $s s, astropy $a s (ratio $(awk "BEGIN{printf \"%.1f\", $a / $s}")); $line" >&2
+  best_arrakis=$(best "$best_arrakis" "$s")
+  best_astropy=$(best "$best_astropy" "$a")
 done
 N=$(( $(wc -l < "$MANIFEST") - 1 ))
 ISL=$(tail -n +2 "$MANIFEST" | cut -f1 | sort -u | wc -l)
 FILES=$(find "$CUTOUTS" -type f ! -name '.*' | wc -l)
 BYTES=$(find "$CUTOUTS" -type f -name '*.fits' -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-
-best_astropy=""
-for run in $(seq "$REPEAT"); do
-  set_aside "$WORK/astropy"
-  sync
-  line=$(python3 "$ROOT/bench/cutouts_astropy.py" "$MANIFEST" "$WORK/astropy" --cubes "$FIELD_DIR")
-  echo "astropy run $run: $line" >&2
-  s=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$line")
-  best_astropy=$(awk -v a="$best_astropy" -v b="$s" 'BEGIN{print (a == "" || b < a) ? b : a}')
-done
 A_FILES=$(sed -n 's/.*files=\([0-9]*\).*/\1/p' <<< "$line")
 A_BYTES=$(sed -n 's/.*bytes=\([0-9]*\).*/\1/p' <<< "$line")
 if [ "$A_FILES" != "$FILES" ]; then
