@@ -61,9 +61,8 @@ public struct CubeCutter: Sendable {
         let weightsBytes = try weights.map { path throws(ImagingError) in try Self.readWeights(path) }
         let weightsDigest = weightsBytes.flatMap { bytes in contentDigest.map { digest in bytes.withUnsafeBytes { digest($0) } } }
 
-        var result = StagedCutouts(outcomes: [CutoutOutcome?](repeating: nil, count: requests.count).map { _ in
-            CutoutOutcome.failed(sourceID: "", reason: .noComponents)
-        })
+        // Every entry is set below: a box fails, or its island is written or fails.
+        var result = StagedCutouts(outcomes: Array(repeating: .failed(sourceID: "", reason: .noComponents), count: requests.count))
         var planned: [(index: Int, box: CutoutBox)] = []
         for (index, request) in requests.enumerated() {
             switch planner.box(for: request) {
@@ -90,10 +89,9 @@ public struct CubeCutter: Sendable {
                 if raw == nil { raw = .some(try RawCutoutWriter(source: source, templateDirectory: directory)) }
                 var imageDigest: String?
                 if case .some(.some(var writer)) = raw,
-                   let digest = try writer.stage(box: box, sourceID: request.sourceID, to: image, group: group,
-                                                 into: staged, digest: contentDigest) {
+                   try writer.stage(box: box, sourceID: request.sourceID, to: image, group: group, into: staged,
+                                    digest: contentDigest, digested: &imageDigest) {
                     raw = .some(writer)
-                    imageDigest = digest
                 } else {
                     let file = try source.writeCutout(box: box, sourceID: request.sourceID, to: image)
                     do {
@@ -194,14 +192,14 @@ struct RawCutoutWriter {
         planes = source.shape.dropFirst(2).reduce(1, *)
     }
 
-    /// Stages the cutout of `box` at `path`; returns its digest ("" without `digest`), or
-    /// nil when a card cannot be patched (the caller then writes it through cfitsio).
+    /// Stages the cutout of `box` at `path`, its digest in `digested` when `digest` is given;
+    /// false when a card cannot be patched (the caller then writes it through cfitsio).
     mutating func stage(box: CutoutBox, sourceID: String, to path: String, group: Int, into staged: StagedFiles,
-                        digest: ((UnsafeRawBufferPointer) -> String)?) throws(CutoutFailure) -> String? {
+                        digest: ((UnsafeRawBufferPointer) -> String)?, digested: inout String?) throws(CutoutFailure) -> Bool {
         guard template.set("NAXIS1", .integer(box.width)), template.set("NAXIS2", .integer(box.height)),
               template.set("CRPIX1", .real(crpix1 - Double(box.x.lowerBound))),
               template.set("CRPIX2", .real(crpix2 - Double(box.y.lowerBound))),
-              template.set("OBJECT", .string(sourceID)) else { return nil }
+              template.set("OBJECT", .string(sourceID)) else { return false }
         let dataBytes = box.width * box.height * planes * reader.bytesPerPixel
         let total = template.count + (dataBytes + 2879) / 2880 * 2880
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 64)
@@ -212,7 +210,8 @@ struct RawCutoutWriter {
                                                                             count: total - template.count - dataBytes)
         let bytes = UnsafeRawBufferPointer(buffer)
         try staged.write(bytes, to: path, group: group)
-        return digest?(bytes) ?? ""
+        digested = digest?(bytes)
+        return true
     }
 }
 
