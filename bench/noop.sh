@@ -8,6 +8,10 @@
 # Both tools build it once (not timed), then the no-op rebuild of each is timed
 # (best of 3) with its peak memory. The last line is
 #   noop N=<N>: arrakis=<s> ninja=<s> ratio=<arrakis/ninja>
+#
+# SEED=1 writes both tools' first-build state with bench/noop_seed.py instead of running
+# 2N shell commands (hours at N=10^6 on a busy 2-core machine; the arrakis part needs
+# `pip install xxhash`); the "first builds" then run as no-ops, which checks the state.
 set -euo pipefail
 N=${1:?usage: bench/noop.sh N [WORKDIR]}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -71,6 +75,11 @@ with open(f"{work}/n/build.ninja", "w") as fh:
     fh.write("default total.txt\n")
 PY
 
+if [ "${SEED:-0}" = 1 ]; then
+  echo "seeding the first builds' state (bench/noop_seed.py) ..." >&2
+  [ -f "$WORK/n/.ninja_log" ] || python3 "$ROOT/bench/noop_seed.py" ninja "$WORK/n" "$N"
+  [ -f "$WORK/a/.arrakis/traces.log" ] || python3 "$ROOT/bench/noop_seed.py" arrakis "$WORK/a" "$N"
+fi
 echo "first build: ninja ..." >&2
 (cd "$WORK/n" && ninja -j "$JOBS" >/dev/null)
 echo "first build: arrakis ..." >&2

@@ -128,16 +128,34 @@ struct BuildCommand: ParsableCommand {
         // products (every path string, array and trace) would cost ~10% of a no-op build
         // for nothing, so the engine is deliberately never released (ninja does the same).
         _ = Unmanaged.passRetained(engine)
-        let session = try HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory).map {
-            HistorySession(config: $0, run: HistorySession.newRun(arguments: CommandLine.arguments, project: ws.project,
-                                                                  targets: targets.isEmpty ? ws.project.defaultTargets : targets))
-        }
         guard slurm.executor == "local" || slurm.executor == "slurm" else {
             throw CLIError("--executor must be local or slurm, not '\(slurm.executor)'")
         }
+        // Run history opens (and reads its duration estimates, a scan of the last runs'
+        // tasks) on another thread while the local build is planned: a no-op build needs
+        // neither until the end.
+        let project = ws.project
+        let runTargets = targets.isEmpty ? ws.project.defaultTargets : targets
+        let opening = try HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory).map { config in
+            BackgroundValue {
+                HistorySession(config: config, run: HistorySession.newRun(arguments: CommandLine.arguments, project: project,
+                                                                          targets: runTargets))
+            }
+        }
+        var runTimes = PhaseTimes()
+        let planStarted = Date()
+        var planError: Error?
+        if slurm.executor == "local" {
+            // LocalExecutor.run starts the engine again: a no-op once planned.
+            do { try runTimes.measure("plan") { try engine.start() } } catch { planError = error }
+        }
+        let session = opening?.value
+        if let planError {
+            session?.finish(.error, counts: engine.counts)
+            throw planError
+        }
         let slurmSettings = slurm.executor == "slurm" ? try slurm.settings(project: ws.project) : nil
         let estimates = session?.estimates ?? DurationEstimates()
-        var runTimes = PhaseTimes()
         let report: LocalExecutor.Report
         do {
             if let slurmSettings {
@@ -168,12 +186,32 @@ struct BuildCommand: ParsableCommand {
         summary += ", \(c.upToDate) up to date"
         if c.failed > 0 { summary += ", \(c.failed) failed" }
         if c.skipped > 0 { summary += ", \(c.skipped) skipped" }
-        summary += String(format: " in %.2fs", report.seconds)
+        // Planning included (done before the executor started, for the local executor).
+        summary += String(format: " in %.2fs", slurm.executor == "local" ? Date().timeIntervalSince(planStarted) : report.seconds)
         if mode != .quiet || !report.succeeded { printErr(summary + "\n") }
         if report.interrupted { printErr("arrakis: interrupted; finished products are recorded, rerun to continue\n"); Foundation.exit(130) }
         if !report.failures.isEmpty {
             for f in report.failures where f.key.isEmpty { printErr("arrakis: error: \(f.message)\n") }
             throw BuildFailed(description: "\(report.failures.count) product(s) failed" + (keepGoing ? "" : " (use -k to build the rest)"))
         }
+    }
+}
+
+/// A value computed on another thread; `value` waits for it.
+final class BackgroundValue<T>: @unchecked Sendable {
+    private var result: T?
+    private let ready = DispatchSemaphore(value: 0)
+
+    init(_ body: @escaping @Sendable () -> T) {
+        Thread { [self] in
+            result = body()
+            ready.signal()
+        }.start()
+    }
+
+    var value: T {
+        ready.wait()
+        ready.signal()
+        return result!
     }
 }

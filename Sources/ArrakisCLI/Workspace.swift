@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Graph
 import Rules
+import Synchronization
 
 /// Options every command shares: where the project is.
 struct ProjectOptions: ParsableArguments {
@@ -40,8 +41,27 @@ final class Workspace {
         }
         let clock = try FilesystemClock(markerPath: stateDirectory + "/clock")
         let state = stateDirectory
-        digests = try times.measure("open digest cache") { try DigestCache(path: state + "/digests.log", clock: clock) }
-        traces = try times.measure("open trace store") { try TraceStore(path: state + "/traces.log") }
+        // The two stores are independent: open them side by side.
+        let opened = Mutex<(DigestCache?, TraceStore?, Error?)>((nil, nil, nil))
+        times.measure("open digest cache and trace store") {
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                do {
+                    if i == 0 {
+                        let d = try DigestCache(path: state + "/digests.log", clock: clock)
+                        opened.withLock { $0.0 = d }
+                    } else {
+                        let t = try TraceStore(path: state + "/traces.log")
+                        opened.withLock { $0.1 = t }
+                    }
+                } catch {
+                    opened.withLock { if $0.2 == nil { $0.2 = error } }
+                }
+            }
+        }
+        let (d, t, error) = opened.withLock { $0 }
+        if let error { throw error }
+        digests = d!
+        traces = t!
     }
 
     deinit { close(lockFD) }

@@ -49,6 +49,8 @@ public final class LocalExecutor: @unchecked Sendable {
 
     // Everything below is guarded by `lock`.
     private let lock = NSCondition()
+    /// Signalled once, when the run is done (wakes the controlling thread).
+    private let finishedSignal = DispatchSemaphore(value: 0)
     private var engine: BuildEngine!
     private var progress: ProgressReporter!
     private var tokens: ResourceTokens
@@ -89,7 +91,11 @@ public final class LocalExecutor: @unchecked Sendable {
         var lastFlush = Date()
         lock.lock()
         while !done {
-            _ = lock.wait(until: Date().addingTimeInterval(0.1))
+            // Woken when the run is done, else every 0.1 s: not by every finished task (the
+            // workers' broadcasts are for each other), which would cost a context switch per task.
+            lock.unlock()
+            _ = finishedSignal.wait(timeout: .now() + 0.1)
+            lock.lock()
             let signals = InterruptFlag.interrupts - interruptsAtStart
             if signals > signalled {
                 signalled = signals
@@ -215,6 +221,7 @@ public final class LocalExecutor: @unchecked Sendable {
         if idle {
             done = true
             lock.broadcast()
+            finishedSignal.signal()
         }
     }
 

@@ -25,11 +25,29 @@ public enum ShellCommand {
     /// `wait4`, the largest of the shell and the children it waited for.
     public static func runMeasured(_ command: String, logPath: String,
                                    onSpawn: (pid_t) -> Void = { _ in }) -> (outcome: Outcome, peakMemoryKB: Int?) {
+        let log = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { return (.spawnFailed("cannot open \(logPath): \(String(cString: strerror(errno)))"), nil) }
+        defer { close(log) }
+        return runMeasured(command, log: log, onSpawn: onSpawn)
+    }
+
+    /// `/dev/null`, opened once for every command's standard input.
+    static let devNull: Int32 = open("/dev/null", O_RDONLY | O_CLOEXEC)
+
+    /// As `runMeasured(_:logPath:onSpawn:)`, writing to an open log descriptor (at its
+    /// current offset). The child only duplicates descriptors the parent opened once: no
+    /// path lookup, creation or truncation of a log file per command.
+    public static func runMeasured(_ command: String, log: Int32,
+                                   onSpawn: (pid_t) -> Void = { _ in }) -> (outcome: Outcome, peakMemoryKB: Int?) {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        if devNull > 2 {
+            posix_spawn_file_actions_adddup2(&actions, devNull, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         var attr = posix_spawnattr_t()
         posix_spawnattr_init(&attr)

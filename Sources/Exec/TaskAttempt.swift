@@ -15,6 +15,16 @@ struct TaskAttempt {
     let logDirectory: String
     /// Called with the pid of a spawned command, and with nil when it has ended.
     let onProcess: (pid_t?) -> Void
+    /// The scratch log's descriptor, kept open from task to task.
+    private let scratch: ScratchLog
+
+    init(builtins: BuiltinRegistry, scratchLog: String, logDirectory: String, onProcess: @escaping (pid_t?) -> Void) {
+        self.builtins = builtins
+        self.scratchLog = scratchLog
+        self.logDirectory = logDirectory
+        self.onProcess = onProcess
+        scratch = ScratchLog(path: scratchLog)
+    }
 
     /// What an attempt measured besides its outcome.
     struct Details: Sendable {
@@ -50,7 +60,8 @@ struct TaskAttempt {
         }
         switch command {
         case .shell(let command):
-            let (outcome, peak) = ShellCommand.runMeasured(command, logPath: scratchLog, onSpawn: { onProcess($0) })
+            let (outcome, peak) = scratch.emptied().map { ShellCommand.runMeasured(command, log: $0, onSpawn: { onProcess($0) }) }
+                ?? ShellCommand.runMeasured(command, logPath: scratchLog, onSpawn: { onProcess($0) })
             onProcess(nil)
             // Linux folds the spawning process's own peak into a spawned child's ru_maxrss (the
             // old address space at exec is ours): only a figure above our peak is the command's.
@@ -95,6 +106,7 @@ struct TaskAttempt {
         TemporaryOutput.discard(outputs)
         let kept = logDirectory + "/" + Self.logName(key)
         if rename(scratchLog, kept) != 0 { return .failure(what + " (log: \(scratchLog))") }
+        scratch.detach()   // the open descriptor now names the kept log
         details.logPath = kept
         let tail = LogTail.read(kept)
         if tail.isEmpty { return .failure(what + " (no output; log: \(kept))") }
@@ -106,5 +118,38 @@ struct TaskAttempt {
     static func logName(_ key: String) -> String {
         let safe = String(key.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }.prefix(60))
         return safe + "-" + String(Digest(key).description.prefix(8)) + ".log"
+    }
+}
+
+/// A worker's scratch log held open across its tasks. Emptied before each command only when
+/// the previous one wrote something; reopened (created) after a failure kept it under
+/// another name.
+final class ScratchLog: @unchecked Sendable {
+    let path: String
+    private var fd: Int32 = -1
+
+    init(path: String) { self.path = path }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// The descriptor, empty and at offset 0; nil if the file cannot be opened.
+    func emptied() -> Int32? {
+        if fd < 0 {
+            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            // 0, 1 and 2 are the command's own: keep the log elsewhere (or open it per task).
+            if fd >= 0 && fd <= 2 { close(fd); fd = -1 }
+            return fd >= 0 ? fd : nil
+        }
+        var st = stat()
+        if lseek(fd, 0, SEEK_CUR) != 0 || (fstat(fd, &st) == 0 && st.st_size > 0) {
+            guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else { detach(); return nil }
+        }
+        return fd
+    }
+
+    /// Forgets the descriptor (the file was renamed away).
+    func detach() {
+        if fd >= 0 { close(fd) }
+        fd = -1
     }
 }

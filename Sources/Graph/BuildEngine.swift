@@ -54,7 +54,8 @@ public final class BuildEngine {
     private var unresolved: [Int] = []
     private var outputDigest: [Digest] = []
     private var parts: [InstanceID: InstanceEvaluator.Parts] = [:]
-    private var familyPending: [String: Int] = [:]
+    /// Needed instances not yet resolved, per family (by `BuildGraph.familyIndex`).
+    private var pendingByFamily: [Int] = []
     private var expansionFailed: Set<String> = []
     private var evalQueue: [InstanceID] = []
     private var ready: [InstanceID] = []
@@ -288,7 +289,7 @@ public final class BuildEngine {
 
     private func expansionBlocked(_ f: String) -> Bool {
         guard let src = sources[f] else { return true }
-        return src.expansionFamilies.contains { expansionFailed.contains($0) || (familyPending[$0] ?? 1) > 0 }
+        return src.expansionFamilies.contains { expansionFailed.contains($0) || (familyPending($0) ?? 1) > 0 }
             || src.inputFamilies.contains { !graph.isExpanded($0) }
     }
 
@@ -302,7 +303,7 @@ public final class BuildEngine {
             var blockedBy: [String] = []
             for e in src.expansionFamilies {
                 if expansionFailed.contains(e) { blockedBy.append(e); continue }
-                guard graph.isExpanded(e), familyPending[e] == 0 else { blockedBy.append(e); continue }
+                guard graph.isExpanded(e), familyPending(e) == 0 else { blockedBy.append(e); continue }
                 if options.dryRun, graph.instances(of: e).contains(where: { if case .wouldRun = state[$0] { return true } else { return false } }) {
                     provisional = true
                 }
@@ -334,7 +335,7 @@ public final class BuildEngine {
             if provisional { provisionalFamilies.append(f) }
             let range = try times.measure("index \(f)") { try graph.add(family: f, variables: src.variables, tasks: specs) }
             grow(to: graph.count)
-            familyPending[f] = 0
+            while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
             if wholeFamilies.contains(f) {
                 for id in range { markNeeded(id) }
             }
@@ -376,6 +377,11 @@ public final class BuildEngine {
         return progressed
     }
 
+    /// Needed instances of `family` still unresolved; nil before it is expanded.
+    private func familyPending(_ family: String) -> Int? {
+        graph.familyIndex[family].map { pendingByFamily[$0] }
+    }
+
     private func isFamilyFailed(_ f: String) -> Bool {
         graph.instances(of: f).contains { if case .failed = state[$0] { return true }; if case .skipped = state[$0] { return true }; return false }
     }
@@ -394,7 +400,7 @@ public final class BuildEngine {
             guard case .unneeded = state[id] else { continue }
             state[id] = .waiting
             counts.needed += 1
-            familyPending[graph.tasks[id].key.family, default: 0] += 1
+            pendingByFamily[Int(graph.familyOf[id])] += 1
             let ups = graph.tasks[id].productInputs
             var n = 0
             var upstreamFailed: String?
@@ -434,13 +440,15 @@ public final class BuildEngine {
         if direct.count < 32 {
             for (i, id) in direct.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { snapshot[$0] }) }
         } else {
+            // Chunks of neighbouring instances: their files mostly share directories.
             let ids = direct
             let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
             verdicts.withUnsafeMutableBufferPointer { out in
                 let outPtr = UncheckedBox(out)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
-                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }) }
+                    let handles = DirectoryHandles()
+                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }, handles: handles) }
                 }
             }
         }
@@ -488,7 +496,7 @@ public final class BuildEngine {
     private func resolve(_ id: InstanceID, _ s: InstanceState, _ digest: Digest) {
         state[id] = s
         outputDigest[id] = digest
-        familyPending[graph.tasks[id].key.family, default: 1] -= 1
+        pendingByFamily[Int(graph.familyOf[id])] -= 1
         for d in graph.dependents[id] {
             guard case .waiting = state[d] else { continue }
             unresolved[d] -= 1
@@ -500,7 +508,7 @@ public final class BuildEngine {
         state[id] = .failed(message)
         counts.failed += 1
         errors.append("\(graph.keyText[id]): \(message)")
-        familyPending[graph.tasks[id].key.family, default: 1] -= 1
+        pendingByFamily[Int(graph.familyOf[id])] -= 1
         for d in graph.dependents[id] { skip(d, because: "upstream \(graph.keyText[id]) failed") }
     }
 
@@ -511,7 +519,7 @@ public final class BuildEngine {
             case .waiting, .ready:
                 state[id] = .skipped(why)
                 counts.skipped += 1
-                familyPending[graph.tasks[id].key.family, default: 1] -= 1
+                pendingByFamily[Int(graph.familyOf[id])] -= 1
                 stack.append(contentsOf: graph.dependents[id])
             default:
                 continue

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// The product instances expanded so far, with indexes for selection and dependents.
@@ -9,10 +10,15 @@ public final class BuildGraph: @unchecked Sendable {
     /// family name -> its instances (a contiguous range, added at once)
     public private(set) var families: [String: Range<InstanceID>] = [:]
     public private(set) var familyOrder: [String] = []
+    /// Family name -> its position in `familyOrder`.
+    public private(set) var familyIndex: [String: Int] = [:]
+    /// Each instance's family, as a position in `familyOrder`.
+    public private(set) var familyOf: [Int32] = []
     public private(set) var familyVariables: [String: [String]] = [:]
     public private(set) var dependents: [[InstanceID]] = []
     /// Built lazily, possibly from several expansion threads at once.
     private let selectionIndexes = Mutex<[String: [[String]: [InstanceID]]]>([:])
+    private let singleIndexes = Mutex<[String: [String: [InstanceID]]]>([:])
     private var keyIndex: [ProductKey: InstanceID]?
     private var outputIndex: [String: InstanceID]?
 
@@ -20,34 +26,79 @@ public final class BuildGraph: @unchecked Sendable {
 
     public var count: Int { tasks.count }
 
+    /// Reads one instance in place (no copy of its arrays and strings).
+    @inline(__always)
+    func withTask<R>(_ id: InstanceID, _ body: (UnsafePointer<TaskSpec>) throws -> R) rethrows -> R {
+        try tasks.withUnsafeBufferPointer { try body($0.baseAddress! + id) }
+    }
+
     public func isExpanded(_ family: String) -> Bool { families[family] != nil }
 
     public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }
 
-    /// Adds a family's instances; rejects duplicate keys and outputs claimed twice.
+    /// Adds a family's instances; rejects duplicate keys.
     @discardableResult
     public func add(family: String, variables: [String], tasks new: [TaskSpec]) throws -> Range<InstanceID> {
         let start = tasks.count
-        tasks.reserveCapacity(start + new.count)
-        var seen = Set<[String]>(minimumCapacity: new.count)
-        for t in new {
-            guard seen.insert(t.key.values).inserted else {
-                throw ExpansionError(family: family, message: "two instances have the same key \(t.key)")
+        // Key texts and their digests: in parallel for a big fan-out.
+        let (texts, digests) = Self.keyTexts(new)
+        // Duplicates: the key digests find candidates, the values decide.
+        var seen = DigestIndex(capacity: new.count)
+        for (i, d) in digests.enumerated() {
+            if let j = seen.update(Int32(i), forKey: d), new[Int(j)].key.values == new[i].key.values {
+                throw ExpansionError(family: family, message: "two instances have the same key \(new[i].key)")
             }
-            tasks.append(t)
-            let text = t.key.description
-            keyText.append(text)
-            keyDigests.append(Digest(text))
-            dependents.append([])
-            for up in t.productInputs { dependents[up].append(tasks.count - 1) }
+        }
+        if tasks.isEmpty { tasks = new } else { tasks.append(contentsOf: new) }
+        if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
+        keyDigests.append(contentsOf: digests)
+        dependents.append(contentsOf: repeatElement([], count: new.count))
+        for (i, t) in new.enumerated() {
+            for up in t.productInputs { dependents[up].append(start + i) }
         }
         let range = start..<tasks.count
         families[family] = range
+        familyIndex[family] = familyOrder.count
+        familyOf.append(contentsOf: repeatElement(Int32(familyOrder.count), count: new.count))
         familyOrder.append(family)
         familyVariables[family] = variables
         keyIndex = nil
         if outputIndex != nil { outputIndex = nil }
         return range
+    }
+
+    /// `key.description`, built in one buffer.
+    private static func text(_ k: ProductKey) -> String {
+            if k.values.isEmpty { return k.family }
+            var s = k.family
+            s.reserveCapacity(k.family.utf8.count + 2 + k.values.reduce(0) { $0 + $1.utf8.count + 2 })
+            s += "["
+            for (i, v) in k.values.enumerated() {
+                if i > 0 { s += ", " }
+                s += v
+            }
+            s += "]"
+            return s
+    }
+
+    private static func keyTexts(_ specs: [TaskSpec]) -> ([String], [Digest]) {
+        let n = specs.count
+        var texts = [String](repeating: "", count: n)
+        var digests = [Digest](repeating: .zero, count: n)
+        let chunks = n < 4096 ? 1 : 4 * ProcessorCount.value
+        texts.withUnsafeMutableBufferPointer { tb in
+            digests.withUnsafeMutableBufferPointer { db in
+                let t = UncheckedBox(tb), d = UncheckedBox(db)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    for i in n * c / chunks..<n * (c + 1) / chunks {
+                        let s = Self.text(specs[i].key)
+                        t.value[i] = s
+                        d.value[i] = Digest(s)
+                    }
+                }
+            }
+        }
+        return (texts, digests)
     }
 
     /// Instances of `family` whose variables named in `where` have the given values.
@@ -59,6 +110,17 @@ public final class BuildGraph: @unchecked Sendable {
         if positions.contains(-1) { return [] }
         let indexName = family + "\u{1}" + positions.map(String.init).joined(separator: ",")
         let wanted = constraints.map(\.value)
+        if positions.count == 1 {
+            // One variable (the usual `input copy[d]`): keyed by the value itself, no array per instance.
+            let p = positions[0]
+            return singleIndexes.withLock { indexes in
+                if let index = indexes[indexName] { return index[wanted[0]] ?? [] }
+                var index: [String: [InstanceID]] = [:]
+                for id in range { index[tasks[id].key.values[p], default: []].append(id) }
+                indexes[indexName] = index
+                return index[wanted[0]] ?? []
+            }
+        }
         return selectionIndexes.withLock { indexes in
             if let index = indexes[indexName] { return index[wanted] ?? [] }
             var index: [[String]: [InstanceID]] = [:]

@@ -32,16 +32,21 @@ public struct Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     }
 
     /// 32 lowercase hex digits, as `xxhsum -H2` prints (high word first).
-    public var description: String { hex(high) + hex(low) }
+    public var description: String {
+        String(unsafeUninitializedCapacity: 32) { buf in
+            let digits: StaticString = "0123456789abcdef"
+            let d = digits.utf8Start
+            for i in 0..<16 {
+                buf[i] = d[Int((high >> UInt64(60 - 4 * i)) & 0xF)]
+                buf[16 + i] = d[Int((low >> UInt64(60 - 4 * i)) & 0xF)]
+            }
+            return 32
+        }
+    }
 
     public init?(hex text: Substring) {
         guard text.count == 32, let h = UInt64(text.prefix(16), radix: 16),
               let l = UInt64(text.suffix(16), radix: 16) else { return nil }
         self.init(high: h, low: l)
     }
-}
-
-private func hex(_ v: UInt64) -> String {
-    let s = String(v, radix: 16)
-    return String(repeating: "0", count: 16 - s.count) + s
 }

@@ -14,12 +14,16 @@ public final class DigestCache: Sendable {
 
     private let log: RecordLog
     private let clock: FilesystemClock
-    /// The entries read at open; never changed, so lookups need no lock.
-    private let loaded: [Digest: Entry]
+    /// Path digest -> record number of its latest entry, as read at open; never changed, so
+    /// lookups need no lock. The entry is decoded from the record when asked for.
+    private let loaded: DigestIndex
     private let state: Mutex<State>
 
     struct State: Sendable {
+        /// Entries recorded since open (they win over `loaded`).
         var entries: [Digest: Entry] = [:]
+        /// Keys in `entries` that were not in `loaded`.
+        var newKeys = 0
         var appended = 0
         var fileRecords = 0
     }
@@ -28,21 +32,31 @@ public final class DigestCache: Sendable {
         let log = try RecordLog(path: path)
         self.log = log
         self.clock = clock
-        var entries: [Digest: Entry] = [:]
-        entries.reserveCapacity(log.records.count)
-        log.contents.withUnsafeBytes { raw in
-            for rec in log.records {
-                var r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length]))
-                guard let key = try? r.digest(), let sig = try? FileSignature.decode(&r),
-                      let d = try? r.digest(), let t = try? r.u8() else { continue }
-                entries[key] = Entry(signature: sig, digest: d, trusted: t == 1)
-            }
+        var index = DigestIndex(capacity: log.records.count)
+        let raw = log.contents
+        for (i, rec) in log.records.enumerated() where rec.length == Self.recordSize {
+            let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
+                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
+            index.update(Int32(i), forKey: key)
         }
-        loaded = entries
-        state = Mutex(State(entries: entries, fileRecords: log.records.count))
+        loaded = index
+        state = Mutex(State(fileRecords: log.records.count))
     }
 
-    public var count: Int { state.withLock { $0.entries.count } }
+    /// key, signature (40 bytes), digest, trusted flag.
+    static let recordSize = 16 + 40 + 16 + 1
+
+    private func loadedEntry(_ key: Digest) -> Entry? {
+        guard let i = loaded[key] else { return nil }
+        let rec = log.records[Int(i)]
+        var r = ByteReader(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]), offset: 16)
+        guard let sig = try? FileSignature.decode(&r), let d = try? r.digest(), let t = try? r.u8() else { return nil }
+        return Entry(signature: sig, digest: d, trusted: t == 1)
+    }
+
+    public var count: Int {
+        state.withLock { loaded.count + $0.newKeys }
+    }
 
     /// The content digest of `path`, or nil if it is not a regular file. Reads the file only
     /// when its signature is new, changed, or was racy.
@@ -51,12 +65,18 @@ public final class DigestCache: Sendable {
         return try digest(of: path, signature: sig)
     }
 
+    /// As `digest(of:)`, statting through `handles`.
+    func digest(of path: String, handles: DirectoryHandles) throws -> Digest? {
+        guard let sig = handles.signature(of: path) else { return nil }
+        return try digest(of: path, signature: sig)
+    }
+
     /// As `digest(of:)` with a signature the caller already has from `stat`.
     public func digest(of path: String, signature sig: FileSignature) throws -> Digest {
         let key = Digest(path)
         // A trusted entry whose signature still matches is right whatever was recorded
         // since: check the entries read at open first, without the lock.
-        if let e = loaded[key], e.trusted, e.signature == sig { return e.digest }
+        if let e = loadedEntry(key), e.trusted, e.signature == sig { return e.digest }
         if let e = state.withLock({ $0.entries[key] }), e.trusted, e.signature == sig {
             return e.digest
         }
@@ -77,10 +97,14 @@ public final class DigestCache: Sendable {
         signature.encode(into: &w)
         w.digest(digest)
         w.u8(trusted ? 1 : 0)
+        let previous = loadedEntry(key)
         state.withLock { s in
-            if let old = s.entries[key], old.signature == signature, old.digest == digest,
+            if let old = s.entries[key] ?? previous, old.signature == signature, old.digest == digest,
                old.trusted == trusted { return }
-            s.entries[key] = Entry(signature: signature, digest: digest, trusted: trusted)
+            if s.entries.updateValue(Entry(signature: signature, digest: digest, trusted: trusted), forKey: key) == nil,
+               previous == nil, loaded[key] == nil {
+                s.newKeys += 1
+            }
             s.appended += 1
             log.append(w.bytes)
         }
@@ -89,10 +113,15 @@ public final class DigestCache: Sendable {
     /// Writes new entries; rewrites the file when most of it is superseded records.
     public func save(sync: Bool = false) throws {
         try state.withLock { s in
-            if s.fileRecords + s.appended > 2 * s.entries.count + 1000 {
+            let live = loaded.count + s.newKeys
+            if s.fileRecords + s.appended > 2 * live + 1000 {
+                var all: [Digest: Entry] = [:]
+                all.reserveCapacity(live)
+                loaded.forEach { k, _ in if let e = loadedEntry(k) { all[k] = e } }
+                for (k, e) in s.entries { all[k] = e }
                 var payloads: [[UInt8]] = []
-                payloads.reserveCapacity(s.entries.count)
-                for (k, e) in s.entries {
+                payloads.reserveCapacity(all.count)
+                for (k, e) in all {
                     var w = ByteWriter(capacity: 80)
                     w.digest(k)
                     e.signature.encode(into: &w)

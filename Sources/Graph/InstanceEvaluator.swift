@@ -23,20 +23,25 @@ struct InstanceEvaluator: Sendable {
     /// `upstream(id)` gives the combined output digest of a resolved upstream instance.
     /// With `collect` false only the fingerprint and rule digest are filled in (the no-op
     /// path: no arrays or names are built for products that turn out clean).
-    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true) throws -> Parts {
-        let t = graph.tasks[id]
+    func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true,
+                     handles: DirectoryHandles? = nil) throws -> Parts {
+        try graph.withTask(id) { t in try fingerprint(t, upstream: upstream, collect: collect, handles: handles) }
+    }
+
+    private func fingerprint(_ t: UnsafePointer<TaskSpec>, upstream: (InstanceID) -> Digest?, collect: Bool,
+                             handles: DirectoryHandles?) throws -> Parts {
         var fp = FingerprintBuilder()
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
-        ruleFP.add(1, t.ruleKind)
-        ruleFP.add(2, t.ruleVersion)
-        if case .shell(let command) = t.command {
+        ruleFP.add(1, t.pointee.ruleKind)
+        ruleFP.add(2, t.pointee.ruleVersion)
+        if case .shell(let command) = t.pointee.command {
             ruleFP.add(3, "shell:", command)  // the same bytes as `canonical`, without copying
         } else {
-            ruleFP.add(3, t.command.canonical)
+            ruleFP.add(3, t.pointee.command.canonical)
         }
         let rule = ruleFP.finish()
         fp.add(1, rule)
-        let sortedParams = t.params.count > 1 ? t.params.sorted { $0.0 < $1.0 } : t.params
+        let sortedParams = t.pointee.params.count > 1 ? t.pointee.params.sorted { $0.0 < $1.0 } : t.pointee.params
         var params: [NamedDigest] = []
         if collect { params.reserveCapacity(sortedParams.count) }
         for (name, value) in sortedParams {
@@ -46,29 +51,31 @@ struct InstanceEvaluator: Sendable {
             if collect { params.append(NamedDigest(name, d)) }
         }
         var inputs: [NamedDigest] = []
-        if collect { inputs.reserveCapacity(t.fileInputs.count + t.productInputs.count) }
-        for path in t.fileInputs {
-            guard let d = try digests.digest(of: path) else {
-                throw FileError(path: path, reason: "input file does not exist (needed by \(t.key))")
+        if collect { inputs.reserveCapacity(t.pointee.fileInputs.count + t.pointee.productInputs.count) }
+        for path in t.pointee.fileInputs {
+            guard let d = try (handles.map { try digests.digest(of: path, handles: $0) } ?? digests.digest(of: path)) else {
+                throw FileError(path: path, reason: "input file does not exist (needed by \(t.pointee.key))")
             }
             fp.add(6, path)
             fp.add(7, d)
             if collect { inputs.append(NamedDigest(path, d)) }
         }
-        for up in t.productInputs where !t.orderOnly.contains(up) {
+        let noOrderOnly = t.pointee.orderOnly.isEmpty
+        for up in t.pointee.productInputs where noOrderOnly || !t.pointee.orderOnly.contains(up) {
             let d = upstream(up) ?? .zero
             fp.add(8, graph.keyDigests[up])
             fp.add(9, d)
             if collect { inputs.append(NamedDigest(graph.keyText[up], d)) }
         }
-        for o in t.outputs { fp.add(10, o) }
+        for o in t.pointee.outputs { fp.add(10, o) }
         return Parts(fingerprint: fp.finish(), rule: rule,
-                     ruleDescription: collect ? t.ruleKind + " v" + t.ruleVersion : "", params: params, inputs: inputs)
+                     ruleDescription: collect ? t.pointee.ruleKind + " v" + t.pointee.ruleVersion : "", params: params, inputs: inputs)
     }
 
-    func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?) -> Verdict {
+    /// `handles`: directories to stat through (one set per thread), if any.
+    func evaluate(_ id: InstanceID, upstream: (InstanceID) -> Digest?, handles: DirectoryHandles? = nil) -> Verdict {
         let quick: Parts
-        do { quick = try fingerprint(id, upstream: upstream, collect: false) } catch { return .error("\(error)") }
+        do { quick = try fingerprint(id, upstream: upstream, collect: false, handles: handles) } catch { return .error("\(error)") }
         // The full parts (names and digests of params and inputs) only for dirty products;
         // each dirty path below asks once.
         var parts: Parts { (try? fingerprint(id, upstream: upstream)) ?? quick }
@@ -81,13 +88,13 @@ struct InstanceEvaluator: Sendable {
             let p = parts
             return .dirty(explainDifference(id, p), p)
         }
-        let outputs = graph.tasks[id].outputs
+        let outputs = graph.withTask(id) { $0.pointee.outputs }
         guard summary.outputs.count == outputs.count else {
             return .dirty(.outputsChanged, parts)
         }
         var touched = false
         for (i, path) in outputs.enumerated() {
-            guard let sig = FileSignature.of(path) else {
+            guard let sig = handles?.signature(of: path) ?? FileSignature.of(path) else {
                 return .dirty(.outputMissing(path), parts)
             }
             if sig != summary.outputs[i].signature {

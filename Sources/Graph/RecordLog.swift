@@ -14,10 +14,15 @@ import Darwin
 public final class RecordLog: @unchecked Sendable {
     public let path: String
     private var fd: Int32
-    /// The bytes of every valid record read at open (payloads are slices of this buffer).
-    public private(set) var contents: [UInt8]
+    /// The bytes of every valid record read at open (payloads are slices of it): the file
+    /// mapped read-only (pages come straight from the page cache: no copy, no zero-fill).
+    /// Later appends and rewrites do not change it (a rewrite renames a new file over the
+    /// old one, whose inode the mapping keeps alive).
+    public let contents: UnsafeRawBufferPointer
     /// (offset of payload, length) of each valid record, in file order.
     public private(set) var records: [(offset: Int, length: Int)]
+    /// What to release at deinit: the mapping (or the buffer read instead).
+    private let region: (base: UnsafeMutableRawPointer?, length: Int, mapped: Bool)
     private var pending: [UInt8] = []
     public private(set) var appendedBytes: Int = 0
 
@@ -30,39 +35,54 @@ public final class RecordLog: @unchecked Sendable {
         self.fd = fd
         var st = stat()
         fstat(fd, &st)
-        var buffer = [UInt8](repeating: 0, count: Int(st.st_size))
-        var got = 0
-        while got < buffer.count {
-            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + got, $0.count - got, off_t(got)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            got += n
-        }
-        buffer.removeSubrange(got...)
-        var recs: [(Int, Int)] = []
-        var pos = 0
-        buffer.withUnsafeBytes { raw in
-            while pos + Self.headerSize <= raw.count {
-                let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
-                let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos + 4, as: UInt64.self))
-                let start = pos + Self.headerSize
-                guard start + len <= raw.count,
-                      XXH3_64bits(raw.baseAddress! + start, len) == sum else { break }
-                recs.append((start, len))
-                pos = start + len
+        let size = Int(st.st_size)
+        var mapped = UnsafeRawBufferPointer(start: nil, count: 0)
+        var region: (UnsafeMutableRawPointer?, Int, Bool) = (nil, 0, false)
+        if size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
+            mapped = UnsafeRawBufferPointer(start: p, count: size)
+            region = (p, size, true)
+        } else if size > 0 {
+            // No mapping (an odd filesystem): read the file into memory instead.
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+            region = (buffer.baseAddress, size, false)
+            var got = 0
+            while got < size {
+                let n = pread(fd, buffer.baseAddress! + got, size - got, off_t(got))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { break }
+                got += n
             }
+            mapped = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<got])
         }
-        if pos < buffer.count {
-            // A torn tail from a crash: drop it so the next append is well-formed.
+        var recs: [(Int, Int)] = []
+        recs.reserveCapacity(mapped.count / 64)
+        var pos = 0
+        let raw = mapped
+        while pos + Self.headerSize <= raw.count {
+            let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
+            let sum = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: pos + 4, as: UInt64.self))
+            let start = pos + Self.headerSize
+            guard start + len <= raw.count,
+                  XXH3_64bits(raw.baseAddress! + start, len) == sum else { break }
+            recs.append((start, len))
+            pos = start + len
+        }
+        if pos < mapped.count {
+            // A torn tail from a crash: drop it so the next append is well-formed. The
+            // mapping keeps only the valid prefix (pages past the new end are never read).
             _ = ftruncate(fd, off_t(pos))
-            buffer.removeSubrange(pos...)
+            mapped = UnsafeRawBufferPointer(rebasing: mapped[0..<pos])
         }
-        contents = buffer
+        contents = mapped
+        self.region = region
         records = recs
         lseek(fd, off_t(pos), SEEK_SET)
     }
 
-    deinit { close(fd) }
+    deinit {
+        close(fd)
+        if region.mapped { munmap(region.base, region.length) } else { region.base?.deallocate() }
+    }
 
     /// Queues one record; `flush()` writes queued records with one system call.
     public func append(_ payload: [UInt8]) {

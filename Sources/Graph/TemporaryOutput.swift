@@ -58,16 +58,25 @@ public enum TemporaryOutput {
     }
 
     /// Hashes the temporary, renames it to the final path and returns the trace entry.
+    /// One open descriptor serves the hash and the signature after the rename (the same
+    /// file: a rename keeps the inode and updates its ctime).
     public static func commit(_ output: String) throws -> Trace.Output {
         let tmp = path(for: output)
-        var st = stat()
-        guard stat(tmp, &st) == 0 else {
-            throw FileError(path: output, reason: "the command succeeded but did not write its output (it must write to \(tmp), which arrakis renames to \(output))")
+        let fd = open(tmp, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT {
+                throw FileError(path: output, reason: "the command succeeded but did not write its output (it must write to \(tmp), which arrakis renames to \(output))")
+            }
+            throw FileError.errno(tmp, "cannot open")
         }
-        let (digest, _) = try FileHasher.hash(tmp)
+        defer { close(fd) }
+        let (digest, _) = try FileHasher.hash(descriptor: fd, path: tmp)
         guard rename(tmp, output) == 0 else { throw FileError.errno(output, "cannot rename \(tmp) into place") }
-        guard let sig = FileSignature.of(output) else { throw FileError(path: output, reason: "vanished after rename") }
-        return Trace.Output(path: output, signature: sig, digest: digest)
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw FileError(path: output, reason: "vanished after rename")
+        }
+        return Trace.Output(path: output, signature: FileSignature(st), digest: digest)
     }
 
     public static func discard(_ outputs: [String]) {

@@ -8,7 +8,7 @@ import Synchronization
 public final class TraceStore: Sendable {
     private let log: RecordLog
     /// key digest -> index into log.records, as read at open; never changed.
-    private let onDisk: [Digest: Int]
+    private let onDisk: DigestIndex
     /// Traces per family digest, as read at open.
     private let familyCounts: [Digest: Int]
     /// Whether anything was recorded or removed since open; until then lookups skip the lock.
@@ -24,28 +24,36 @@ public final class TraceStore: Sendable {
     public init(path: String) throws {
         let log = try RecordLog(path: path)
         self.log = log
-        var onDisk: [Digest: Int] = [:]
-        onDisk.reserveCapacity(log.records.count)
+        var onDisk = DigestIndex(capacity: log.records.count)
         var counts: [Digest: Int] = [:]
-        log.contents.withUnsafeBytes { raw in
-            for (i, rec) in log.records.enumerated() where rec.length >= 32 {
-                let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
-                                 low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
-                let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
-                                 low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
-                if onDisk.updateValue(i, forKey: key) == nil, rec.length > 32 { counts[fam, default: 0] += 1 }
+        let raw = log.contents
+        var lastFamily = Digest.zero, lastCount = 0
+        for (i, rec) in log.records.enumerated() where rec.length >= 32 {
+            let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
+                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
+            let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
+                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
+            if onDisk.update(Int32(i), forKey: key) == nil, rec.length > 32 {
+                // Records of one family mostly come in runs: count a run, then add it.
+                if fam != lastFamily {
+                    if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
+                    lastFamily = fam
+                    lastCount = 0
+                }
+                lastCount += 1
             }
         }
+        if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
         self.onDisk = onDisk
         familyCounts = counts
         state = Mutex(State())
     }
 
     private func lookup(_ key: Digest) -> (Trace?, Int?) {
-        guard changed.load(ordering: .acquiring) else { return (nil, onDisk[key]) }
+        guard changed.load(ordering: .acquiring) else { return (nil, onDisk[key].map(Int.init)) }
         return state.withLock { s -> (Trace?, Int?) in
             if s.removed.contains(key) { return (nil, nil) }
-            return (s.fresh[key], onDisk[key])
+            return (s.fresh[key], onDisk[key].map(Int.init))
         }
     }
 
@@ -55,9 +63,7 @@ public final class TraceStore: Sendable {
         if let fresh { return fresh }
         guard let index else { return nil }
         let rec = log.records[index]
-        return log.contents.withUnsafeBytes {
-            try? Trace.decode(UnsafeRawBufferPointer(rebasing: $0[rec.offset..<rec.offset + rec.length]))
-        }
+        return try? Trace.decode(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]))
     }
 
     /// Fingerprint and output signatures of `key`, decoded without strings (the no-op path).
@@ -69,9 +75,7 @@ public final class TraceStore: Sendable {
         }
         guard let index else { return nil }
         let rec = log.records[index]
-        return log.contents.withUnsafeBytes {
-            try? TraceSummary.decode(UnsafeRawBufferPointer(rebasing: $0[rec.offset..<rec.offset + rec.length]))
-        }
+        return try? TraceSummary.decode(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]))
     }
 
     /// How many products of `family` had traces when the store was opened (the "last known
@@ -113,13 +117,13 @@ public final class TraceStore: Sendable {
         let disk = onDisk
         let (fresh, removed) = state.withLock { ($0.fresh, $0.removed) }
         var out: [Trace] = Array(fresh.values)
-        log.contents.withUnsafeBytes { raw in
-            for (k, i) in disk where fresh[k] == nil && !removed.contains(k) {
-                let rec = log.records[i]
-                if rec.length > 32,
-                   let t = try? Trace.decode(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])) {
-                    out.append(t)
-                }
+        let raw = log.contents
+        disk.forEach { k, i in
+            guard fresh[k] == nil && !removed.contains(k) else { return }
+            let rec = log.records[Int(i)]
+            if rec.length > 32,
+               let t = try? Trace.decode(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])) {
+                out.append(t)
             }
         }
         return out

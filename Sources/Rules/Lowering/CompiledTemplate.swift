@@ -36,6 +36,22 @@ struct CompiledTemplate: Sendable {
         self.pieces = pieces
     }
 
+    /// As `render(_:field:)`, with fields written straight into the result.
+    func render(_ row: [Value], appending field: (TemplateField, inout String) throws -> Void) throws -> String {
+        if pieces.count == 1, case .text(let s) = pieces[0] { return s }
+        var out = ""
+        out.reserveCapacity(64)
+        for p in pieces {
+            switch p {
+            case .text(let s): out += s
+            case .plainVariable(let i): out += row[i].description
+            case .formattedVariable(let i, let f): out += try ExpressionEvaluator.format(f, row[i])
+            case .field(let f): try field(f, &out)
+            }
+        }
+        return out
+    }
+
     func render(_ row: [Value], field: (TemplateField) throws -> String) throws -> String {
         if pieces.count == 1, case .text(let s) = pieces[0] { return s }
         var out = ""

@@ -83,7 +83,14 @@ public struct Glob: Sendable {
     public func matches() -> [Match] {
         var out: [Match] = []
         walk(index: 0, prefix: absolute ? "/" : "", captures: Array(repeating: nil, count: captureNames.count), into: &out)
-        out.sort { $0.path < $1.path }
+        // Each directory's matches are sorted where they are listed (in parallel), and
+        // directories are walked in order, so the whole is usually sorted already.
+        var sorted = true
+        for i in out.indices.dropFirst() where !(out[i - 1].path < out[i].path) {
+            sorted = false
+            break
+        }
+        if !sorted { out.sort { $0.path < $1.path } }
         return out
     }
 
@@ -109,6 +116,8 @@ public struct Glob: Sendable {
         defer { closedir(d) }
         let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
         var subdirectories: [(path: String, captures: [Substring?])] = []
+        let firstMatch = out.count
+        defer { if last { out[firstMatch...].sort { $0.path < $1.path } } }
         while let ent = readdir(d) {
             // Filter on the C name first: most entries of a big directory are rejected or
             // matched without more work.
@@ -135,6 +144,8 @@ public struct Glob: Sendable {
             }
         }
         guard !subdirectories.isEmpty else { return }
+        // "name/" orders a directory's paths among its siblings'.
+        subdirectories.sort { $0.path + "/" < $1.path + "/" }
         if subdirectories.count < 8 {
             for (path, caps) in subdirectories { walk(index: index + 1, prefix: path, captures: caps, into: &out) }
             return

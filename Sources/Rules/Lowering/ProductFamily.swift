@@ -25,6 +25,10 @@ struct ProductFamily: FamilySource {
     private let outputTemplates: [CompiledTemplate?]
     private let inputTemplates: [CompiledTemplate?]
     private let shellTemplate: CompiledTemplate?
+    /// The `shell` setting, looked up once.
+    private let shellSetting: Setting?
+    /// Whether any input is `after` (order-only).
+    private let hasOrderOnly: Bool
 
     enum InputPlan {
         case files(name: String?, Expr)
@@ -49,6 +53,8 @@ struct ProductFamily: FamilySource {
         var plans: [InputPlan] = []
         var fams: [String] = []
         orderOnly = decl.inputs.map(\.orderOnly)
+        hasOrderOnly = orderOnly.contains(true)
+        shellSetting = decl.setting("shell")
         for input in decl.inputs {
             let n = input.name?.name
             switch input.value {
@@ -152,19 +158,41 @@ struct ProductFamily: FamilySource {
         if rows.count < 4096 {
             return try rows.map { try instance($0, graph) }
         }
-        // Large fan-outs render in parallel; the graph is only read here.
+        // Large fan-outs render in parallel, each chunk straight into its slots of the
+        // result (no copy of 10^5..10^6 specs afterwards); the graph is only read here.
         let chunks = 4 * ProcessorCount.value
-        var parts = [Result<[TaskSpec], Error>?](repeating: nil, count: chunks)
-        parts.withUnsafeMutableBufferPointer { buf in
-            let out = UnsafeSendableBuffer(buf)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
-                out.buffer[c] = Result { try rows[lo..<hi].map { try instance($0, graph) } }
+        var failures = [Error?](repeating: nil, count: chunks)
+        let all = try failures.withUnsafeMutableBufferPointer { errs -> [TaskSpec] in
+            let errors = UnsafeSendableBuffer(errs)
+            let specs = [TaskSpec](unsafeUninitializedCapacity: rows.count) { buf, initialized in
+                let out = UnsafeSendableBuffer(buf)
+                DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                    let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
+                    var i = lo
+                    do {
+                        while i < hi {
+                            (out.buffer.baseAddress! + i).initialize(to: try instance(rows[i], graph))
+                            i += 1
+                        }
+                    } catch {
+                        // Leave the chunk empty: drop what it made.
+                        (out.buffer.baseAddress! + lo).deinitialize(count: i - lo)
+                        errors.buffer[c] = error
+                    }
+                }
+                if errors.buffer.contains(where: { $0 != nil }) {
+                    for c in 0..<chunks where errors.buffer[c] == nil {
+                        let lo = rows.count * c / chunks, hi = rows.count * (c + 1) / chunks
+                        (out.buffer.baseAddress! + lo).deinitialize(count: hi - lo)
+                    }
+                    initialized = 0
+                } else {
+                    initialized = rows.count
+                }
             }
+            if let e = errors.buffer.first(where: { $0 != nil }) { throw e! }
+            return specs
         }
-        var all: [TaskSpec] = []
-        all.reserveCapacity(rows.count)
-        for p in parts { all.append(contentsOf: try p!.get()) }
         return all
     }
 
@@ -273,42 +301,82 @@ struct ProductFamily: FamilySource {
         return out
     }
 
-    /// Renders one instance for one binding row.
-    func instance(_ row: Row, _ graph: BuildGraph) throws -> TaskSpec {
-        var params: [(String, Value)] = []
-        var paramValues: [String: Value] = [:]
-        let scope = self.scope
-        let env = environment
+    /// The values an instance's expressions may name: its loop variables, its parameters
+    /// (each sees the ones before it) and the top-level variables. A class so that an
+    /// `ExpressionEvaluator` can hold it; made only for instances that need one.
+    private final class Bindings {
+        let row: Row
+        let variableIndex: [String: Int]
+        let scope: GlobalScope
+        var params: [String: Value] = [:]
+
+        init(row: Row, variableIndex: [String: Int], scope: GlobalScope) {
+            self.row = row
+            self.variableIndex = variableIndex
+            self.scope = scope
+        }
+
         func lookup(_ n: String, _ loc: SourceLocation) throws -> Value {
             if let i = variableIndex[n] { return row[i] }
-            if let v = paramValues[n] ?? scope.values[n] { return v }
+            if let v = params[n] ?? scope.values[n] { return v }
             throw Diagnostic.at(loc, "unknown name '\(n)'")
         }
-        var ev = ExpressionEvaluator(lookup: lookup, environment: env)
-        for p in decl.params {
-            let v = try ev.value(p.value)
-            params.append((p.name?.name ?? "", v))
-            paramValues[p.name?.name ?? ""] = v
+    }
+
+    /// Renders one instance for one binding row.
+    ///
+    /// This runs for every instance at every build (a no-op build included), so the common
+    /// case (paths and the command from compiled templates, no parameters) allocates only
+    /// the strings and arrays the `TaskSpec` keeps: expressions get an evaluator only when
+    /// the family has some that are not compiled templates.
+    func instance(_ row: Row, _ graph: BuildGraph) throws -> TaskSpec {
+        var bindings: Bindings? = nil
+        var evaluator: ExpressionEvaluator? = nil
+        func ev() -> ExpressionEvaluator {
+            if let evaluator { return evaluator }
+            let b = bindings ?? Bindings(row: row, variableIndex: variableIndex, scope: scope)
+            bindings = b
+            let e = ExpressionEvaluator(lookup: b.lookup, environment: environment)
+            evaluator = e
+            return e
         }
-        ev = ExpressionEvaluator(lookup: lookup, environment: env)
+        func lookup(_ n: String, _ loc: SourceLocation) throws -> Value {
+            if let i = variableIndex[n] { return row[i] }
+            if let v = bindings?.params[n] ?? scope.values[n] { return v }
+            throw Diagnostic.at(loc, "unknown name '\(n)'")
+        }
+        var params: [(String, Value)] = []
+        if !decl.params.isEmpty {
+            params.reserveCapacity(decl.params.count)
+            let e = ev()
+            for p in decl.params {
+                let v = try e.value(p.value)
+                params.append((p.name?.name ?? "", v))
+                bindings!.params[p.name?.name ?? ""] = v
+            }
+        }
         func field(_ f: TemplateField) throws -> String {
             try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
         }
-        func strings(_ e: Expr, _ compiled: CompiledTemplate?) throws -> [String] {
-            if let compiled { return [try compiled.render(row, field: field)] }
-            return try ev.value(e).elements.map(\.description)
+        func append(_ e: Expr, _ compiled: CompiledTemplate?, to out: inout [String]) throws {
+            if let compiled {
+                out.append(try compiled.render(row, field: field))
+            } else {
+                for v in try ev().value(e).elements { out.append(v.description) }
+            }
         }
 
         var outputs: [String] = []
+        outputs.reserveCapacity(decl.outputs.count + (decl.manifest == nil ? 0 : 1))
         var namedOutputs: [String: [String]] = [:]
         for (o, compiled) in zip(decl.outputs, outputTemplates) {
-            let paths = try strings(o.value, compiled)
-            outputs.append(contentsOf: paths)
-            if let n = o.name?.name { namedOutputs[n] = paths }
+            let before = outputs.count
+            try append(o.value, compiled, to: &outputs)
+            if let n = o.name?.name { namedOutputs[n] = Array(outputs[before...]) }
         }
         var manifest: String? = nil
         if let m = decl.manifest {
-            let p = try ev.value(m).description
+            let p = try ev().value(m).description
             manifest = p
             outputs.append(p)
             namedOutputs["manifest"] = [p]
@@ -324,13 +392,13 @@ struct ProductFamily: FamilySource {
             let before = productInputs.count
             switch plan {
             case .files(_, let expr):
-                paths = try strings(expr, compiled)
+                try append(expr, compiled, to: &paths)
                 fileInputs.append(contentsOf: paths)
             case .family(_, let f):
                 for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs) }
             case .select(_, let f, let sels):
                 let constraints = try sels.map { s -> (variable: String, value: String) in
-                    let v = try s.value.map { try ev.value($0) } ?? lookup(s.variable.name, s.variable.location)
+                    let v = try s.value.map { try ev().value($0) } ?? lookup(s.variable.name, s.variable.location)
                     return (s.variable.name, v.description)
                 }
                 for id in graph.select(f, where: constraints) {
@@ -341,45 +409,59 @@ struct ProductFamily: FamilySource {
                 orderOnlyInputs.formUnion(productInputs[before...])
                 continue
             }
-            regularInputs.formUnion(productInputs[before...])
-            inputPaths.append(contentsOf: paths)
+            if hasOrderOnly { regularInputs.formUnion(productInputs[before...]) }
+            if inputPaths.isEmpty { inputPaths = paths } else { inputPaths.append(contentsOf: paths) }
             if let n = plan.name { namedInputs[n] = paths }
         }
 
         let key = ProductKey(family: name, values: row.map(\.description))
         let command: TaskCommand
-        if ruleKind == "shell", let shell = decl.setting("shell") {
+        if ruleKind == "shell", let shell = shellSetting {
             guard let template = shellTemplate else {
                 throw Diagnostic.at(shell.value.location, "shell expects a command string")
             }
             // `{input.stem}`, `{output.dir}`, `{manifest.name}`: a path attribute of each
             // declared path (outputs by their final name; the command writes to `{output}`).
-            func attribute(_ a: String, of paths: [String]) -> String? {
-                guard PathAttributes.names.contains(a) else { return nil }
-                return paths.compactMap { PathAttributes.apply(a, to: $0) }.map(shellQuote).joined(separator: " ")
+            func attribute(_ a: String, of paths: [String], into out: inout String) -> Bool {
+                guard PathAttributes.names.contains(a) else { return false }
+                var first = true
+                for p in paths {
+                    guard let v = PathAttributes.apply(a, to: p) else { continue }
+                    if !first { out += " " }
+                    first = false
+                    appendShellQuoted(v, to: &out)
+                }
+                return true
             }
-            func commandField(_ f: TemplateField) throws -> String {
+            func quoted(_ paths: [String], temporary: Bool, into out: inout String) {
+                for (i, p) in paths.enumerated() {
+                    if i > 0 { out += " " }
+                    appendShellQuoted(temporary ? TemporaryOutput.path(for: p) : p, to: &out)
+                }
+            }
+            func commandField(_ f: TemplateField, _ out: inout String) throws {
                 switch f.name {
                 case "input", "inputs":
-                    if let a = f.attribute, let named = namedInputs[a] { return named.map(shellQuote).joined(separator: " ") }
-                    if f.attribute == nil { return inputPaths.map(shellQuote).joined(separator: " ") }
-                    if let a = f.attribute, let text = attribute(a, of: inputPaths) { return text }
+                    if let a = f.attribute, let named = namedInputs[a] { return quoted(named, temporary: false, into: &out) }
+                    if f.attribute == nil { return quoted(inputPaths, temporary: false, into: &out) }
+                    if let a = f.attribute, attribute(a, of: inputPaths, into: &out) { return }
                 case "output", "outputs":
-                    if let a = f.attribute, let named = namedOutputs[a] {
-                        return named.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ")
-                    }
-                    if f.attribute == nil { return outputs.map { shellQuote(TemporaryOutput.path(for: $0)) }.joined(separator: " ") }
-                    if let a = f.attribute, let text = attribute(a, of: outputs) { return text }
+                    if let a = f.attribute, let named = namedOutputs[a] { return quoted(named, temporary: true, into: &out) }
+                    if f.attribute == nil { return quoted(outputs, temporary: true, into: &out) }
+                    if let a = f.attribute, attribute(a, of: outputs, into: &out) { return }
                 case "manifest":
                     // The checker allows `{manifest}` only in a product that declares one.
                     guard let path = manifest else { break }
-                    if let a = f.attribute { return attribute(a, of: [path]) ?? "" }
-                    return shellQuote(TemporaryOutput.path(for: path))
+                    if let a = f.attribute {
+                        _ = attribute(a, of: [path], into: &out)
+                        return
+                    }
+                    return appendShellQuoted(TemporaryOutput.path(for: path), to: &out)
                 default: break
                 }
-                return try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
+                out += try ExpressionEvaluator.format(f, try lookup(f.name, f.location))
             }
-            command = .shell(try template.render(row, field: commandField))
+            command = .shell(try template.render(row, appending: commandField))
         } else {
             var args: [String: String] = [:]
             for (n, v) in params { args[n] = v.description }
@@ -391,9 +473,9 @@ struct ProductFamily: FamilySource {
             command = .builtin(kind: ruleKind, arguments: args)
         }
         var spec = TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
-                            manifest: manifest, params: params.map { ($0.0, $0.1.canonical) },
+                            manifest: manifest, params: params.isEmpty ? [] : params.map { ($0.0, $0.1.canonical) },
                             ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
-        spec.orderOnly = orderOnlyInputs.subtracting(regularInputs)
+        if hasOrderOnly { spec.orderOnly = orderOnlyInputs.subtracting(regularInputs) }
         return spec
     }
 }

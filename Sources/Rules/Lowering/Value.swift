@@ -1,5 +1,5 @@
 /// A value computed from an Arrakisfile expression.
-public indirect enum Value: Sendable, Hashable, CustomStringConvertible {
+public enum Value: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     case integer(Int)
     case float(Double)

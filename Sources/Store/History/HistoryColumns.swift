@@ -101,7 +101,22 @@ enum TaskColumns {
          .text(t.fingerprint), .text(t.status.rawValue),
          .integer(HistoryTime.milliseconds(t.started)), .integer(HistoryTime.milliseconds(t.ended)),
          .integer(HistoryTime.microseconds(t.duration)), .optional(t.peakMemoryKB), .text(t.host), .optional(t.jobID),
-         .optional(t.exitStatus), .optional(t.message), .optional(t.logPath), .text(jsonText(t.outputs))]
+         .optional(t.exitStatus), .optional(t.message), .optional(t.logPath), .text(outputsJSON(t.outputs))]
+    }
+
+    /// `jsonText(outputs)`, written directly when no string needs escaping (every path and
+    /// digest of a normal build): JSONEncoder costs more per task than the task's record.
+    static func outputsJSON(_ outputs: [TaskRecord.Output]) -> String {
+        func plain(_ s: String) -> Bool {
+            s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }
+        }
+        guard outputs.allSatisfy({ plain($0.path) && plain($0.digest) }) else { return jsonText(outputs) }
+        var out = "["
+        for (i, o) in outputs.enumerated() {
+            if i > 0 { out += "," }
+            out += "{\"digest\":\"" + o.digest + "\",\"path\":\"" + o.path + "\"}"
+        }
+        return out + "]"
     }
 
     static func record(_ row: [String?]) throws -> TaskRecord {

@@ -15,7 +15,8 @@ protocol HistorySQLConnection: AnyObject {
     /// The database for messages, without any password.
     var location: String { get }
     var isConnected: Bool { get }
-    /// The text of parameter number `i` (from 1): `?1` for SQLite, `$1` for PostgreSQL.
+    /// The text of parameter number `i` (from 1): `?` for SQLite, `$1` for PostgreSQL. A
+    /// statement uses each parameter once, in order.
     func placeholder(_ i: Int) -> String
     /// Runs one statement and returns its rows.
     @discardableResult
