@@ -14,8 +14,10 @@
 #
 # No slurmdbd: `sacct` has no accounting database here, so job records go to the job
 # completion log ($ARRAKIS_SLURM_DIR/log/jobcomp.log: JobId, ArrayJobId, ArrayTaskId, JobState...).
-# No cgroups either: memory is watched by jobacct_gather/linux (OverMemoryKill, sampled once a
-# second), not enforced by the kernel, so a real out-of-memory kill cannot be reproduced here.
+# No cgroups either: processes are tracked by parentage (proctrack/linuxproc) and memory is
+# watched by jobacct_gather/linux (OverMemoryKill, sampled once a second), which kills a job
+# over its --mem (state FAILED, "exceeded memory limit" in its output); the kernel's cgroup
+# OOM killer and the OUT_OF_MEMORY state of real clusters cannot be reproduced here.
 set -euo pipefail
 
 dir="${ARRAKIS_SLURM_DIR:-/tmp/arrakis-slurm-$(id -u)}"
@@ -81,7 +83,7 @@ SlurmctldLogFile=$dir/log/slurmctld.log
 SlurmdLogFile=$dir/log/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
-ProctrackType=proctrack/pgid
+ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
 SwitchType=switch/none
 MpiDefault=none

@@ -21,12 +21,16 @@ public struct Resources: Sendable, Hashable {
     public var memoryMB: Int
     public var timeSeconds: Int
     public var retries: Int
+    /// Where a batch scheduler should run it, by option name (SLURM: `account`,
+    /// `partition`, `qos`); the local executor ignores them.
+    public var queue: [String: String]
 
-    public init(cpus: Int = 1, memoryMB: Int = 0, timeSeconds: Int = 0, retries: Int = 0) {
+    public init(cpus: Int = 1, memoryMB: Int = 0, timeSeconds: Int = 0, retries: Int = 0, queue: [String: String] = [:]) {
         self.cpus = cpus
         self.memoryMB = memoryMB
         self.timeSeconds = timeSeconds
         self.retries = retries
+        self.queue = queue
     }
 }
 

@@ -136,4 +136,54 @@ final class SlurmFailureTests: XCTestCase {
         XCTAssertEqual(SlurmCluster.submittedTasks(in: dir), 11, r.stderr)
         XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
     }
+
+    /// A task over its `mem` is killed by SLURM and reported as out of memory; the rest
+    /// builds with -k. (scripts/slurm-local.sh has no cgroups: SLURM's own watchdog,
+    /// jobacct_gather with OverMemoryKill, kills the job.)
+    func testATaskOverItsMemoryIsReportedAsOutOfMemory() throws {
+        try SlurmCluster.require()
+        let dir = try scratchDirectory(self)
+        try write("""
+        product hog {
+            output "hog.txt"
+            shell "python3 -c 'import time; x = bytearray(400 * 1024 * 1024); x[::4096] = bytes(len(x[::4096])); time.sleep(5)' && echo done > {output}"
+            mem "100M"
+        }
+        product small {
+            for i in range(0, 3)
+            output "small/{i}.txt"
+            shell "echo {i} > {output}"
+        }
+        """, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-k"] + Self.slurmArgs, in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertNotNil(r.stderr.range(of: #"FAILED hog: out of memory: job [0-9]+_0 on [^ ]+ was killed for exceeding its memory \(100 MB; raise 'mem'\)"#,
+                                       options: .regularExpression), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/hog.txt"))
+        for i in 0..<3 { XCTAssertEqual(try read(dir + "/small/\(i).txt"), "\(i)\n") }
+    }
+
+    /// A task that outlives its job's time limit is reported as timed out; the tasks after
+    /// it in the same job are submitted again as they were. SLURM counts limits in minutes,
+    /// so this test takes about two.
+    func testATaskOverTheTimeLimitIsReportedAsTimedOut() throws {
+        try SlurmCluster.require()
+        let dir = try scratchDirectory(self)
+        try write("""
+        executor slurm { sbatch "--time=1" }
+        product a_quick { output "quick.txt"; shell "echo quick > {output}" }
+        product b_stuck { output "stuck.txt"; shell "sleep 600; echo never > {output}" }
+        product c_later { output "later.txt"; shell "echo later > {output}" }
+        """, to: dir + "/Arrakisfile")
+        let started = Date()
+        let r = try arrakis(["build", "-k", "--tasks-per-job", "3"] + Self.slurmArgs, in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 240)
+        XCTAssertNotNil(r.stderr.range(of: #"FAILED b_stuck: timed out: job [0-9]+_0 on [^ ]+ reached its time limit; raise 'time'"#,
+                                       options: .regularExpression), r.stderr)
+        XCTAssertEqual(try read(dir + "/quick.txt"), "quick\n")
+        XCTAssertEqual(try read(dir + "/later.txt"), "later\n")
+        // One array of the three, then c_later again on its own (it never started).
+        XCTAssertEqual(SlurmCluster.submittedTasks(in: dir), 4)
+    }
 }

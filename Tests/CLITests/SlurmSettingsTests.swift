@@ -104,4 +104,29 @@ final class SlurmSettingsTests: XCTestCase {
         }, "job \(job) still queued or running after Ctrl-C")
         XCTAssertEqual(((try? FileManager.default.contentsOfDirectory(atPath: dir + "/slow")) ?? []).filter { !$0.contains("arrakis-tmp") }, [])
     }
+
+    /// A product's own partition wins over the block's; a partition the cluster does not
+    /// have fails its tasks with sbatch's message.
+    func testAProductsPartitionAndAnSbatchRefusal() throws {
+        try SlurmCluster.require()
+        let dir = try scratchDirectory(self)
+        let partition = try SlurmCluster.run("sinfo", ["-h", "-o", "%R"]).stdout.split(separator: "\n").first.map(String.init) ?? "debug"
+        try write("""
+        executor slurm { partition "no_such_partition" }
+        product here {
+            output "here.txt"
+            shell "echo $SLURM_JOB_PARTITION > {output}"
+            partition "\(partition)"
+        }
+        product nowhere {
+            output "nowhere.txt"
+            shell "echo never > {output}"
+        }
+        """, to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-k", "--executor", "slurm", "--poll", "1", "--progress", "plain"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(try read(dir + "/here.txt"), partition + "\n")
+        XCTAssertTrue(r.stderr.contains("FAILED nowhere: sbatch failed"), r.stderr)
+        XCTAssertTrue(r.stderr.lowercased().contains("partition"), r.stderr)
+    }
 }

@@ -14,9 +14,7 @@ enum SlurmCluster {
         guard environment["SLURM_CONF"] != nil || promised else {
             throw XCTSkip("no SLURM cluster: run scripts/test.sh, or scripts/slurm-local.sh start and export SLURM_CONF")
         }
-        let r = try run("sinfo", ["-h", "-o", "%T"])
-        if r.status != 0 || r.stdout.isEmpty {
-            let message = "the SLURM cluster does not answer (SLURM_CONF=\(environment["SLURM_CONF"] ?? "unset")): \(r.stderr)"
+        if let message = problem {
             if promised {
                 XCTFail(message, file: file, line: line)
                 throw XCTSkip("see the failure above")
@@ -24,6 +22,16 @@ enum SlurmCluster {
             throw XCTSkip(message)
         }
     }
+
+    /// Why the cluster cannot be used, or nil; asked once per test run (sinfo retries for a
+    /// minute when it cannot reach the controller).
+    static let problem: String? = {
+        guard let r = try? run("sinfo", ["-h", "-o", "%T"]) else { return "cannot run sinfo" }
+        if r.status != 0 || r.stdout.isEmpty {
+            return "the SLURM cluster does not answer (SLURM_CONF=\(environment["SLURM_CONF"] ?? "unset")): \(r.stderr)"
+        }
+        return nil
+    }()
 
     /// Runs a SLURM client command.
     @discardableResult

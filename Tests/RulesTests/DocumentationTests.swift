@@ -90,7 +90,7 @@ final class DocumentationTests: XCTestCase {
         ("product cutouts {\n    output \"a\"\n    shell \"x\"\n\nlet x = 1\n",
          "unterminated block: product 'cutouts' has no closing '}' (expected '}' before the 'let' statement at line 5)"),
         ("product a {\n    inptu \"x\"\n}\n",
-         "unknown keyword 'inptu' (did you mean 'input'?) in product 'a'; expected one of: for, input, output, manifest, param, after, cpus, mem, time, retries, version, shell, rule, description"),
+         "unknown keyword 'inptu' (did you mean 'input'?) in product 'a'; expected one of: for, input, output, manifest, param, after, cpus, mem, time, retries, version, shell, rule, description, account, partition, qos"),
         ("product a {\n    for beam in range(0, 36)\n    output \"b{beam:x2}\"\n    shell \"x\"\n}\n",
          "invalid format spec 'x2' in template field '{beam:x2}' (expected [<|>][0][width][.precision], e.g. {n:02}, {name:>8}, {x:.3})"),
         ("product a { input b; output \"a\"; shell \"x\" }\nproduct b { input a; output \"b\"; shell \"x\" }\n",

@@ -62,6 +62,26 @@ import Testing
         #expect(try bulk.find(.components, epoch: 0, Filter([("Source_ID", "s2")])).count == 2)
     }
 
+    /// A catalogue row sets every column, its key column among them: the bulk path keeps
+    /// the key field once, first, as one-at-a-time upserts do.
+    @Test func bulkRowsThatSetTheirKeyColumnEqualOneAtATime() throws {
+        let dir = TemporaryDirectory("sqlite-key")
+        let bulk = try SQLitePipelineDatabase(path: dir.file("bulk.db"))
+        let single = try SQLitePipelineDatabase(path: dir.file("single.db"))
+        let rows = (0..<5000).map { i in
+            Upsert(key: ["Gaussian_ID": .string("c\(i)")],
+                   set: [("RA", .double(Double(i))), ("Gaussian_ID", .string("c\(i)")), ("n", .int(Int64(i)))])
+        }
+        try bulk.upsert(.components, epoch: 0, rows)
+        for u in rows.prefix(50) { try single.upsert(.components, epoch: 0, [u]) }
+        let a = try bulk.find(.components, epoch: 0, .all), b = try single.find(.components, epoch: 0, .all)
+        #expect(a.count == 5000)
+        #expect(a.first?.keys == ["Gaussian_ID", "RA", "n"])
+        let singled = Set(b.compactMap { $0["Gaussian_ID"]?.string })
+        #expect(PipelineDatabaseConformance.text(a.filter { singled.contains($0["Gaussian_ID"]?.string ?? "") })
+                == PipelineDatabaseConformance.text(b))
+    }
+
     /// Acceptance 2: the same init gives the same documents in SQLite and in MongoDB.
     @Test(arguments: MongoTarget.all) func initGivesTheSameDocumentsInBothBackends(_ target: MongoTarget) throws {
         let dir = TemporaryDirectory("both")

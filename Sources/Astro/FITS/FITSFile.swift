@@ -15,6 +15,7 @@ import Glibc
 /// is not interpreted). One instance must be used by one thread at a time.
 /// Makes temporary names unique among files created by this process.
 private let temporarySerial = Atomic<Int>(0)
+private let processID = getpid()
 
 public final class FITSFile {
     /// The path the caller named (the final path for created files).
@@ -232,11 +233,12 @@ public final class FITSFile {
     }
 
     static func temporaryName(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let serial = temporarySerial.add(1, ordering: .relaxed).newValue
-        return "\(dir).\(name).tmp-\(getpid())-\(serial)"
+        var bytes = Array(path.utf8)
+        let slash = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        bytes.insert(UInt8(ascii: "."), at: slash)
+        bytes += ".tmp-\(processID)-\(serial)".utf8
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func openError(path: String, status: Int32, size: Int64) -> FITSError {

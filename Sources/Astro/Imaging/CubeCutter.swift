@@ -61,9 +61,8 @@ public struct CubeCutter: Sendable {
         let weightsBytes = try weights.map { path throws(ImagingError) in try Self.readWeights(path) }
         let weightsDigest = weightsBytes.flatMap { bytes in contentDigest.map { digest in bytes.withUnsafeBytes { digest($0) } } }
 
-        var result = StagedCutouts(outcomes: [CutoutOutcome?](repeating: nil, count: requests.count).map { _ in
-            CutoutOutcome.failed(sourceID: "", reason: .noComponents)
-        })
+        // Every entry is set below: a box fails, or its island is written or fails.
+        var result = StagedCutouts(outcomes: Array(repeating: .failed(sourceID: "", reason: .noComponents), count: requests.count))
         var planned: [(index: Int, box: CutoutBox)] = []
         for (index, request) in requests.enumerated() {
             switch planner.box(for: request) {
@@ -74,11 +73,13 @@ public struct CubeCutter: Sendable {
         planned.sort { ($0.box.y.lowerBound, $0.box.x.lowerBound, $0.index) < ($1.box.y.lowerBound, $1.box.x.lowerBound, $1.index) }
 
         var raw: RawCutoutWriter??  = allowsRawCopy ? nil : .some(nil)
+        let imageSuffix = ".cutout." + basename(cube)
+        let weightsSuffix = weights.map { ".cutout." + basename($0) }
         for (index, box) in planned {
             let request = requests[index]
             let directory = CutoutNames.directory(cutouts: outputDirectory, sourceID: request.sourceID)
-            let image = "\(directory)/\(CutoutNames.image(sourceID: request.sourceID, cube: cube))"
-            let weightsCopy = weights.map { "\(directory)/\(CutoutNames.weights(sourceID: request.sourceID, weights: $0))" }
+            let image = directory + "/" + request.sourceID + imageSuffix             // CutoutNames.image
+            let weightsCopy = weightsSuffix.map { directory + "/" + request.sourceID + $0 }   // CutoutNames.weights
             let group = staged.newGroup()
             do {
                 try Self.makeDirectory(directory)
@@ -88,10 +89,9 @@ public struct CubeCutter: Sendable {
                 if raw == nil { raw = .some(try RawCutoutWriter(source: source, templateDirectory: directory)) }
                 var imageDigest: String?
                 if case .some(.some(var writer)) = raw,
-                   let digest = try writer.stage(box: box, sourceID: request.sourceID, to: image, group: group,
-                                                 into: staged, digest: contentDigest) {
+                   try writer.stage(box: box, sourceID: request.sourceID, to: image, group: group, into: staged,
+                                    digest: contentDigest, digested: &imageDigest) {
                     raw = .some(writer)
-                    imageDigest = digest
                 } else {
                     let file = try source.writeCutout(box: box, sourceID: request.sourceID, to: image)
                     do {
@@ -192,14 +192,14 @@ struct RawCutoutWriter {
         planes = source.shape.dropFirst(2).reduce(1, *)
     }
 
-    /// Stages the cutout of `box` at `path`; returns its digest ("" without `digest`), or
-    /// nil when a card cannot be patched (the caller then writes it through cfitsio).
+    /// Stages the cutout of `box` at `path`, its digest in `digested` when `digest` is given;
+    /// false when a card cannot be patched (the caller then writes it through cfitsio).
     mutating func stage(box: CutoutBox, sourceID: String, to path: String, group: Int, into staged: StagedFiles,
-                        digest: ((UnsafeRawBufferPointer) -> String)?) throws(CutoutFailure) -> String? {
+                        digest: ((UnsafeRawBufferPointer) -> String)?, digested: inout String?) throws(CutoutFailure) -> Bool {
         guard template.set("NAXIS1", .integer(box.width)), template.set("NAXIS2", .integer(box.height)),
               template.set("CRPIX1", .real(crpix1 - Double(box.x.lowerBound))),
               template.set("CRPIX2", .real(crpix2 - Double(box.y.lowerBound))),
-              template.set("OBJECT", .string(sourceID)) else { return nil }
+              template.set("OBJECT", .string(sourceID)) else { return false }
         let dataBytes = box.width * box.height * planes * reader.bytesPerPixel
         let total = template.count + (dataBytes + 2879) / 2880 * 2880
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 64)
@@ -210,7 +210,8 @@ struct RawCutoutWriter {
                                                                             count: total - template.count - dataBytes)
         let bytes = UnsafeRawBufferPointer(buffer)
         try staged.write(bytes, to: path, group: group)
-        return digest?(bytes) ?? ""
+        digested = digest?(bytes)
+        return true
     }
 }
 

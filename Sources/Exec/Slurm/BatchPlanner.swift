@@ -7,8 +7,12 @@ struct BatchPlanner {
         var memoryMB: Int
         /// Per task (0: none given).
         var timeSeconds: Int
+        var account: String?
+        var partition: String?
+        var qos: String?
         static func < (a: Self, b: Self) -> Bool {
-            (a.cpus, a.memoryMB, a.timeSeconds) < (b.cpus, b.memoryMB, b.timeSeconds)
+            (a.cpus, a.memoryMB, a.timeSeconds, a.partition ?? "", a.account ?? "", a.qos ?? "")
+                < (b.cpus, b.memoryMB, b.timeSeconds, b.partition ?? "", b.account ?? "", b.qos ?? "")
         }
     }
 

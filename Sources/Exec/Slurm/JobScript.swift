@@ -18,8 +18,8 @@ struct JobScript {
         func sbatch(_ option: String) { lines.append("#SBATCH " + option) }
         sbatch("--job-name=\(name)")
         sbatch("--array=0-\(elements - 1)")
-        sbatch("--output=\(directory)/out/%a.out")
-        sbatch("--chdir=\(projectDirectory)")
+        sbatch("--output=" + Self.sbatchValue("\(directory)/out/%a.out"))
+        sbatch("--chdir=" + Self.sbatchValue(projectDirectory))
         sbatch("--ntasks=1")
         sbatch("--cpus-per-task=\(resources.cpus)")
         if resources.memoryMB > 0 { sbatch("--mem=\(resources.memoryMB)M") }
@@ -27,14 +27,19 @@ struct JobScript {
             // Each task gets its own time; a minute more for starting arrakis and the prologue.
             sbatch("--time=\(SlurmDuration.text(resources.timeSeconds * tasksPerElement + 60))")
         }
-        if let a = settings.account { sbatch("--account=\(a)") }
-        if let p = settings.partition { sbatch("--partition=\(p)") }
-        if let q = settings.qos { sbatch("--qos=\(q)") }
+        if let a = resources.account { sbatch("--account=\(a)") }
+        if let p = resources.partition { sbatch("--partition=\(p)") }
+        if let q = resources.qos { sbatch("--qos=\(q)") }
         for extra in settings.sbatchLines { sbatch(extra) }
         lines.append("")
         lines.append(contentsOf: settings.prologue)
         lines.append("exec \(Self.quote(arrakis)) run-task \(Self.quote(directory)) \"$SLURM_ARRAY_TASK_ID\"")
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A value for an `#SBATCH` line: sbatch splits them at spaces unless double-quoted.
+    static func sbatchValue(_ s: String) -> String {
+        s.contains(where: { $0 == " " || $0 == "\t" }) ? "\"" + s + "\"" : s
     }
 
     /// Single-quoted for the shell.

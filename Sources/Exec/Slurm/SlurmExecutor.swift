@@ -37,14 +37,14 @@ public final class SlurmExecutor {
         var jobID: String?
         /// Each element's tasks.
         let elements: [[WorkerTask]]
-        /// Result file name -> element.
-        private let elementOf: [String: Int]
         /// Tasks of each element without a result read yet.
         private var remaining: [Int]
+        /// Keys with a result read, per element.
+        private var reported: [Set<String>]
+        /// How far each element's result log has been read.
+        private var offsets: [Int]
         /// Elements known to have ended (not in the queue any more, results read).
         var ended: Set<Int> = []
-        /// Result files already read.
-        private(set) var seen: Set<String> = []
         /// Elements last seen pending, and since when.
         var pendingSince: [Int: Date] = [:]
         /// When an ended element's missing results were first noticed (shared filesystems
@@ -55,18 +55,18 @@ public final class SlurmExecutor {
             self.directory = directory
             self.jobID = jobID
             self.elements = elements
-            var index: [String: Int] = [:]
-            for (e, tasks) in elements.enumerated() { for t in tasks { index[t.resultName] = e } }
-            elementOf = index
             remaining = elements.map(\.count)
+            reported = Array(repeating: [], count: elements.count)
+            offsets = Array(repeating: 0, count: elements.count)
         }
-        /// Notes a result file as read; false if it was read before.
-        func markSeen(_ name: String) -> Bool {
-            guard seen.insert(name).inserted else { return false }
-            if let e = elementOf[name] { remaining[e] -= 1 }
-            return true
+        /// Records written since the last call, by element.
+        func newRecords(_ e: Int) -> [ResultRecord] {
+            let (records, end) = ResultLog.read(ResultLog.path(directory, element: e), from: offsets[e])
+            offsets[e] = end
+            for r in records where reported[e].insert(r.key).inserted { remaining[e] -= 1 }
+            return records
         }
-        func hasResult(_ task: WorkerTask) -> Bool { seen.contains(task.resultName) }
+        func hasResult(_ task: WorkerTask, element e: Int) -> Bool { reported[e].contains(task.key) }
         /// The element ended, or reported every task (its job is exiting).
         func isDone(_ e: Int) -> Bool { remaining[e] <= 0 || ended.contains(e) }
         /// Elements still at work: they count against the jobs allowed in flight.
@@ -115,6 +115,7 @@ public final class SlurmExecutor {
     private var maxArraySize = 1001
     private var lastPoll = Date.distantPast
     private var lastIntake = Date.distantPast
+    private var lastResultsRead = Date.distantPast
     /// sbatch calls made by this run.
     public private(set) var sbatchCalls = 0
 
@@ -168,7 +169,9 @@ public final class SlurmExecutor {
                     let snapshot = try? client.queue(namePrefix: namePrefix)
                     try readResults()
                     if let snapshot { try judge(snapshot) }
-                } else {
+                } else if now.timeIntervalSince(lastResultsRead) >= min(1, max(0.1, Double(elementsInFlight) / 1000)) {
+                    // Each live element's log is opened: at most about a thousand a second.
+                    lastResultsRead = now
                     try readResults()
                 }
                 if !interrupted { try submitWaiting() }
@@ -283,7 +286,9 @@ public final class SlurmExecutor {
     private func resourceClass(_ r: Resources) -> BatchPlanner.ResourceClass {
         .init(cpus: max(1, r.cpus == 1 ? (settings.cpus ?? 1) : r.cpus),
               memoryMB: r.memoryMB > 0 ? r.memoryMB : (settings.memoryMB ?? 0),
-              timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0))
+              timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0),
+              account: r.queue["account"] ?? settings.account, partition: r.queue["partition"] ?? settings.partition,
+              qos: r.queue["qos"] ?? settings.qos)
     }
 
     private func submit(_ elements: [[Task]], resources: BatchPlanner.ResourceClass, tasksPerElement: Int) throws {
@@ -356,12 +361,22 @@ public final class SlurmExecutor {
     }
 
     private func readResults(of sub: Submission) throws {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: sub.directory + "/results") else { return }
-        for name in names where name.hasSuffix(".json") && !sub.seen.contains(name) {
-            guard let record = try? JSONFiles.read(ResultRecord.self, from: sub.directory + "/results/" + name) else { continue }
-            _ = sub.markSeen(name)
+        for e in sub.elements.indices where !sub.isDone(e) {
+            try apply(sub.newRecords(e), of: sub)
+        }
+    }
+
+    private func apply(_ records: [ResultRecord], of sub: Submission) throws {
+        for record in records {
             guard let task = inFlight[record.key], task.submission == sub.id, task.attempt == record.attempt,
-                  record.fingerprint == task.job.fingerprint.description else { continue }
+                  record.fingerprint == task.job.fingerprint.description else {
+                // A task of an earlier controller's job that the engine has not asked for
+                // yet (its upstream is still being recorded): kept for when it does.
+                if record.ok, recovered[record.key].map({ $0.record.ended <= record.ended }) ?? true {
+                    recovered[record.key] = (record, sub.id)
+                }
+                continue
+            }
             inFlight[record.key] = nil
             if record.ok {
                 guard let outputs = committedOutputs(record) else {
@@ -486,7 +501,7 @@ public final class SlurmExecutor {
         }
         let jobName = sub.jobID.map { "\($0)_\(element)" } ?? "\(sub.id)[\(element)]"
         let end = sub.jobID.flatMap { client.endState(job: $0, index: element) }
-        let state = end?.state ?? "UNKNOWN"
+        var state = end?.state ?? "UNKNOWN"
         let now = Date()
         if state == "COMPLETED" || state == "UNKNOWN" || state == "COMPLETING" {
             // A worker that exited normally wrote its records; a shared filesystem may show
@@ -500,6 +515,11 @@ public final class SlurmExecutor {
             .split(separator: "\n").map(String.init) ?? [])
         let node = end.map { $0.node.isEmpty ? "" : " on \($0.node)" } ?? ""
         let outTail = LogTail.read("\(sub.directory)/out/\(element).out")
+        // Without cgroups SLURM's memory watchdog (OverMemoryKill) fails the job instead of
+        // marking it OUT_OF_MEMORY; its message in the job's output says what happened.
+        if state != "OUT_OF_MEMORY", ["exceeded memory limit", "Exceeded job memory limit", "oom-kill", "oom_kill"].contains(where: outTail.contains) {
+            state = "OUT_OF_MEMORY"
+        }
         let outNote = outTail.isEmpty ? "" : "; job output (\(sub.directory)/out/\(element).out):\n" + outTail
             .split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }.joined(separator: "\n")
         for w in missing {
@@ -508,8 +528,10 @@ public final class SlurmExecutor {
             switch state {
             case "TIMEOUT", "DEADLINE":
                 if !wasRunning { requeue(&task); continue }
-                let limit = SlurmDuration.text(resourceClass(task.job.spec.resources).timeSeconds * max(1, sub.elements[element].count))
-                try finishFailed(task, message: "timed out: job \(jobName)\(node) reached its time limit (\(limit) for \(sub.elements[element].count) task(s))")
+                let perTask = resourceClass(task.job.spec.resources).timeSeconds
+                let n = sub.elements[element].count
+                let limit = perTask > 0 ? " (\(SlurmDuration.text(perTask)) a task, \(n) task\(n == 1 ? "" : "s") in the job)" : ""
+                try finishFailed(task, message: "timed out: job \(jobName)\(node) reached its time limit\(limit); raise 'time'")
             case "OUT_OF_MEMORY":
                 if !wasRunning { requeue(&task); continue }
                 let mem = resourceClass(task.job.spec.resources).memoryMB
@@ -561,17 +583,15 @@ public final class SlurmExecutor {
             let sub = Submission(id: manifest.id, directory: dir, jobID: manifest.jobID ?? jobIDs[manifest.id], elements: elements)
             let live = alive[manifest.id] ?? []
             for i in 0..<elements.count where !live.contains(i) { sub.ended.insert(i) }
-            if let results = try? fm.contentsOfDirectory(atPath: dir + "/results") {
-                for r in results where r.hasSuffix(".json") {
-                    _ = sub.markSeen(r)
-                    guard let record = try? JSONFiles.read(ResultRecord.self, from: dir + "/results/" + r), record.ok else { continue }
+            for e in elements.indices {
+                for record in sub.newRecords(e) where record.ok {
                     if let old = recovered[record.key], old.record.ended > record.ended { continue }
                     recovered[record.key] = (record, sub.id)
                 }
             }
             for i in live {
                 guard i < elements.count else { continue }
-                for w in elements[i] where !sub.hasResult(w) { earlierTasks[w.key] = (sub.id, i) }
+                for w in elements[i] where !sub.hasResult(w, element: i) { earlierTasks[w.key] = (sub.id, i) }
             }
             submissions[sub.id] = sub
             if sub.live > 0 {

@@ -6,8 +6,8 @@ import Graph
 
 /// What one array element of a SLURM submission runs (`arrakis run-task DIR ELEMENT`): its
 /// tasks one after the other, each written like the local executor writes it (temporaries
-/// renamed into place), each reported by a result record in `DIR/results/` (written
-/// atomically) that the controller picks up. Before a task starts its key's digest is
+/// renamed into place), each reported by a result record appended to
+/// `DIR/results/ELEMENT.jsonl` (`ResultLog`) that the controller picks up. Before a task starts its key's digest is
 /// appended to `DIR/started/ELEMENT`, so when the scheduler ends the job the controller
 /// knows which task was running.
 ///
@@ -45,12 +45,12 @@ public enum SlurmWorker {
                                   logDirectory: logs, onProcess: { pid in child.pid = pid })
         let startedFD = open("\(dir)/started/\(element)", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if startedFD >= 0 { close(startedFD) } }
+        let resultPath = ResultLog.path(dir, element: element)
+        // A job the scheduler ran again (requeue) skips what it already reported.
+        let reported = Set(ResultLog.read(resultPath).records.map { "\($0.key)\n\($0.attempt)" })
         for task in tasks {
             if InterruptFlag.interrupts > 0 { break }
-            let resultPath = "\(dir)/results/\(task.resultName)"
-            // A job the scheduler ran again (requeue) skips what it already reported.
-            if let old = try? JSONFiles.read(ResultRecord.self, from: resultPath),
-               old.fingerprint == task.fingerprint, old.attempt == task.attempt { continue }
+            if reported.contains("\(task.key)\n\(task.attempt)") { continue }
             if startedFD >= 0 {
                 let line = Array((Digest(task.key).description + "\n").utf8)
                 _ = line.withUnsafeBytes { Glibc.write(startedFD, $0.baseAddress!, $0.count) }
@@ -58,6 +58,12 @@ public enum SlurmWorker {
             let started = Date()
             let (outcome, details) = attempt.runMeasured(key: task.key, command: task.command, outputs: task.outputs)
             let ended = Date()
+            if case .failure = outcome, details.exitStatus == nil {
+                // Killed by a signal: when SLURM is ending the job (scancel, time or memory
+                // limit) this worker is signalled too, maybe a moment later. The scheduler
+                // then says why; a record here would only say "killed by signal 9".
+                for _ in 0..<20 where InterruptFlag.interrupts == 0 { usleep(100_000) }
+            }
             if InterruptFlag.interrupts > 0, case .failure = outcome { break }
             var record = ResultRecord(key: task.key, fingerprint: task.fingerprint, attempt: task.attempt, ok: false,
                                       outputs: [], message: nil, exitStatus: details.exitStatus,
@@ -70,7 +76,7 @@ public enum SlurmWorker {
             case .failure(let message):
                 record.message = message
             }
-            try JSONFiles.write(record, to: resultPath)
+            try ResultLog.append(record, to: resultPath)
         }
         return 0
     }

@@ -31,13 +31,9 @@ public struct WorkerTask: Codable, Sendable, Equatable {
         if let rule { return .builtin(kind: rule, arguments: arguments ?? [:]) }
         return .shell(shell ?? "")
     }
-
-    /// The file name of this task's result record.
-    var resultName: String { Digest(key).description + ".json" }
 }
 
-/// What a worker reports for one task, written atomically (temporary name, then rename)
-/// to `results/` of its submission.
+/// What a worker reports for one task: a line of its element's `ResultLog`.
 public struct ResultRecord: Codable, Sendable {
     public struct Output: Codable, Sendable {
         public var path: String

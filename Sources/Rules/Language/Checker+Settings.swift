@@ -83,6 +83,11 @@ extension Checker {
             }
             error("'time' must be \"HH:MM:SS\", \"MM:SS\", a duration like \"30s\", \"10m\", \"2h\" or \"1d\", or a positive number of seconds, found \(Checker.describe(found))",
                   at: value.location)
+        case "account", "partition", "qos":
+            guard let found = staticValue(value, context: context, scope: scope) else { return }
+            if case .string(let template, _) = found, let text = template.literal, !text.isEmpty,
+               !text.contains(where: { $0 == " " || $0 == "\t" }) { return }
+            error("'\(key)' must be one word in quotes (as in \(key) \"work\"), found \(Checker.describe(found))", at: value.location)
         case "version":
             guard let found = staticValue(value, context: context, scope: scope) else { return }
             switch found {

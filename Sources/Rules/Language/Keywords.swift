@@ -8,7 +8,8 @@ enum Keywords {
     /// Words that start a top-level statement.
     static let topLevel = ["let", "include", "product", "default"] + blockKinds
     /// Single-valued product settings, stored in `ProductDecl.settings`.
-    static let productSettings = ["cpus", "mem", "time", "retries", "version", "shell", "rule", "description"]
+    static let productSettings = ["cpus", "mem", "time", "retries", "version", "shell", "rule", "description",
+                                  "account", "partition", "qos"]
     /// Words that start a statement inside `product NAME { ... }`.
     static let product = ["for", "input", "output", "manifest", "param", "after"] + productSettings
     /// The built-in functions.

@@ -124,6 +124,15 @@ struct ProductFamily: FamilySource {
             }
             res.retries = r
         }
+        for key in ["account", "partition", "qos"] {
+            if let s = decl.setting(key) {
+                let text = try staticEval.value(s.value).description
+                guard !text.isEmpty, !text.contains(where: { $0 == " " || $0 == "\t" || $0.isNewline }) else {
+                    throw Diagnostic.at(s.value.location, "\(key) must be one word")
+                }
+                res.queue[key] = text
+            }
+        }
         resources = res
         ruleVersion = try setting("version")?.description ?? "1"
         if let r = decl.setting("rule") {

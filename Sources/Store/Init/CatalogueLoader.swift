@@ -24,6 +24,9 @@ struct CatalogueLoader {
 
     var islandsPath: String
     var componentsPath: String
+    /// Told every `progressRows` rows of a table.
+    var progress: (String) -> Void = { _ in }
+    static let progressRows = 500_000
 
     struct Result {
         var islands: [IslandPosition] = []
@@ -76,6 +79,9 @@ struct CatalogueLoader {
             throw StoreError.input("\(path): missing column \(name) (a catalogue needs \(required.joined(separator: ", ")); found \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", ..." : ""))")
         }
         let layout = Layout(columns: columns, key: columns.firstIndex(of: key)!)
+        let writer = write.map(BlockWriter.init)
+        // On an error, the block being written finishes before the caller rolls back.
+        defer { try? writer?.finish() }
         var block: [Upsert] = []
         block.reserveCapacity(Self.blockRows)
         var count = 0
@@ -85,16 +91,21 @@ struct CatalogueLoader {
             }
             try check(rows, layout, values)
             count += 1
-            if let write {
+            if count % Self.progressRows == 0 { progress("\(collection.rawValue): \(count) rows read from \(path)") }
+            if let writer {
                 block.append(Upsert(key: [key: values[layout.key]],
                                     set: zip(columns, values).map { (path: $0, value: $1) }))
                 if block.count == Self.blockRows {
-                    try write(collection, block)
-                    block.removeAll(keepingCapacity: true)
+                    try writer.submit(collection, block)
+                    block = []
+                    block.reserveCapacity(Self.blockRows)
                 }
             }
         }
         if count == 0 { throw StoreError.input("\(path): the catalogue has no rows") }
-        if let write, !block.isEmpty { try write(collection, block) }
+        if let writer {
+            if !block.isEmpty { try writer.submit(collection, block) }
+            try writer.finish()
+        }
     }
 }

@@ -68,7 +68,7 @@ public struct PipelineInitialiser {
             guard let i = options.islandCatalogue, let c = options.componentCatalogue else {
                 throw StoreError.input("-l/--load needs the island catalogue (-i) and the component catalogue (-c)")
             }
-            loader = CatalogueLoader(islandsPath: i, componentsPath: c)
+            loader = CatalogueLoader(islandsPath: i, componentsPath: c, progress: progress)
         }
         guard let racs else {
             throw StoreError.input("the RACS database is needed (-d/--database-path: a directory holding db/epoch_<N>/ or a postgresql:// URL)")
@@ -102,15 +102,27 @@ public struct PipelineInitialiser {
                 report.catalogue_seconds = Self.seconds(since: clock)
                 for epoch in options.epochs {
                     let obs = observations[epoch] ?? []
+                    let islands = catalogue.islands
+                    progress("matching \(islands.count) islands to \(obs.reduce(0) { $0 + $1.beams.count }) beams and loading their beams documents (epoch \(epoch))")
                     clock = DispatchTime.now()
-                    progress("matching \(catalogue.islands.count) islands to \(obs.reduce(0) { $0 + $1.beams.count }) beams (epoch \(epoch))")
-                    let beams = Self.match(catalogue.islands, observations: obs, epoch: epoch, dr1Tiles: catalogue.tiles)
+                    let index = BeamMatcher.index(obs, epoch: epoch)
                     report.match_seconds += Self.seconds(since: clock)
-                    clock = DispatchTime.now()
-                    progress("loading \(beams.count) beams documents (epoch \(epoch))")
-                    try database.upsert(.beams, epoch: epoch, beams)
-                    report.beams += beams.count
-                    report.write_seconds += Self.seconds(since: clock)
+                    // A block of islands at a time: memory stays bounded by the block.
+                    var start = 0
+                    while start < islands.count {
+                        let end = min(islands.count, start + Self.beamsBlock)
+                        clock = DispatchTime.now()
+                        let beams = Self.match(islands[start..<end], index: index, dr1Tiles: catalogue.tiles)
+                        report.match_seconds += Self.seconds(since: clock)
+                        clock = DispatchTime.now()
+                        try database.upsert(.beams, epoch: epoch, beams)
+                        report.beams += beams.count
+                        report.write_seconds += Self.seconds(since: clock)
+                        start = end
+                        if islands.count > Self.beamsBlock {
+                            progress("beams documents: \(start)/\(islands.count) (epoch \(epoch))")
+                        }
+                    }
                 }
             }
             let clock = DispatchTime.now()
@@ -143,19 +155,22 @@ public struct PipelineInitialiser {
     }
 
     /// Beam matching spread over the cores, in blocks of islands; the result is in island order.
-    static func match(_ islands: [IslandPosition], observations: [BeamMatcher.Observation], epoch: Int,
+    static func match(_ islands: ArraySlice<IslandPosition>, index: BeamIndex<BeamMatcher.Hit>,
                       dr1Tiles: Set<String>) -> [Upsert] {
-        let index = BeamMatcher.index(observations, epoch: epoch)
         let blockSize = 20_000
+        let base = islands.startIndex
         let blocks = (islands.count + blockSize - 1) / blockSize
         let results = Mutex([[Upsert]](repeating: [], count: blocks))
         DispatchQueue.concurrentPerform(iterations: blocks) { b in
-            let slice = islands[(b * blockSize)..<min(islands.count, (b + 1) * blockSize)]
+            let slice = islands[(base + b * blockSize)..<min(islands.endIndex, base + (b + 1) * blockSize)]
             let upserts = BeamMatcher.upserts(islands: slice, index: index, dr1Tiles: dr1Tiles)
             results.withLock { $0[b] = upserts }
         }
         return results.withLock { $0.flatMap { $0 } }
     }
+
+    /// Islands matched and written per block of beams documents.
+    static let beamsBlock = 200_000
 
     static func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

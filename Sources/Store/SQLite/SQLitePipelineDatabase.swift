@@ -116,7 +116,7 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
                 doc = old
                 for s in update.set { doc.set(s.path, s.value) }
             } else {
-                doc = newDocument(update, plain: shape.isPlain(update))
+                doc = newDocument(update, shape: shape.isPlain(update) ? shape : nil)
             }
             var json: [UInt8] = []
             json.reserveCapacity(512)
@@ -126,12 +126,15 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         return out
     }
 
-    /// Whether an upsert's set paths are plain (undotted), distinct and none of its key
-    /// fields; remembered for the last list of paths, since a bulk load repeats one list.
+    /// Whether an upsert's set paths are plain (undotted and distinct), and which of them
+    /// name a key field; remembered for the last list of paths, since a bulk load repeats
+    /// one list (a catalogue row sets every column, its key column among them).
     struct SetShape {
         var paths: [String] = []
         var keys: [String] = []
         var plain = false
+        /// Per set path: the index of the key field it names, or -1.
+        var keySlots: [Int] = []
 
         mutating func isPlain(_ update: Upsert) -> Bool {
             let keyNames = update.key.fields.map(\.key)
@@ -141,21 +144,27 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
             }
             paths = update.set.map(\.path)
             keys = keyNames
-            plain = Set(paths).count == paths.count && !paths.contains { $0.utf8.contains(0x2E) || keyNames.contains($0) }
+            plain = Set(paths).count == paths.count && Set(keyNames).count == keyNames.count
+                && !(paths + keyNames).contains { $0.utf8.contains(0x2E) }
+            keySlots = paths.map { keyNames.firstIndex(of: $0) ?? -1 }
             return plain
         }
     }
 
-    /// The document an upsert inserts: its key fields, then each set path in order. When
-    /// the paths are `plain` (see `SetShape`) they are appended without a search, which
-    /// keeps bulk loading linear in the number of fields.
-    static func newDocument(_ update: Upsert, plain: Bool) -> Document {
+    /// The document an upsert inserts: its key fields, then each set path in order (a set
+    /// path naming a key field replaces that field's value in place). When the paths are
+    /// `plain` (see `SetShape`) no field is searched for, which keeps bulk loading linear
+    /// in the number of fields.
+    static func newDocument(_ update: Upsert, shape: SetShape?) -> Document {
         var doc = Document()
         doc.fields.reserveCapacity(update.key.fields.count + update.set.count)
-        for f in update.key.fields { doc.set(f.key, f.value) }
-        if plain {
-            for s in update.set { doc.fields.append((key: s.path, value: s.value)) }
+        if let shape, shape.plain {
+            for f in update.key.fields { doc.fields.append((key: f.key, value: f.value)) }
+            for (s, slot) in zip(update.set, shape.keySlots) {
+                if slot >= 0 { doc.fields[slot].value = s.value } else { doc.fields.append((key: s.path, value: s.value)) }
+            }
         } else {
+            for f in update.key.fields { doc.set(f.key, f.value) }
             for s in update.set { doc.set(s.path, s.value) }
         }
         return doc
