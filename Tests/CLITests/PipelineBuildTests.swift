@@ -8,6 +8,8 @@ import XCTest
 /// `arrakis` executable on a small simulated survey.
 final class PipelineBuildTests: XCTestCase {
     var environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+    /// Where `build` runs the tasks.
+    var executor = TestExecutor.local
 
     /// A scratch project: a 2-field, 2-epoch survey and a copy of the root Arrakisfile.
     func project() throws -> String {
@@ -19,10 +21,9 @@ final class PipelineBuildTests: XCTestCase {
         return dir
     }
 
+    @discardableResult
     func build(_ args: [String] = [], in dir: String, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try arrakis(["build", "-j", "2", "--progress", "plain"] + args, in: dir, environment: environment)
-        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
-        return r
+        try arrakisBuild(args, in: dir, environment: environment, executor: executor, file: file, line: line)
     }
 
     func manifestRows(_ path: String) throws -> [[String: String]] {
@@ -173,6 +174,13 @@ final class PipelineBuildTests: XCTestCase {
         let server = try MongoTestServer.start()
         environment["ARRAKIS_DATABASE"] = server.url
         environment["ARRAKIS_DB_PASSWORD"] = server.password
+        try movingOneComponent()
+    }
+
+    /// Issue 9, acceptance 3: the same with every task built through the SLURM cluster.
+    func testMovingOneComponentBuiltThroughSlurm() throws {
+        try SlurmCluster.require()
+        executor = .slurm
         try movingOneComponent()
     }
 
