@@ -69,7 +69,7 @@ final class NewEpochTests: XCTestCase {
         XCTAssertLessThan(fields.count, try observedFields(dir + "/full", epoch: 0).count, "epoch 1 re-observes some fields")
         var expected: Set<String> = ["sources[1]"]
         for f in fields {
-            for family in ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue"] { expected.insert("\(family)[1, \(f)]") }
+            for family in perFieldFamilies { expected.insert("\(family)[1, \(f)]") }
         }
         let plan = try dryRunPlan(in: dir, environment: environment)
         XCTAssertTrue(plan.products.contains("survey_catalogue"))

@@ -134,6 +134,7 @@ func arrakisBuild(_ args: [String] = [], in dir: String, environment: [String: S
     let r = try arrakis(["build"] + executor.buildOptions + args, in: dir, environment: environment)
     XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
     XCTAssertNotNil(r.built, "a summary: \(r.stderr)", file: file, line: line)
+    XCTAssertEqual(r.builtProducts.count, r.built, "a line per product built: \(r.stderr)", file: file, line: line)
     let sent = SlurmCluster.submittedTasks(in: dir) - submitted
     XCTAssertEqual(sent, executor == .slurm ? r.built ?? -1 : 0, "tasks submitted to SLURM: \(r.stderr)", file: file, line: line)
     return r
@@ -144,6 +145,15 @@ extension RunResult {
     var built: Int? {
         guard let range = stderr.range(of: #"arrakis: [0-9]+ built"#, options: .regularExpression) else { return nil }
         return Int(stderr[range].dropFirst("arrakis: ".count).prefix { $0.isNumber })
+    }
+
+    /// The products a `--progress plain` build ran: its `[i/n] PRODUCT (reason) 0.12s` lines.
+    var builtProducts: Set<String> {
+        Set(stderr.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("["), let close = line.firstIndex(of: "]"), let open = line.range(of: " (") else { return nil }
+            let product = line[line.index(after: close)..<open.lowerBound].trimmingCharacters(in: .whitespaces)
+            return product.isEmpty ? nil : product
+        })
     }
 }
 
