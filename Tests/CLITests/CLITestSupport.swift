@@ -87,6 +87,9 @@ func read(_ path: String) throws -> String {
     try String(contentsOfFile: path, encoding: .utf8)
 }
 
+/// The root Arrakisfile's products with one instance per epoch and field.
+let perFieldFamilies = ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue"]
+
 /// The `{"count": N, "tasks": [...]}` object of `build --dry-run --json`.
 struct DryRunPlan: Decodable {
     struct Task: Decodable { var product: String; var reason: String }

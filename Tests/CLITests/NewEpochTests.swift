@@ -3,7 +3,7 @@ import TestServers
 import XCTest
 
 /// Issue 9: a new epoch plans exactly its own products, and nothing of epoch 0 is touched,
-/// with the embedded pipeline database and with the MongoDB backend.
+/// with the embedded pipeline database, with the MongoDB backend and built through SLURM.
 final class NewEpochTests: XCTestCase {
     /// Products over the whole survey, which every new epoch changes.
     let aggregates: Set<String> = ["survey_catalogue", "validation"]
@@ -40,7 +40,14 @@ final class NewEpochTests: XCTestCase {
                                    "ARRAKIS_DB_PASSWORD": server.password])
     }
 
-    func newEpoch(environment: [String: String]) throws {
+    /// The same built through the SLURM cluster: every task of both builds runs as an array
+    /// element there (and writes epoch 1's results beside epoch 0's, which it must not touch).
+    func testANewEpochBuiltThroughSlurm() throws {
+        try SlurmCluster.require()
+        try newEpoch(environment: ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"], executor: .slurm)
+    }
+
+    func newEpoch(environment: [String: String], executor: TestExecutor = .local) throws {
         let dir = try scratchDirectory(self)
         let sim = try arrakis(["simulate", "full", "--fields", "3", "--epochs", "2", "--beams", "4",
                                "--sources", "24", "--channels", "12", "--npix", "64"], in: dir)
@@ -51,8 +58,7 @@ final class NewEpochTests: XCTestCase {
         for p in ["catalogues", "truth.csv", "db/epoch_0", "epoch_0"] {
             try fm.copyItem(atPath: "\(dir)/full/\(p)", toPath: "\(dir)/survey/\(p)")
         }
-        let first = try arrakis(["build", "-j", "2", "--progress", "quiet"], in: dir, environment: environment)
-        XCTAssertEqual(first.status, 0, first.stderr)
+        try arrakisBuild(in: dir, environment: environment, executor: executor)
         let before = try snapshot(dir + "/work/epoch_0")
         XCTAssertGreaterThan(before.count, 50)
 
@@ -63,7 +69,7 @@ final class NewEpochTests: XCTestCase {
         XCTAssertLessThan(fields.count, try observedFields(dir + "/full", epoch: 0).count, "epoch 1 re-observes some fields")
         var expected: Set<String> = ["sources[1]"]
         for f in fields {
-            for family in ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue"] { expected.insert("\(family)[1, \(f)]") }
+            for family in perFieldFamilies { expected.insert("\(family)[1, \(f)]") }
         }
         let plan = try dryRunPlan(in: dir, environment: environment)
         XCTAssertTrue(plan.products.contains("survey_catalogue"))
@@ -71,8 +77,8 @@ final class NewEpochTests: XCTestCase {
         XCTAssertTrue(plan.tasks.allSatisfy { $0.product.contains("[1") || aggregates.contains($0.product) },
                       "nothing of epoch 0: \(plan.tasks)")
 
-        let second = try arrakis(["build", "-j", "2", "--progress", "quiet"], in: dir, environment: environment)
-        XCTAssertEqual(second.status, 0, second.stderr)
+        let second = try arrakisBuild(in: dir, environment: environment, executor: executor)
+        XCTAssertEqual(second.built, plan.count, "what was planned is what was built: \(second.stderr)")
         XCTAssertEqual(try dryRunPlan(in: dir, environment: environment).count, 0)
         let after = try snapshot(dir + "/work/epoch_0")
         XCTAssertEqual(Set(after.keys), Set(before.keys))

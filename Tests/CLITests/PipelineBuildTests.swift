@@ -8,6 +8,8 @@ import XCTest
 /// `arrakis` executable on a small simulated survey.
 final class PipelineBuildTests: XCTestCase {
     var environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
+    /// Where `build` runs the tasks.
+    var executor = TestExecutor.local
 
     /// A scratch project: a 2-field, 2-epoch survey and a copy of the root Arrakisfile.
     func project() throws -> String {
@@ -19,10 +21,15 @@ final class PipelineBuildTests: XCTestCase {
         return dir
     }
 
+    @discardableResult
     func build(_ args: [String] = [], in dir: String, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-        let r = try arrakis(["build", "-j", "2", "--progress", "plain"] + args, in: dir, environment: environment)
-        XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
-        return r
+        try arrakisBuild(args, in: dir, environment: environment, executor: executor, file: file, line: line)
+    }
+
+    /// The islands of a field's table (`work/epoch_E/fields/FIELD.json`, written by `sources`).
+    func fieldIslands(_ dir: String, epoch: Int, field: String) throws -> [[String: Any]] {
+        let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/work/epoch_\(epoch)/fields/\(field).json"))) as! [String: Any]
+        return table["islands"] as! [[String: Any]]
     }
 
     func manifestRows(_ path: String) throws -> [[String: String]] {
@@ -126,7 +133,6 @@ final class PipelineBuildTests: XCTestCase {
         XCTAssertTrue(failed.stderr.contains("spectra["), failed.stderr)
     }
 
-    /// Modification times of every file under `dir`, by path.
     /// An island that a field's beam sees (centre within 1 degree) but that reaches beyond
     /// the field's images: its cutouts are clipped, and a component beyond the edge has no
     /// spectrum from that field. The field still builds (the neighbour field measures it).
@@ -142,8 +148,7 @@ final class PipelineBuildTests: XCTestCase {
         for f in try manifestRows("\(dir)/work/epoch_0/fields.tsv") {
             let field = f["field"]!
             let spectra = Set(try manifestRows("\(dir)/work/epoch_0/manifests/\(field).spectra.tsv").map { $0["gaussian_id"]! })
-            let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/work/epoch_0/fields/\(field).json"))) as! [String: Any]
-            for island in table["islands"] as! [[String: Any]] {
+            for island in try fieldIslands(dir, epoch: 0, field: field) {
                 for c in island["components"] as! [[String: Any]] where !spectra.contains(c["Gaussian_ID"] as! String) {
                     beyond.append("\(field): \(c["Gaussian_ID"]!)")
                 }
@@ -152,6 +157,7 @@ final class PipelineBuildTests: XCTestCase {
         XCTAssertFalse(beyond.isEmpty, "the simulated survey should have a component beyond its field's images")
     }
 
+    /// Modification times of every file under `dir`, by path.
     func mtimes(_ dir: String) throws -> [String: Date] {
         var out: [String: Date] = [:]
         let fm = FileManager.default
@@ -176,6 +182,13 @@ final class PipelineBuildTests: XCTestCase {
         try movingOneComponent()
     }
 
+    /// Issue 9, acceptance 3: the same with every task built through the SLURM cluster.
+    func testMovingOneComponentBuiltThroughSlurm() throws {
+        try SlurmCluster.require()
+        executor = .slurm
+        try movingOneComponent()
+    }
+
     /// Nudges one component of a built survey: only its island's cutouts, mosaics, spectra
     /// and RM files are remade, and only the catalogues that hold it (its fields' and the
     /// survey's).
@@ -197,7 +210,24 @@ final class PipelineBuildTests: XCTestCase {
         try out.writeTable(table)
         try out.commit()
         Thread.sleep(forTimeInterval: 0.01)
-        try build(in: dir)
+        let rebuilt = try build(in: dir).builtProducts
+
+        // The products that ran: the sources (they read the catalogue), the survey's
+        // aggregates and the products of the fields whose tables hold the island (in each
+        // epoch), at least their cutouts; nothing of any other field.
+        var allowed: Set<String> = ["survey_catalogue", "validation"], cutouts: Set<String> = []
+        for epoch in [0, 1] {
+            allowed.insert("sources[\(epoch)]")
+            for f in try manifestRows("\(dir)/work/epoch_\(epoch)/fields.tsv") {
+                let field = f["field"]!
+                guard try fieldIslands(dir, epoch: epoch, field: field).contains(where: { $0["Source_ID"] as? String == island }) else { continue }
+                for family in perFieldFamilies { allowed.insert("\(family)[\(epoch), \(field)]") }
+                cutouts.insert("cutouts[\(epoch), \(field)]")
+            }
+        }
+        XCTAssertFalse(cutouts.isEmpty)
+        XCTAssertTrue(cutouts.isSubset(of: rebuilt), "\(rebuilt)")
+        XCTAssertTrue(rebuilt.isSubset(of: allowed), "only \(island)'s fields: \(rebuilt.subtracting(allowed))")
 
         let after = try mtimes(dir + "/work")
         XCTAssertEqual(Set(before.keys), Set(after.keys))

@@ -4,7 +4,7 @@ import XCTest
 /// Builds through a real SLURM cluster (scripts/slurm-local.sh): outputs identical to a local
 /// build's, submitted as job arrays.
 final class SlurmBuildTests: XCTestCase {
-    static let slurmArgs = ["--executor", "slurm", "--poll", "1", "--progress", "plain"]
+    static let slurmArgs = SlurmCluster.buildOptions
 
     func testShellDemoBuildsThroughSlurmAsALocalBuildDoes() throws {
         try SlurmCluster.require()

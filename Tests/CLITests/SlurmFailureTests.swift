@@ -4,7 +4,7 @@ import XCTest
 /// Failures on SLURM: retries, a task that always fails, `--keep-going`, a job cancelled by
 /// hand, and a controller killed with -9 and started again.
 final class SlurmFailureTests: XCTestCase {
-    static let slurmArgs = ["--executor", "slurm", "--poll", "1", "--progress", "plain"]
+    static let slurmArgs = SlurmCluster.buildOptions
 
     func testAFailureIsRetriedAndAPermanentOneIsReportedWithItsStderrAndJob() throws {
         try SlurmCluster.require()

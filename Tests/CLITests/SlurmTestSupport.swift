@@ -8,6 +8,9 @@ import XCTest
 enum SlurmCluster {
     static var environment: [String: String] { ProcessInfo.processInfo.environment }
 
+    /// `arrakis build` options that send the tasks to the cluster, polled every second.
+    static let buildOptions = ["--executor", "slurm", "--poll", "1", "--progress", "plain"]
+
     /// Skips (no cluster configured) or fails (a cluster was promised but does not answer).
     static func require(file: StaticString = #filePath, line: UInt = #line) throws {
         let promised = environment["ARRAKIS_SLURM_CLUSTER"] == "up"
@@ -108,6 +111,49 @@ enum SlurmCluster {
             usleep(100_000)
         }
         return try condition()
+    }
+}
+
+/// Where a test's `arrakis build` runs its tasks.
+enum TestExecutor: Equatable {
+    /// This machine, two tasks at once.
+    case local
+    /// The SLURM cluster (after `SlurmCluster.require()`).
+    case slurm
+
+    var buildOptions: [String] { self == .local ? ["-j", "2", "--progress", "plain"] : SlurmCluster.buildOptions }
+}
+
+/// `arrakis build ARGS` on `executor`, which must succeed. Through SLURM every task it built
+/// must have gone to the cluster: the tasks it submitted (`submissions.log`) are as many as
+/// its summary's "N built".
+@discardableResult
+func arrakisBuild(_ args: [String] = [], in dir: String, environment: [String: String], executor: TestExecutor,
+                  file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+    let submitted = SlurmCluster.submittedTasks(in: dir)
+    let r = try arrakis(["build"] + executor.buildOptions + args, in: dir, environment: environment)
+    XCTAssertEqual(r.status, 0, r.stderr, file: file, line: line)
+    XCTAssertNotNil(r.built, "a summary: \(r.stderr)", file: file, line: line)
+    XCTAssertEqual(r.builtProducts.count, r.built, "a line per product built: \(r.stderr)", file: file, line: line)
+    let sent = SlurmCluster.submittedTasks(in: dir) - submitted
+    XCTAssertEqual(sent, executor == .slurm ? r.built ?? -1 : 0, "tasks submitted to SLURM: \(r.stderr)", file: file, line: line)
+    return r
+}
+
+extension RunResult {
+    /// N of the build summary's "arrakis: N built".
+    var built: Int? {
+        guard let range = stderr.range(of: #"arrakis: [0-9]+ built"#, options: .regularExpression) else { return nil }
+        return Int(stderr[range].dropFirst("arrakis: ".count).prefix { $0.isNumber })
+    }
+
+    /// The products a `--progress plain` build ran: its `[i/n] PRODUCT (reason) 0.12s` lines.
+    var builtProducts: Set<String> {
+        Set(stderr.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("["), let close = line.firstIndex(of: "]"), let open = line.range(of: " (") else { return nil }
+            let product = line[line.index(after: close)..<open.lowerBound].trimmingCharacters(in: .whitespaces)
+            return product.isEmpty ? nil : product
+        })
     }
 }
 
