@@ -33,8 +33,8 @@ struct InitCommand: ParsableCommand {
     @OptionGroup var db: DatabaseOptions
     @Option(name: [.customShort("d"), .long], help: "RACS database: a directory holding db/epoch_<N>/, or postgresql://...")
     var databasePath: String?
-    @Option(name: [.customShort("i"), .long], help: "Island catalogue (FITS or CSV).") var islandcat: String?
-    @Option(name: [.customShort("c"), .long], help: "Component catalogue (FITS or CSV).") var compcat: String?
+    @Option(name: [.customShort("i"), .long], help: "Island catalogue (FITS, VOTable .xml/.vot, or CSV).") var islandcat: String?
+    @Option(name: [.customShort("c"), .long], help: "Component catalogue (FITS, VOTable .xml/.vot, or CSV).") var compcat: String?
     @Flag(name: [.customShort("v"), .long], help: "Say what is being done.") var verbose = false
     @Flag(name: [.customShort("l"), .long], help: "Load islands, components and beams.") var load = false
     @Flag(name: [.customShort("f"), .long], help: "Load fields and beam_inf.") var field = false

@@ -1,5 +1,6 @@
 /// A catalogue table read one row at a time, so that millions of rows never sit in
-/// memory together: CSV (`CSVRowReader`) or a FITS binary table (`FITSRowReader`).
+/// memory together: CSV (`CSVRowReader`), a FITS binary table (`FITSRowReader`) or a
+/// VOTable (`VOTableRowReader`).
 protocol CatalogueRows: AnyObject {
     var path: String { get }
     var columns: [String] { get }
@@ -10,13 +11,16 @@ protocol CatalogueRows: AnyObject {
 }
 
 enum CatalogueRowsOpener {
-    /// `.fits`/`.fit`/`.fits.gz` through cfitsio, anything else as CSV. Duplicate column
+    /// `.fits`/`.fit`/`.fits.gz` through cfitsio, `.xml`/`.vot`/`.votable` as a VOTable,
+    /// anything else as CSV. Duplicate column
     /// names are refused (a document cannot hold two fields of one name).
     static func open(_ path: String) throws -> CatalogueRows {
         let lower = path.lowercased()
         let rows: CatalogueRows
         if lower.hasSuffix(".fits") || lower.hasSuffix(".fit") || lower.hasSuffix(".fits.gz") {
             rows = try FITSRowReader(path: path)
+        } else if lower.hasSuffix(".xml") || lower.hasSuffix(".vot") || lower.hasSuffix(".votable") {
+            rows = try VOTableRowReader(path: path)
         } else {
             rows = try CSVRowReader(path: path)
         }
