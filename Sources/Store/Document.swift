@@ -77,9 +77,16 @@ public struct Document: Sendable, Equatable, CustomStringConvertible {
             self[head] = value
             return
         }
-        var child = self[head]?.document ?? Document()
-        child.set(parts.dropFirst(), value)
-        self[head] = .document(child)
+        if let i = fields.firstIndex(where: { $0.key == head }), case .document(var child) = fields[i].value {
+            // Taken out first, so that the child is changed in place rather than copied.
+            fields[i].value = .null
+            child.set(parts.dropFirst(), value)
+            fields[i].value = .document(child)
+        } else {
+            var child = Document()
+            child.set(parts.dropFirst(), value)
+            self[head] = .document(child)
+        }
     }
 
     public var keys: [String] { fields.map(\.key) }

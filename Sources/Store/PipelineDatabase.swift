@@ -88,6 +88,10 @@ public protocol PipelineDatabase: AnyObject {
     /// as is; callers check every input before writing.
     func atomically(_ body: () throws -> Void) throws
 
+    /// As `atomically`, for one large load (`arrakis init`): the backend may store it in the
+    /// way fastest for writing much at once, keeping it all-or-nothing.
+    func atomicallyInBulk(_ body: () throws -> Void) throws
+
     /// True when `atomically` stores everything or nothing (SQLite), so a loader may
     /// check its input as it writes instead of reading it twice.
     var isTransactional: Bool { get }
@@ -98,6 +102,10 @@ extension PipelineDatabase {
 
     public func atomically(_ body: () throws -> Void) throws {
         try body()
+    }
+
+    public func atomicallyInBulk(_ body: () throws -> Void) throws {
+        try atomically(body)
     }
 }
 

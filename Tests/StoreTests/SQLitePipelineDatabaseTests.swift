@@ -62,6 +62,73 @@ import Testing
         #expect(try bulk.find(.components, epoch: 0, Filter([("Source_ID", "s2")])).count == 2)
     }
 
+    /// A call whose first key is new inserts without looking keys up and merges the keys
+    /// it finds stored: new rows, stored rows and a key given twice in that call must come
+    /// out as one upsert at a time gives, secondary-index column included.
+    @Test func bulkUpsertsStartingWithANewKeyEqualOneAtATime() throws {
+        let dir = TemporaryDirectory("sqlite-new-first")
+        let bulk = try SQLitePipelineDatabase(path: dir.file("bulk.db"))
+        let single = try SQLitePipelineDatabase(path: dir.file("single.db"))
+        func row(_ i: Int, _ tag: String) -> Upsert {
+            Upsert(key: ["Gaussian_ID": .string("c\(i)")],
+                   set: [("Source_ID", .string("s\(i / 3)")), ("Gaussian_ID", .string("c\(i)")), ("RA", .double(Double(i) / 3)),
+                         ("tag", .string(tag)), ("rm", .int(Int64(i)))])
+        }
+        let first = (0..<3000).map { row($0, "first") }
+        var second = (5000..<8000).map { row($0, "new") } + (0..<3000).map { row($0, "again") }
+        second.append(Upsert(key: ["Gaussian_ID": "c5001"], set: [("extra", true), ("Source_ID", "moved")]))
+        second.append(Upsert(key: ["Gaussian_ID": "c7"], set: [("deep.er", 1)]))
+        for batch in [first, second] {
+            try bulk.upsert(.components, epoch: 0, batch)
+            for u in batch { try single.upsert(.components, epoch: 0, [u]) }
+        }
+        let a = try bulk.find(.components, epoch: 0, .all), b = try single.find(.components, epoch: 0, .all)
+        #expect(a.count == 6000)
+        #expect(PipelineDatabaseConformance.text(a) == PipelineDatabaseConformance.text(b))
+        let moved = try bulk.find(.components, epoch: 0, Filter([("Source_ID", "moved")]))
+        #expect(moved.map { $0["Gaussian_ID"] } == ["c5001"] && moved.first?["tag"] == "new")
+        #expect(try bulk.find(.components, epoch: 0, Filter([("Source_ID", "s1700")])).count == 3)
+        #expect(try bulk.find(.components, epoch: 0, Filter([("Gaussian_ID", "c7")])).first?.value(at: "deep.er") == 1)
+    }
+
+    /// A bulk load runs in rollback-journal mode when it has the database to itself, goes
+    /// back to the write-ahead log after it (also after a failure, which stores nothing),
+    /// and stays in the write-ahead log when another connection has the database open.
+    @Test func bulkLoadsLeaveTheWriteAheadLogOn() throws {
+        let dir = TemporaryDirectory("sqlite-bulk")
+        let path = dir.file("p.db")
+        let db = try SQLitePipelineDatabase(path: path)
+        func mode(_ c: SQLiteConnection) throws -> String? {
+            let s = try c.prepare("PRAGMA journal_mode")
+            _ = try s.step()
+            return s.text(0)
+        }
+        var during: String?
+        try db.atomicallyInBulk {
+            during = try mode(db.connection)
+            try db.upsert(.islands, epoch: 0, [Upsert(key: ["Source_ID": "a"], set: [("RA", 1.0)])])
+        }
+        #expect(during == "delete")
+        #expect(try mode(db.connection) == "wal")
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try db.atomicallyInBulk {
+                try db.upsert(.islands, epoch: 0, [Upsert(key: ["Source_ID": "b"], set: [("RA", 2.0)])])
+                throw Stop()
+            }
+        }
+        #expect(try mode(db.connection) == "wal")
+        #expect(try db.count(.islands, epoch: 0) == 1)
+        let other = try SQLitePipelineDatabase(path: path)
+        #expect(try other.count(.islands, epoch: 0) == 1)
+        try db.atomicallyInBulk {
+            during = try mode(db.connection)
+            try db.upsert(.islands, epoch: 0, [Upsert(key: ["Source_ID": "c"], set: [("RA", 3.0)])])
+        }
+        #expect(during == "wal")
+        #expect(try other.count(.islands, epoch: 0) == 2)
+    }
+
     /// A catalogue row sets every column, its key column among them: the bulk path keeps
     /// the key field once, first, as one-at-a-time upserts do.
     @Test func bulkRowsThatSetTheirKeyColumnEqualOneAtATime() throws {

@@ -1,7 +1,7 @@
 import Dispatch
 import Synchronization
 
-/// Writes blocks of upserts on a thread of its own while the caller reads the next block,
+/// Writes blocks of rows as upserts on a thread of its own while the caller reads the next block,
 /// one block at a time and in order: reading a catalogue and writing it overlap on two
 /// cores. The first error stops the writing; `finish()` waits for the last block and
 /// rethrows it, so the caller's transaction can roll everything back.
@@ -16,14 +16,16 @@ final class BlockWriter: @unchecked Sendable {
 
     init(_ write: @escaping Write) { self.write = write }
 
-    /// Queues a block; throws the error of an earlier block, if any.
-    func submit(_ collection: PipelineCollection, _ block: [Upsert]) throws {
+    /// Queues a block, made into upserts by `make` on the writing thread; throws the error
+    /// of an earlier block, if any.
+    func submit<Rows: Sendable>(_ collection: PipelineCollection, _ rows: Rows,
+                                make: @escaping @Sendable (Rows) -> [Upsert]) throws {
         if let e = failure.withLock({ $0 }) { throw e }
         slots.wait()
         queue.async { [self] in
             defer { slots.signal() }
             guard failure.withLock({ $0 == nil }) else { return }
-            do { try write(collection, block) } catch { failure.withLock { $0 = $0 ?? error } }
+            do { try write(collection, make(rows)) } catch { failure.withLock { $0 = $0 ?? error } }
         }
     }
 

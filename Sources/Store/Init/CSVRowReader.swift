@@ -101,11 +101,33 @@ final class CSVRowReader: CatalogueRows {
         // Only text that starts like a number can be one.
         if (first >= 48 && first <= 57) || first == 45 || first == 43 || first == 46 || first == 73 || first == 78 || first == 105 || first == 110 {
             if let i = integer(bytes[lo..<hi]) { return .int(i) }
+            if hi - lo <= 18, (first >= 48 && first <= 57) || first == 45 || first == 46,
+               let d = decimal(bytes[lo..<hi]) {
+                return .double(d)
+            }
             let t = String(decoding: bytes[lo..<hi], as: UTF8.self)
             if let i = Int64(t) { return .int(i) }
             if let d = Double(t) { return .double(d) }
         }
         return .string(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// A short plain decimal number (`-12.5`, `3e-4`: digits, sign, point, exponent only),
+    /// parsed by strtod from a stack copy without making a String; nil for anything else,
+    /// which then takes the general path.
+    static func decimal(_ bytes: ArraySlice<UInt8>) -> Double? {
+        for b in bytes where !((b >= 48 && b <= 57) || b == 45 || b == 43 || b == 46 || b == 101 || b == 69) {
+            return nil
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer -> Double? in
+            var n = 0
+            for b in bytes { buffer[n] = CChar(bitPattern: b); n += 1 }
+            buffer[n] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let d = strtod(buffer.baseAddress!, &end)
+            guard let end, end == buffer.baseAddress! + n else { return nil }
+            return d
+        }
     }
 
     /// A plain decimal integer (optional sign, up to 18 digits), else nil.

@@ -45,9 +45,9 @@ struct CatalogueLoader {
             guard islandIDs.insert(id).inserted else {
                 throw StoreError.input("\(rows.path): duplicate Source_ID \(id) at \(rows.location)")
             }
-            if case .string(let tile) = values[row.index("Tile_ID")] { result.tiles.insert(tile) }
-            let ra = values[row.index("RA")].double ?? .nan, dec = values[row.index("Dec")].double ?? .nan
-            result.islands.append(IslandPosition(sourceID: id, sourceName: values[row.index("Source_Name")], ra: ra, dec: dec))
+            if case .string(let tile) = values[row.tile] { result.tiles.insert(tile) }
+            let ra = values[row.ra].double ?? .nan, dec = values[row.dec].double ?? .nan
+            result.islands.append(IslandPosition(sourceID: id, sourceName: values[row.name], ra: ra, dec: dec))
         }
         var componentIDs = Set<String>()
         try stream(componentsPath, required: Self.componentColumns, key: "Gaussian_ID", collection: .components, write: write) { rows, row, values in
@@ -55,7 +55,7 @@ struct CatalogueLoader {
             guard componentIDs.insert(id).inserted else {
                 throw StoreError.input("\(rows.path): duplicate Gaussian_ID \(id) at \(rows.location)")
             }
-            let island = values[row.index("Source_ID")].string ?? ""
+            let island = values[row.sourceID].string ?? ""
             guard islandIDs.contains(island) else {
                 throw StoreError.input("\(rows.path): component \(id) at \(rows.location) belongs to island \(island.isEmpty ? "?" : island), which is not in \(islandsPath)")
             }
@@ -64,11 +64,22 @@ struct CatalogueLoader {
         return result
     }
 
-    /// Column positions of one table.
+    /// Column positions of one table (-1 for a column it lacks), found once.
     struct Layout {
         var columns: [String]
         var key: Int
-        func index(_ name: String) -> Int { columns.firstIndex(of: name)! }
+        var sourceID: Int, name: Int, tile: Int, ra: Int, dec: Int
+
+        init(columns: [String], key: String) {
+            self.columns = columns
+            func index(_ name: String) -> Int { columns.firstIndex(of: name) ?? -1 }
+            self.key = index(key)
+            sourceID = index("Source_ID")
+            name = index("Source_Name")
+            tile = index("Tile_ID")
+            ra = index("RA")
+            dec = index("Dec")
+        }
     }
 
     private func stream(_ path: String, required: [String], key: String, collection: PipelineCollection, write: Writer?,
@@ -78,12 +89,18 @@ struct CatalogueLoader {
         for name in required where !columns.contains(name) {
             throw StoreError.input("\(path): missing column \(name) (a catalogue needs \(required.joined(separator: ", ")); found \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", ..." : ""))")
         }
-        let layout = Layout(columns: columns, key: columns.firstIndex(of: key)!)
+        let layout = Layout(columns: columns, key: key)
         let writer = write.map(BlockWriter.init)
         // On an error, the block being written finishes before the caller rolls back.
         defer { try? writer?.finish() }
-        var block: [Upsert] = []
+        var block: [[DocValue]] = []
         block.reserveCapacity(Self.blockRows)
+        let keyIndex = layout.key
+        let make: @Sendable ([[DocValue]]) -> [Upsert] = { rows in
+            rows.map { values in
+                Upsert(key: [key: values[keyIndex]], set: zip(columns, values).map { (path: $0, value: $1) })
+            }
+        }
         var count = 0
         while let values = try rows.next() {
             guard case .string(let id) = values[layout.key], !id.isEmpty else {
@@ -93,10 +110,9 @@ struct CatalogueLoader {
             count += 1
             if count % Self.progressRows == 0 { progress("\(collection.rawValue): \(count) rows read from \(path)") }
             if let writer {
-                block.append(Upsert(key: [key: values[layout.key]],
-                                    set: zip(columns, values).map { (path: $0, value: $1) }))
+                block.append(values)
                 if block.count == Self.blockRows {
-                    try writer.submit(collection, block)
+                    try writer.submit(collection, block, make: make)
                     block = []
                     block.reserveCapacity(Self.blockRows)
                 }
@@ -104,7 +120,7 @@ struct CatalogueLoader {
         }
         if count == 0 { throw StoreError.input("\(path): the catalogue has no rows") }
         if let writer {
-            if !block.isEmpty { try writer.submit(collection, block) }
+            if !block.isEmpty { try writer.submit(collection, block, make: make) }
             try writer.finish()
         }
     }

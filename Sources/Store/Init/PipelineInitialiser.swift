@@ -86,7 +86,7 @@ public struct PipelineInitialiser {
             _ = try loader.load(write: nil)
         }
 
-        try database.atomically {
+        try database.atomicallyInBulk {
             for epoch in options.epochs where options.replace {
                 progress("dropping epoch \(epoch)")
                 try database.drop(epoch: epoch)

@@ -45,6 +45,16 @@ public final class SQLiteConnection {
         .failed("sqlite:\(path): \(what): \(String(cString: sqlite3_errmsg(db)))")
     }
 
+    /// Switches the journal mode (`wal`, `delete`); false when SQLite kept another one
+    /// (another connection has a write-ahead-logged database open, or a transaction is open).
+    public func setJournalMode(_ mode: String) -> Bool {
+        guard let stmt = try? prepare("PRAGMA journal_mode=\(mode)"), (try? stmt.step()) == true else { return false }
+        return stmt.text(0)?.lowercased() == mode
+    }
+
+    /// Rows the last INSERT, UPDATE or DELETE changed (0 when `INSERT OR IGNORE` ignored one).
+    public var changes: Int { Int(sqlite3_changes(db)) }
+
     public func execute(_ sql: String) throws {
         guard sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK else { throw error("'\(sql.prefix(60))'") }
     }

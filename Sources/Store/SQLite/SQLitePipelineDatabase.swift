@@ -35,67 +35,82 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
     }
 
     public func upsert(_ collection: PipelineCollection, epoch: Int, _ updates: [Upsert]) throws {
+        guard !updates.isEmpty else { return }
         try create(collection, epoch)
         let table = Self.table(collection, epoch)
         let columns = collection.indexedFields.map(Self.indexColumn)
         let select = try connection.prepare("SELECT doc FROM \(table) WHERE key = ?1")
-        let insert = try connection.prepare(
-            "INSERT OR REPLACE INTO \(table) (key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))")
+        let values = "(key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))"
+        let replace = try connection.prepare("INSERT OR REPLACE INTO \(table) \(values)")
         try connection.transaction {
-            // 1. Keys and stored documents, one lookup each, in order.
             var keys: [String] = []
-            var stored: [String?] = []
             keys.reserveCapacity(updates.count)
-            stored.reserveCapacity(updates.count)
-            var seen = Set<String>()
-            var repeated = false
             for update in updates {
                 guard let key = Self.key(collection, update.key) else {
                     throw StoreError.input("\(collection.rawValue): an upsert lacks the key fields \(collection.keyFields.joined(separator: ", "))")
                 }
-                if !seen.insert(key).inserted { repeated = true }
-                select.bind(1, key)
-                stored.append(try select.step() ? select.text(0) : nil)
-                select.reset()
                 keys.append(key)
             }
-            // 2. The new documents as JSON, on every core. A key given twice in one call
-            //    must see its first upsert: then one at a time, in order.
-            let encoded: [Encoded]
+            func stored(_ key: String) throws -> String? {
+                select.bind(1, key)
+                defer { select.reset() }
+                return try select.step() ? select.text(0) : nil
+            }
+            func store(_ statement: SQLiteStatement, _ key: String, _ e: Encoded) throws {
+                statement.bind(1, key)
+                statement.bind(2, utf8: e.json)
+                for (k, value) in e.indexed.enumerated() { statement.bind(Int32(k + 3), value) }
+                _ = try statement.step()
+                statement.reset()
+            }
+            /// Merges one upsert into its stored document, read now (so a key given twice
+            /// in one call sees its first upsert).
+            func merge(_ i: Int) throws {
+                let e = try Self.encode(updates[i...i], stored: [try stored(keys[i])][...], collection)[0]
+                try store(replace, keys[i], e)
+            }
+            if try stored(keys[0]) == nil {
+                // Most likely new documents (a first load): encoded as new on every core and
+                // inserted without a lookup; a key already stored is merged instead.
+                let insert = try connection.prepare("INSERT OR IGNORE INTO \(table) \(values)")
+                let encoded = try Self.encodeInParallel(updates, stored: nil, collection)
+                for i in updates.indices {
+                    try store(insert, keys[i], encoded[i])
+                    if connection.changes == 0 { try merge(i) }
+                }
+                return
+            }
+            // Most likely stored documents (a re-run): each read, merged and encoded on every
+            // core; a key given twice in one call is merged one upsert at a time, in order.
+            var repeated = false
+            var seen = Set<String>()
+            for key in keys where !seen.insert(key).inserted { repeated = true; break }
             if repeated {
-                encoded = []
-            } else if updates.count >= 4096 {
-                let chunk = 2048
-                let chunks = (updates.count + chunk - 1) / chunk
-                let results = Mutex([Result<[Encoded], Error>](repeating: .success([]), count: chunks))
-                let stored = stored
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let range = (c * chunk)..<min(updates.count, (c + 1) * chunk)
-                    let r = Result { try Self.encode(updates[range], stored: stored[range], collection) }
-                    results.withLock { $0[c] = r }
-                }
-                encoded = try results.withLock { $0 }.flatMap { try $0.get() }
-            } else {
-                encoded = try Self.encode(updates[...], stored: stored[...], collection)
+                for i in updates.indices { try merge(i) }
+                return
             }
-            // 3. Stored in order.
-            for i in updates.indices {
-                let e: Encoded
-                if repeated {
-                    select.bind(1, keys[i])
-                    let text = try select.step() ? select.text(0) : nil
-                    select.reset()
-                    e = try Self.encode(updates[i...i], stored: [text][...], collection)[0]
-                } else {
-                    e = encoded[i]
-                }
-                insert.bind(1, keys[i])
-                insert.bind(2, utf8: e.json)
-                for (k, value) in e.indexed.enumerated() { insert.bind(Int32(k + 3), value) }
-                _ = try insert.step()
-                insert.reset()
-            }
+            var texts: [String?] = []
+            texts.reserveCapacity(updates.count)
+            for key in keys { texts.append(try stored(key)) }
+            let encoded = try Self.encodeInParallel(updates, stored: texts, collection)
+            for i in updates.indices { try store(replace, keys[i], encoded[i]) }
         }
+    }
+
+    /// `encode` over all the updates, in chunks on every core when there are many.
+    static func encodeInParallel(_ updates: [Upsert], stored: [String?]?, _ collection: PipelineCollection) throws -> [Encoded] {
+        let none = [String?](repeating: nil, count: updates.count)
+        let stored = stored ?? none
+        guard updates.count >= 4096 else { return try encode(updates[...], stored: stored[...], collection) }
+        let chunk = 2048
+        let chunks = (updates.count + chunk - 1) / chunk
+        let results = Mutex([Result<[Encoded], Error>](repeating: .success([]), count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let range = (c * chunk)..<min(updates.count, (c + 1) * chunk)
+            let r = Result { try encode(updates[range], stored: stored[range], collection) }
+            results.withLock { $0[c] = r }
+        }
+        return try results.withLock { $0 }.flatMap { try $0.get() }
     }
 
     /// One document ready to store: its JSON and its secondary-index column values.
@@ -111,6 +126,18 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         var out: [Encoded] = []
         out.reserveCapacity(updates.count)
         for (update, text) in zip(updates, stored) {
+            var json: [UInt8] = []
+            json.reserveCapacity(512)
+            if text == nil, shape.isPlain(update) {
+                shape.index(collection.indexedFields)
+                // A new document of plain fields (a catalogue row): written straight from the
+                // upsert, in `newDocument`'s order, without building the document.
+                writeNew(update, shape: shape, into: &json)
+                out.append(Encoded(json: json, indexed: shape.indexedSlots.map { slot in
+                    slot.map { slot in JSONText.encode(slot < 0 ? update.key.fields[-1 - slot].value : update.set[slot].value) }
+                }))
+                continue
+            }
             var doc: Document
             if let text, case .document(let old) = try JSONText.decode(text) {
                 doc = old
@@ -118,8 +145,6 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
             } else {
                 doc = newDocument(update, shape: shape.isPlain(update) ? shape : nil)
             }
-            var json: [UInt8] = []
-            json.reserveCapacity(512)
             JSONText.write(.document(doc), into: &json)
             out.append(Encoded(json: json, indexed: collection.indexedFields.map { doc.value(at: $0).map { JSONText.encode($0) } }))
         }
@@ -136,19 +161,62 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         /// Per set path: the index of the key field it names, or -1.
         var keySlots: [Int] = []
 
+        /// Per key field: the set path that replaces its value, or -1.
+        var keyOverrides: [Int] = []
+        /// The fields `indexedSlots` was found for, and per field where its value is in an
+        /// upsert of this shape: a set path's index, -1 - a key field's index, or nil.
+        var indexed: [String] = []
+        var indexedSlots: [Int?] = []
+
         mutating func isPlain(_ update: Upsert) -> Bool {
+            let same = update.key.fields.count == keys.count && update.set.count == paths.count
+                && zip(update.key.fields, keys).allSatisfy({ $0.key == $1 })
+                && zip(update.set, paths).allSatisfy({ $0.path == $1 })
+            if same { return plain }
             let keyNames = update.key.fields.map(\.key)
-            if keyNames == keys && update.set.count == paths.count
-                && zip(update.set, paths).allSatisfy({ $0.path == $1 }) {
-                return plain
-            }
             paths = update.set.map(\.path)
             keys = keyNames
             plain = Set(paths).count == paths.count && Set(keyNames).count == keyNames.count
                 && !(paths + keyNames).contains { $0.utf8.contains(0x2E) }
             keySlots = paths.map { keyNames.firstIndex(of: $0) ?? -1 }
+            keyOverrides = keyNames.map { paths.firstIndex(of: $0) ?? -1 }
+            indexed = []
+            indexedSlots = []
             return plain
         }
+
+        /// Finds where each of `fields` (undotted) is in upserts of this plain shape.
+        mutating func index(_ fields: [String]) {
+            guard fields != indexed || indexedSlots.count != fields.count else { return }
+            indexed = fields
+            indexedSlots = fields.map { f in
+                if let i = paths.firstIndex(of: f) { return i }
+                if let k = keys.firstIndex(of: f) { return -1 - k }
+                return nil
+            }
+        }
+    }
+
+    /// The JSON of `newDocument(update, shape:)` for a plain shape, written directly.
+    static func writeNew(_ update: Upsert, shape: SetShape, into json: inout [UInt8]) {
+        json.append(0x7B)
+        var first = true
+        for (k, f) in update.key.fields.enumerated() {
+            if !first { json.append(0x2C) }
+            first = false
+            JSONText.writeString(f.key, into: &json)
+            json.append(0x3A)
+            let o = shape.keyOverrides[k]
+            JSONText.write(o >= 0 ? update.set[o].value : f.value, into: &json)
+        }
+        for (s, slot) in zip(update.set, shape.keySlots) where slot < 0 {
+            if !first { json.append(0x2C) }
+            first = false
+            JSONText.writeString(s.path, into: &json)
+            json.append(0x3A)
+            JSONText.write(s.value, into: &json)
+        }
+        json.append(0x7D)
     }
 
     /// The document an upsert inserts: its key fields, then each set path in order (a set
@@ -224,6 +292,26 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
     public var isTransactional: Bool { true }
 
     public func atomically(_ body: () throws -> Void) throws {
+        try connection.transaction(body)
+    }
+
+    /// One transaction in rollback-journal mode when no other connection has the database
+    /// open: a write-ahead log would take every page twice (into the log, then into the
+    /// database at the checkpoint), which for a first load of gigabytes is most of its
+    /// writing. The rollback journal holds only the pages that existed before, so a crash
+    /// still leaves the database as it was; synchronous=FULL meanwhile. Other connections
+    /// opened during the load wait for it (busy timeout) instead of reading the old state.
+    /// Back to the write-ahead log afterwards (which later connections also ask for).
+    public func atomicallyInBulk(_ body: () throws -> Void) throws {
+        guard connection.setJournalMode("delete") else {
+            try connection.transaction(body)
+            return
+        }
+        defer {
+            try? connection.execute("PRAGMA synchronous=NORMAL")
+            _ = connection.setJournalMode("wal")
+        }
+        try connection.execute("PRAGMA synchronous=FULL")
         try connection.transaction(body)
     }
 
