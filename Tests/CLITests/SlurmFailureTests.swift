@@ -57,7 +57,7 @@ final class SlurmFailureTests: XCTestCase {
         product slow {
             for i in range(0, 4)
             output "slow/{i}.txt"
-            shell "sleep 4; echo {i} > {output}"
+            shell "sleep 8; echo {i} > {output}"
         }
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--tasks-per-job", "1"] + Self.slurmArgs, in: dir)
@@ -69,7 +69,8 @@ final class SlurmFailureTests: XCTestCase {
         let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
 
-        // Cancel the first element that runs.
+        // Cancel the first element that runs. Its task lasts 8 s, so that on a loaded machine
+        // (slow squeue calls) it is still running when it is cancelled.
         var victim = ""
         XCTAssertTrue(try SlurmCluster.wait(30) {
             let jobs = SlurmCluster.submittedJobs(in: dir)

@@ -12,8 +12,8 @@ import Graph
 /// knows which task was running.
 ///
 /// On SIGTERM (scancel, time limit) the running command's process group is signalled, its
-/// temporaries removed, and no record is written for it: the controller learns from the
-/// scheduler why the job ended.
+/// temporaries removed, and no record is written for it, whatever its exit status: the
+/// controller learns from the scheduler why the job ended.
 public enum SlurmWorker {
     public static func run(submission dir: String, element: Int, builtins: BuiltinRegistry) throws -> Int32 {
         let tasks = try JSONFiles.read([WorkerTask].self, from: "\(dir)/tasks/\(element).json")
@@ -64,7 +64,11 @@ public enum SlurmWorker {
                 // then says why; a record here would only say "killed by signal 9".
                 for _ in 0..<20 where InterruptFlag.interrupts == 0 { usleep(100_000) }
             }
-            if InterruptFlag.interrupts > 0, case .failure = outcome { break }
+            // Told to stop while the task ran: its result is not trusted even when the command
+            // exited 0 (a shell whose first command was killed may go on to its next one and
+            // succeed). No record: the scheduler says why the job ended, and the controller
+            // submits the task again.
+            if InterruptFlag.interrupts > 0 { break }
             var record = ResultRecord(key: task.key, fingerprint: task.fingerprint, attempt: task.attempt, ok: false,
                                       outputs: [], message: nil, exitStatus: details.exitStatus,
                                       peakMemoryKB: details.peakMemoryKB, logPath: details.logPath,
