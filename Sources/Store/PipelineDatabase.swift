@@ -70,6 +70,11 @@ public protocol PipelineDatabase: AnyObject {
     /// where it can, none (SQLite: one transaction).
     func upsert(_ collection: PipelineCollection, epoch: Int, _ updates: [Upsert]) throws
 
+    /// Stores documents that are most likely new (a first load): as `upsert` of every row's
+    /// upsert (`EncodedDocuments.upsert(at:)`), so a key already stored is merged, but a
+    /// backend may insert the texts as they are.
+    func insertNew(_ documents: EncodedDocuments, epoch: Int) throws
+
     func find(_ collection: PipelineCollection, epoch: Int, _ filter: Filter) throws -> [Document]
 
     func count(_ collection: PipelineCollection, epoch: Int) throws -> Int
@@ -99,6 +104,10 @@ public protocol PipelineDatabase: AnyObject {
 
 extension PipelineDatabase {
     public var isTransactional: Bool { false }
+
+    public func insertNew(_ documents: EncodedDocuments, epoch: Int) throws {
+        try upsert(documents.collection, epoch: epoch, try documents.upserts())
+    }
 
     public func atomically(_ body: () throws -> Void) throws {
         try body()

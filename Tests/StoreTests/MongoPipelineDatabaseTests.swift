@@ -27,6 +27,10 @@ import Glibc
         try withDatabase(target) { try PipelineDatabaseConformance.partialUpsertKeepsFields($0, epoch: $1[0]) }
     }
 
+    @Test(arguments: MongoTarget.all) func insertNewMergesLikeUpserts(_ target: MongoTarget) throws {
+        try withDatabase(target) { try PipelineDatabaseConformance.insertNewMergesLikeUpserts($0, epoch: $1[0]) }
+    }
+
     @Test(arguments: MongoTarget.all) func findSortsByKeyFields(_ target: MongoTarget) throws {
         try withDatabase(target) { try PipelineDatabaseConformance.keyOrderSorting($0, epoch: $1[0]) }
     }

@@ -19,6 +19,10 @@ import Testing
         try withDatabase { try PipelineDatabaseConformance.partialUpsertKeepsFields($0, epoch: 3) }
     }
 
+    @Test func insertNewMergesLikeUpserts() throws {
+        try withDatabase { try PipelineDatabaseConformance.insertNewMergesLikeUpserts($0, epoch: 3) }
+    }
+
     @Test func findSortsByKeyFields() throws {
         try withDatabase { try PipelineDatabaseConformance.keyOrderSorting($0, epoch: 3) }
     }

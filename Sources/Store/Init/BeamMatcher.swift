@@ -43,22 +43,37 @@ public enum BeamMatcher {
         return BeamIndex(radius: radius, entries: entries)
     }
 
+    /// One field that sees an island: its beams (ascending, once each) and SBIDs.
+    struct FieldHits {
+        var name: String
+        var beams: [Int]
+        var sbids: [Int]
+    }
+
+    /// The fields whose beams see an island, in field-name order; `hits` is scratch space.
+    static func fields(seeing island: IslandPosition, index: BeamIndex<Hit>, hits: inout [Hit]) -> [FieldHits] {
+        hits.removeAll(keepingCapacity: true)
+        index.within(ra: island.ra, dec: island.dec) { hits.append($0.payload) }
+        guard !hits.isEmpty else { return [] }
+        hits.sort { ($0.field, $0.beam, $0.sbid) < ($1.field, $1.beam, $1.sbid) }
+        var fields: [FieldHits] = []
+        for h in hits {
+            if fields.last?.name != h.field { fields.append(FieldHits(name: h.field, beams: [], sbids: [])) }
+            if fields[fields.count - 1].beams.last != h.beam { fields[fields.count - 1].beams.append(h.beam) }
+            if !fields[fields.count - 1].sbids.contains(h.sbid) { fields[fields.count - 1].sbids.append(h.sbid) }
+        }
+        for i in fields.indices { fields[i].sbids.sort() }
+        return fields
+    }
+
     /// The upserts of a run of islands against an index.
     static func upserts(islands: ArraySlice<IslandPosition>, index: BeamIndex<Hit>, dr1Tiles: Set<String>) -> [Upsert] {
         var out: [Upsert] = []
         out.reserveCapacity(islands.count)
         var hits: [Hit] = []
         for island in islands where island.ra.isFinite && island.dec.isFinite {
-            hits.removeAll(keepingCapacity: true)
-            index.within(ra: island.ra, dec: island.dec) { hits.append($0.payload) }
-            guard !hits.isEmpty else { continue }
-            hits.sort { ($0.field, $0.beam, $0.sbid) < ($1.field, $1.beam, $1.sbid) }
-            var fields: [(name: String, beams: [Int], sbids: [Int])] = []
-            for h in hits {
-                if fields.last?.name != h.field { fields.append((h.field, [], [])) }
-                if fields[fields.count - 1].beams.last != h.beam { fields[fields.count - 1].beams.append(h.beam) }
-                if !fields[fields.count - 1].sbids.contains(h.sbid) { fields[fields.count - 1].sbids.append(h.sbid) }
-            }
+            let fields = fields(seeing: island, index: index, hits: &hits)
+            guard !fields.isEmpty else { continue }
             var set: [(path: String, value: DocValue)] = [
                 ("Source_Name", island.sourceName),
                 ("n_fields", .int(Int64(fields.count))),
@@ -66,10 +81,66 @@ public enum BeamMatcher {
             ]
             for f in fields {
                 set.append(("beams.\(f.name).beam_list", .array(f.beams.map { .int(Int64($0)) })))
-                set.append(("beams.\(f.name).SBIDs", .array(f.sbids.sorted().map { .int(Int64($0)) })))
+                set.append(("beams.\(f.name).SBIDs", .array(f.sbids.map { .int(Int64($0)) })))
                 set.append(("beams.\(f.name).DR1", .bool(dr1Tiles.contains(f.name))))
             }
             out.append(Upsert(key: ["Source_ID": .string(island.sourceID)], set: set))
+        }
+        return out
+    }
+
+    /// Whether `documents` can write an epoch's beams documents: a field name with a `.`
+    /// would be a path in the upserts, which only `upserts` follows.
+    static func canEncode(_ observations: [Observation], epoch: Int) -> Bool {
+        !observations.contains { fieldKey($0.field.fieldName, epoch: epoch).utf8.contains(0x2E) }
+    }
+
+    /// The new documents `upserts` would make, written as JSON directly (each row's upsert,
+    /// `EncodedDocuments.upsert(at:)`, is the one `upserts` gives).
+    static func documents(islands: ArraySlice<IslandPosition>, index: BeamIndex<Hit>, dr1Tiles: Set<String>) -> EncodedDocuments {
+        var out = EncodedDocuments(collection: .beams)
+        out.bytes.reserveCapacity(islands.count * 200)
+        out.rows.reserveCapacity(islands.count)
+        var hits: [Hit] = []
+        func put(_ text: StaticString) {
+            text.withUTF8Buffer { out.bytes.append(contentsOf: $0) }
+        }
+        func ints(_ values: [Int]) {
+            out.bytes.append(0x5B)
+            for (i, v) in values.enumerated() {
+                if i > 0 { out.bytes.append(0x2C) }
+                JSONText.writeInteger(Int64(v), into: &out.bytes)
+            }
+            out.bytes.append(0x5D)
+        }
+        for island in islands where island.ra.isFinite && island.dec.isFinite {
+            let fields = fields(seeing: island, index: index, hits: &hits)
+            guard !fields.isEmpty else { continue }
+            let keyStart = out.bytes.count
+            out.bytes.append(0x5B)
+            JSONText.writeString(island.sourceID, into: &out.bytes)
+            out.bytes.append(0x5D)
+            let docStart = out.bytes.count
+            put(#"{"Source_ID":"#)
+            JSONText.writeString(island.sourceID, into: &out.bytes)
+            put(#","Source_Name":"#)
+            JSONText.write(island.sourceName, into: &out.bytes)
+            put(#","n_fields":"#)
+            JSONText.writeInteger(Int64(fields.count), into: &out.bytes)
+            put(#","n_fields_DR1":"#)
+            JSONText.writeInteger(Int64(fields.filter { dr1Tiles.contains($0.name) }.count), into: &out.bytes)
+            put(#","beams":{"#)
+            for (i, f) in fields.enumerated() {
+                if i > 0 { out.bytes.append(0x2C) }
+                JSONText.writeString(f.name, into: &out.bytes)
+                put(#":{"beam_list":"#)
+                ints(f.beams)
+                put(#","SBIDs":"#)
+                ints(f.sbids)
+                put(dr1Tiles.contains(f.name) ? #","DR1":true}"# : #","DR1":false}"#)
+            }
+            put("}}")
+            out.rows.append(.init(key: keyStart..<docStart, document: docStart..<out.bytes.count))
         }
         return out
     }

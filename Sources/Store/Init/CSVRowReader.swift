@@ -83,12 +83,47 @@ final class CSVRowReader: CatalogueRows {
                 }
                 values.append(Self.value(bytes[fieldStart..<bytes.endIndex]))
             }
-            guard values.count == columns.count else {
-                throw StoreError.input("\(path):\(line): expected \(columns.count) fields (\(columns.joined(separator: ",")) ), found \(values.count)")
-            }
+            try checkCount(values.count)
             return values
         }
         return nil
+    }
+
+    /// A row as `nextCells` gives it: the line and each field's range in it, or, for a line
+    /// with quoted fields, its values from the general splitter.
+    enum RawRow {
+        case cells(ArraySlice<UInt8>)
+        case values([DocValue])
+    }
+
+    /// The next row without making its values: `cells` receives each field's range in the
+    /// line (valid until the next call). Nil at the end of the file.
+    func nextCells(_ cells: inout [Range<Int>]) throws -> RawRow? {
+        while let bytes = try nextLine() {
+            if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
+            if bytes.contains(34) {
+                let text = String(decoding: bytes, as: UTF8.self)
+                let values = try CSVTable.split(Substring(text), path: path, line: line).map(CSVTable.value)
+                try checkCount(values.count)
+                return .values(values)
+            }
+            cells.removeAll(keepingCapacity: true)
+            var fieldStart = bytes.startIndex
+            for i in bytes.indices where bytes[i] == 44 {
+                cells.append(fieldStart..<i)
+                fieldStart = i + 1
+            }
+            cells.append(fieldStart..<bytes.endIndex)
+            try checkCount(cells.count)
+            return .cells(bytes)
+        }
+        return nil
+    }
+
+    private func checkCount(_ found: Int) throws {
+        guard found == columns.count else {
+            throw StoreError.input("\(path):\(line): expected \(columns.count) fields (\(columns.joined(separator: ",")) ), found \(found)")
+        }
     }
 
     /// As `CSVTable.value`, from bytes: integers first, then doubles, else the text.

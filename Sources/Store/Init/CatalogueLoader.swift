@@ -36,11 +36,16 @@ struct CatalogueLoader {
     }
 
     typealias Writer = (PipelineCollection, [Upsert]) throws -> Void
+    /// Takes blocks of new documents written straight from CSV rows (`CatalogueRowEncoder`).
+    typealias EncodedWriter = (EncodedDocuments) throws -> Void
 
-    func load(write: Writer?) throws -> Result {
+    /// Reads both tables, checking them, and hands their rows to `write` a block at a time
+    /// (nothing is written without it). With `writeEncoded`, CSV tables whose column names
+    /// are plain (no `.`) go to it as JSON documents instead.
+    func load(write: Writer?, writeEncoded: EncodedWriter? = nil) throws -> Result {
         var result = Result()
         var islandIDs = Set<String>()
-        try stream(islandsPath, required: Self.islandColumns, key: "Source_ID", collection: .islands, write: write) { rows, row, values in
+        try stream(islandsPath, required: Self.islandColumns, key: "Source_ID", collection: .islands, write: write, writeEncoded: writeEncoded) { rows, row, values in
             let id = values[row.key].string!
             guard islandIDs.insert(id).inserted else {
                 throw StoreError.input("\(rows.path): duplicate Source_ID \(id) at \(rows.location)")
@@ -50,7 +55,7 @@ struct CatalogueLoader {
             result.islands.append(IslandPosition(sourceID: id, sourceName: values[row.name], ra: ra, dec: dec))
         }
         var componentIDs = Set<String>()
-        try stream(componentsPath, required: Self.componentColumns, key: "Gaussian_ID", collection: .components, write: write) { rows, row, values in
+        try stream(componentsPath, required: Self.componentColumns, key: "Gaussian_ID", collection: .components, write: write, writeEncoded: writeEncoded) { rows, row, values in
             let id = values[row.key].string!
             guard componentIDs.insert(id).inserted else {
                 throw StoreError.input("\(rows.path): duplicate Gaussian_ID \(id) at \(rows.location)")
@@ -83,14 +88,17 @@ struct CatalogueLoader {
     }
 
     private func stream(_ path: String, required: [String], key: String, collection: PipelineCollection, write: Writer?,
-                        check: (CatalogueRows, Layout, [DocValue]) throws -> Void) throws {
+                        writeEncoded: EncodedWriter?, check: (CatalogueRows, Layout, [DocValue]) throws -> Void) throws {
         let rows = try CatalogueRowsOpener.open(path)
         let columns = rows.columns
         for name in required where !columns.contains(name) {
             throw StoreError.input("\(path): missing column \(name) (a catalogue needs \(required.joined(separator: ", ")); found \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", ..." : ""))")
         }
         let layout = Layout(columns: columns, key: key)
-        let writer = write.map(BlockWriter.init)
+        if let writeEncoded, let csv = rows as? CSVRowReader, !columns.contains(where: { $0.utf8.contains(0x2E) }) {
+            return try streamEncoded(csv, layout: layout, collection: collection, write: writeEncoded, check: check)
+        }
+        let writer = write.map { _ in BlockWriter() }
         // On an error, the block being written finishes before the caller rolls back.
         defer { try? writer?.finish() }
         var block: [[DocValue]] = []
@@ -112,7 +120,7 @@ struct CatalogueLoader {
             if let writer {
                 block.append(values)
                 if block.count == Self.blockRows {
-                    try writer.submit(collection, block, make: make)
+                    try writer.submit(collection, block, make: make, write: write!)
                     block = []
                     block.reserveCapacity(Self.blockRows)
                 }
@@ -120,8 +128,51 @@ struct CatalogueLoader {
         }
         if count == 0 { throw StoreError.input("\(path): the catalogue has no rows") }
         if let writer {
-            if !block.isEmpty { try writer.submit(collection, block, make: make) }
+            if !block.isEmpty { try writer.submit(collection, block, make: make, write: write!) }
             try writer.finish()
         }
+    }
+
+    /// `stream` for a CSV table written as JSON documents: only the fields the checks need
+    /// become values.
+    private func streamEncoded(_ rows: CSVRowReader, layout: Layout, collection: PipelineCollection, write: @escaping EncodedWriter,
+                               check: (CatalogueRows, Layout, [DocValue]) throws -> Void) throws {
+        let path = rows.path
+        let writer = BlockWriter()
+        defer { try? writer.finish() }
+        var encoder = CatalogueRowEncoder(collection: collection, columns: layout.columns, keyColumn: layout.key)
+        let needed = Array(Set([layout.key, layout.sourceID, layout.name, layout.tile, layout.ra, layout.dec].filter { $0 >= 0 })).sorted()
+        var values = [DocValue](repeating: .null, count: layout.columns.count)
+        var cells: [Range<Int>] = []
+        cells.reserveCapacity(layout.columns.count)
+        var count = 0
+        while let row = try rows.nextCells(&cells) {
+            switch row {
+            case .cells(let line):
+                for i in needed { values[i] = CSVRowReader.value(line[cells[i]]) }
+            case .values(let v):
+                for i in needed { values[i] = v[i] }
+            }
+            guard case .string(let id) = values[layout.key], !id.isEmpty else {
+                throw StoreError.input("\(path): \(rows.location) has no \(layout.columns[layout.key])")
+            }
+            try check(rows, layout, values)
+            switch row {
+            case .cells(let line): encoder.append(line: line, cells: cells)
+            case .values(let v): encoder.append(values: v)
+            }
+            count += 1
+            if count % Self.progressRows == 0 { progress("\(collection.rawValue): \(count) rows read from \(path)") }
+            if encoder.count == Self.blockRows {
+                let block = encoder.take()
+                try writer.submit { try write(block) }
+            }
+        }
+        if count == 0 { throw StoreError.input("\(path): the catalogue has no rows") }
+        if encoder.count > 0 {
+            let block = encoder.take()
+            try writer.submit { try write(block) }
+        }
+        try writer.finish()
     }
 }

@@ -94,9 +94,11 @@ public struct PipelineInitialiser {
             if let loader {
                 var clock = DispatchTime.now()
                 progress("loading \(loader.islandsPath) and \(loader.componentsPath) into epoch(s) \(options.epochs.map(String.init).joined(separator: " "))")
-                let catalogue = try loader.load { collection, block in
+                let catalogue = try loader.load(write: { collection, block in
                     for epoch in options.epochs { try database.upsert(collection, epoch: epoch, block) }
-                }
+                }, writeEncoded: { documents in
+                    for epoch in options.epochs { try database.insertNew(documents, epoch: epoch) }
+                })
                 report.islands = catalogue.islands.count
                 report.components = catalogue.components
                 report.catalogue_seconds = Self.seconds(since: clock)
@@ -107,6 +109,28 @@ public struct PipelineInitialiser {
                     clock = DispatchTime.now()
                     let index = BeamMatcher.index(obs, epoch: epoch)
                     report.match_seconds += Self.seconds(since: clock)
+                    if BeamMatcher.canEncode(obs, epoch: epoch) {
+                        // Matched on the other cores a chunk at a time, written here in order.
+                        let chunks = (islands.count + Self.matchChunk - 1) / Self.matchChunk
+                        let tiles = catalogue.tiles
+                        var writing = 0.0
+                        try OrderedPipeline.run(count: chunks, ahead: 8, make: { c in
+                            BeamMatcher.documents(islands: islands[(c * Self.matchChunk)..<min(islands.count, (c + 1) * Self.matchChunk)],
+                                                  index: index, dr1Tiles: tiles)
+                        }, consume: { c, documents in
+                            let started = DispatchTime.now()
+                            try database.insertNew(documents, epoch: epoch)
+                            writing += Self.seconds(since: started)
+                            report.beams += documents.count
+                            if (c + 1) % 10 == 0 || c == chunks - 1, chunks > 10 {
+                                progress("beams documents: \(min(islands.count, (c + 1) * Self.matchChunk))/\(islands.count) islands (epoch \(epoch))")
+                            }
+                        })
+                        // The rest of the time was spent waiting for matches.
+                        report.write_seconds += writing
+                        report.match_seconds += Self.seconds(since: clock) - writing
+                        continue
+                    }
                     // A block of islands at a time: memory stays bounded by the block.
                     var start = 0
                     while start < islands.count {
@@ -171,6 +195,8 @@ public struct PipelineInitialiser {
 
     /// Islands matched and written per block of beams documents.
     static let beamsBlock = 200_000
+    /// Islands matched per piece of work when the beams documents are written as JSON.
+    static let matchChunk = 20_000
 
     static func seconds(since start: DispatchTime) -> Double {
         Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A thin wrapper over one sqlite3 connection: statements, transactions, errors that
 /// name the database file.
@@ -119,6 +122,14 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Binds UTF-8 text at `base[range]` without copying it: the caller keeps the bytes
+    /// alive until the statement has been stepped and reset.
+    public func bind(_ index: Int32, borrowing base: UnsafePointer<UInt8>, _ range: Range<Int>) {
+        (base + range.lowerBound).withMemoryRebound(to: CChar.self, capacity: range.count) {
+            _ = sqlite3_bind_text(stmt, index, $0, Int32(range.count), nil)
+        }
+    }
+
     public func bind(_ index: Int32, _ value: Int64) {
         sqlite3_bind_int64(stmt, index, value)
     }
@@ -138,6 +149,12 @@ public final class SQLiteStatement {
     }
 
     public func int(_ column: Int32) -> Int64 { sqlite3_column_int64(stmt, column) }
+
+    /// Whether a text column of the current row holds exactly the bytes `base[range]`.
+    public func textEquals(_ column: Int32, _ base: UnsafePointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let p = sqlite3_column_text(stmt, column) else { return false }
+        return Int(sqlite3_column_bytes(stmt, column)) == range.count && memcmp(p, base + range.lowerBound, range.count) == 0
+    }
 
     public func reset() {
         sqlite3_reset(stmt)

@@ -97,6 +97,46 @@ public final class SQLitePipelineDatabase: PipelineDatabase {
         }
     }
 
+    /// Inserts each text as it is, without a lookup; a key already stored (the insert is
+    /// ignored) is merged as its row's upsert after the others, as `upsert` does, unless the
+    /// stored document is this very text (a re-run of the same load), which the upsert
+    /// would leave as it is.
+    public func insertNew(_ documents: EncodedDocuments, epoch: Int) throws {
+        guard !documents.rows.isEmpty else { return }
+        let collection = documents.collection
+        try create(collection, epoch)
+        let columns = collection.indexedFields.map(Self.indexColumn)
+        let values = "(key, doc\(columns.map { ", \($0)" }.joined())) VALUES (?1, ?2\(columns.indices.map { ", ?\($0 + 3)" }.joined()))"
+        let insert = try connection.prepare("INSERT OR IGNORE INTO \(Self.table(collection, epoch)) \(values)")
+        let select = try connection.prepare("SELECT doc FROM \(Self.table(collection, epoch)) WHERE key = ?1")
+        let n = columns.count
+        try connection.transaction {
+            var stored: [Upsert] = []
+            try documents.bytes.withUnsafeBufferPointer { buffer in
+                let base = buffer.baseAddress!
+                for (r, row) in documents.rows.enumerated() {
+                    insert.bind(1, borrowing: base, row.key)
+                    insert.bind(2, borrowing: base, row.document)
+                    for k in 0..<n {
+                        if let range = documents.indexed[r * n + k] {
+                            insert.bind(Int32(k + 3), borrowing: base, range)
+                        } else {
+                            insert.bind(Int32(k + 3), nil)
+                        }
+                    }
+                    _ = try insert.step()
+                    insert.reset()
+                    guard connection.changes == 0 else { continue }
+                    select.bind(1, borrowing: base, row.key)
+                    let same = try select.step() && select.textEquals(0, base, row.document)
+                    select.reset()
+                    if !same { stored.append(try documents.upsert(at: r)) }
+                }
+            }
+            if !stored.isEmpty { try upsert(collection, epoch: epoch, stored) }
+        }
+    }
+
     /// `encode` over all the updates, in chunks on every core when there are many.
     static func encodeInParallel(_ updates: [Upsert], stored: [String?]?, _ collection: PipelineCollection) throws -> [Encoded] {
         let none = [String?](repeating: nil, count: updates.count)
