@@ -90,6 +90,28 @@ import Testing
         }
     }
 
+    /// FITS tables (values from cfitsio, written as JSON) store the very texts upserts store.
+    @Test func aFITSLoadStoresWhatUpsertsStore() throws {
+        let dir = TemporaryDirectory("encoded")
+        _ = try InitTests.survey(dir)
+        let loader = CatalogueLoader(islandsPath: dir.file("survey/" + SurveySimulator.Paths.islands),
+                                     componentsPath: dir.file("survey/" + SurveySimulator.Paths.components))
+        let encoded = try SQLitePipelineDatabase(path: dir.file("encoded.db"))
+        try encoded.atomically {
+            _ = try loader.load(write: { _, _ in Issue.record("the FITS tables took the upsert path") },
+                                writeEncoded: { try encoded.insertNew($0, epoch: 0) })
+        }
+        let upserted = try SQLitePipelineDatabase(path: dir.file("upserted.db"))
+        try upserted.atomically {
+            _ = try loader.load(write: { collection, block in try upserted.upsert(collection, epoch: 0, block) })
+        }
+        for c in [PipelineCollection.islands, .components] {
+            let a = try encoded.find(c, epoch: 0, .all)
+            #expect(a.count > 100)
+            #expect(PipelineDatabaseConformance.text(a) == PipelineDatabaseConformance.text(try upserted.find(c, epoch: 0, .all)))
+        }
+    }
+
     /// Beams documents written as JSON are the documents of the matcher's upserts, and each
     /// row's upsert sets the same paths (plus its own key).
     @Test func beamsDocumentsAreThoseOfTheUpserts() throws {

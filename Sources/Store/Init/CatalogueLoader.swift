@@ -40,8 +40,8 @@ struct CatalogueLoader {
     typealias EncodedWriter = (EncodedDocuments) throws -> Void
 
     /// Reads both tables, checking them, and hands their rows to `write` a block at a time
-    /// (nothing is written without it). With `writeEncoded`, CSV tables whose column names
-    /// are plain (no `.`) go to it as JSON documents instead.
+    /// (nothing is written without it). With `writeEncoded`, tables whose column names are
+    /// plain (no `.`) go to it as JSON documents instead.
     func load(write: Writer?, writeEncoded: EncodedWriter? = nil) throws -> Result {
         var result = Result()
         var islandIDs = Set<String>()
@@ -95,8 +95,8 @@ struct CatalogueLoader {
             throw StoreError.input("\(path): missing column \(name) (a catalogue needs \(required.joined(separator: ", ")); found \(columns.prefix(12).joined(separator: ", "))\(columns.count > 12 ? ", ..." : ""))")
         }
         let layout = Layout(columns: columns, key: key)
-        if let writeEncoded, let csv = rows as? CSVRowReader, !columns.contains(where: { $0.utf8.contains(0x2E) }) {
-            return try streamEncoded(csv, layout: layout, collection: collection, write: writeEncoded, check: check)
+        if let writeEncoded, !columns.contains(where: { $0.utf8.contains(0x2E) }) {
+            return try streamEncoded(rows, layout: layout, collection: collection, write: writeEncoded, check: check)
         }
         let writer = write.map { _ in BlockWriter() }
         // On an error, the block being written finishes before the caller rolls back.
@@ -133,9 +133,9 @@ struct CatalogueLoader {
         }
     }
 
-    /// `stream` for a CSV table written as JSON documents: only the fields the checks need
-    /// become values.
-    private func streamEncoded(_ rows: CSVRowReader, layout: Layout, collection: PipelineCollection, write: @escaping EncodedWriter,
+    /// `stream` for a table written as JSON documents (no `Upsert` per row); of a CSV table,
+    /// only the fields the checks need become values.
+    private func streamEncoded(_ rows: CatalogueRows, layout: Layout, collection: PipelineCollection, write: @escaping EncodedWriter,
                                check: (CatalogueRows, Layout, [DocValue]) throws -> Void) throws {
         let path = rows.path
         let writer = BlockWriter()
@@ -146,7 +146,12 @@ struct CatalogueLoader {
         var cells: [Range<Int>] = []
         cells.reserveCapacity(layout.columns.count)
         var count = 0
-        while let row = try rows.nextCells(&cells) {
+        let csv = rows as? CSVRowReader
+        func next() throws -> CSVRowReader.RawRow? {
+            if let csv { return try csv.nextCells(&cells) }
+            return try rows.next().map { .values($0) }
+        }
+        while let row = try next() {
             switch row {
             case .cells(let line):
                 for i in needed { values[i] = CSVRowReader.value(line[cells[i]]) }
