@@ -19,6 +19,8 @@ final class Workspace {
     let stateDirectory = ".arrakis"
     let digests: DigestCache
     let traces: TraceStore
+    /// Instances of glob fan-outs from earlier builds (`.arrakis/expansions/`).
+    let expansions: ExpansionCache
     private let lockFD: Int32
 
     /// Time spent opening the project, for `--timings`.
@@ -40,6 +42,7 @@ final class Workspace {
             throw CLIError("another arrakis is running in \(FileManager.default.currentDirectoryPath) (\(stateDirectory)/lock is held)")
         }
         let clock = try FilesystemClock(markerPath: stateDirectory + "/clock")
+        expansions = try ExpansionCache(directory: stateDirectory + "/expansions", clock: clock)
         let state = stateDirectory
         // The two stores are independent: open them side by side.
         let opened = Mutex<(DigestCache?, TraceStore?, Error?)>((nil, nil, nil))
@@ -69,7 +72,7 @@ final class Workspace {
     func engine(targets words: [String], dryRun: Bool, keepGoing: Bool) throws -> BuildEngine {
         let words = words.isEmpty ? project.defaultTargets : words
         return try BuildEngine(families: project.families, targets: project.targets(words),
-                               digests: digests, traces: traces,
+                               digests: digests, traces: traces, expansions: expansions,
                                options: .init(dryRun: dryRun, keepGoing: keepGoing))
     }
 }

@@ -40,6 +40,8 @@ public final class BuildEngine {
     public let graph = BuildGraph()
     public let digests: DigestCache
     public let traces: TraceStore
+    /// Instances of listing-only families from earlier builds (nil: always expand).
+    public let expansions: ExpansionCache?
     public let options: Options
     private let sources: [String: FamilySource]
     private let familyOrder: [String]
@@ -86,8 +88,9 @@ public final class BuildEngine {
     ///   - families: every family of the project (order irrelevant).
     ///   - targets: what to build; empty means every family.
     public init(families: [FamilySource], targets: [BuildTarget], digests: DigestCache,
-                traces: TraceStore, options: Options = Options()) throws {
+                traces: TraceStore, expansions: ExpansionCache? = nil, options: Options = Options()) throws {
         self.digests = digests
+        self.expansions = expansions
         self.traces = traces
         self.options = options
         var byName: [String: FamilySource] = [:]
@@ -293,6 +296,19 @@ public final class BuildEngine {
             || src.inputFamilies.contains { !graph.isExpanded($0) }
     }
 
+    /// A family's instances: from the expansion cache when its entry is still valid,
+    /// otherwise expanded (and stored when only listings decided them).
+    private func expand(_ src: FamilySource) throws -> [TaskSpec] {
+        guard let cache = expansions, let definition = src.expansionDefinition else { return try src.expand(in: graph) }
+        if let cached = cache.specs(family: src.name, definition: definition) { return cached }
+        let stamp = cache.stamp()
+        let (specs, directories) = try src.expandListing(in: graph)
+        if let directories {
+            cache.store(family: src.name, definition: definition, directories: directories, specs: specs, stamp: stamp)
+        }
+        return specs
+    }
+
     /// Expands every family whose prerequisites are met. Returns whether anything changed.
     private func expandAvailable() throws -> Bool {
         var progressed = false
@@ -318,7 +334,7 @@ public final class BuildEngine {
             }
             let specs: [TaskSpec]
             do {
-                specs = try times.measure("expand \(f)") { try src.expand(in: graph) }
+                specs = try times.measure("expand \(f)") { try expand(src) }
             } catch {
                 expansionFailed.insert(f)
                 if provisional {

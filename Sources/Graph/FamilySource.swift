@@ -11,6 +11,23 @@ public protocol FamilySource: Sendable {
     var expansionFamilies: [String] { get }
     /// Creates the instances. `graph` holds every family expanded so far.
     func expand(in graph: BuildGraph) throws -> [TaskSpec]
+
+    /// For a family whose instances depend only on its definition and on directory
+    /// listings: a digest of everything in the definition that could change them. Nil (the
+    /// default) when they depend on more, such as other families' instances.
+    var expansionDefinition: Digest? { get }
+
+    /// `expand(in:)`, also naming every directory whose listing the instances came from
+    /// (nil when they came from more than listings).
+    func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?)
+}
+
+extension FamilySource {
+    public var expansionDefinition: Digest? { nil }
+
+    public func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?) {
+        (try expand(in: graph), nil)
+    }
 }
 
 /// An error expanding a family (bad manifest, duplicate output, ...), naming the family.

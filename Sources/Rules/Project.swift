@@ -34,7 +34,8 @@ public struct Project: Sendable {
         let scope = try GlobalScope(variables: variables, products: Set(products.map(\.name.name)),
                                     environment: environment)
         globals = scope
-        families = try products.map { try ProductFamily($0, scope: scope, environment: environment) }
+        let digest = Self.definitionDigest(files: ast.files, environment: environment, values: scope.values)
+        families = try products.map { try ProductFamily($0, scope: scope, environment: environment, projectDigest: digest) }
         productNames = products.map(\.name.name)
         defaultTargets = defaults
         self.blocks = blocks

@@ -81,8 +81,16 @@ public struct Glob: Sendable {
     /// Every existing path matching the pattern, relative patterns resolved against the
     /// current directory.
     public func matches() -> [Match] {
+        var directories: [String] = []
+        return matches(listing: &directories)
+    }
+
+    /// `matches()`, also naming every directory whose listing decided them (listed, or
+    /// holding a path the pattern names literally; a missing one too).
+    public func matches(listing directories: inout [String]) -> [Match] {
         var out: [Match] = []
-        walk(index: 0, prefix: absolute ? "/" : "", captures: Array(repeating: nil, count: captureNames.count), into: &out)
+        walk(index: 0, prefix: absolute ? "/" : "", captures: Array(repeating: nil, count: captureNames.count),
+             into: &out, directories: &directories)
         // Each directory's matches are sorted where they are listed (in parallel), and
         // directories are walked in order, so the whole is usually sorted already.
         var sorted = true
@@ -94,7 +102,8 @@ public struct Glob: Sendable {
         return out
     }
 
-    private func walk(index: Int, prefix: String, captures: [Substring?], into out: inout [Match]) {
+    private func walk(index: Int, prefix: String, captures: [Substring?], into out: inout [Match],
+                      directories: inout [String]) {
         if index == segments.count {
             if !prefix.isEmpty { out.append(match(prefix, captures)) }
             return
@@ -104,14 +113,16 @@ public struct Glob: Sendable {
         if seg.count == 1, case .literal(let name) = seg[0] {
             let path = join(prefix, name)
             if last {
+                directories.append(prefix.isEmpty ? "." : prefix)
                 var st = stat()
                 if stat(path, &st) == 0 { out.append(match(path, captures)) }
             } else {
-                walk(index: index + 1, prefix: path, captures: captures, into: &out)
+                walk(index: index + 1, prefix: path, captures: captures, into: &out, directories: &directories)
             }
             return
         }
         let dir = prefix.isEmpty ? "." : prefix
+        directories.append(dir)
         guard let d = opendir(dir) else { return }
         defer { closedir(d) }
         let allowHidden = { if case .literal(let l) = seg.first, l.hasPrefix(".") { return true }; return false }()
@@ -147,21 +158,27 @@ public struct Glob: Sendable {
         // "name/" orders a directory's paths among its siblings'.
         subdirectories.sort { $0.path + "/" < $1.path + "/" }
         if subdirectories.count < 8 {
-            for (path, caps) in subdirectories { walk(index: index + 1, prefix: path, captures: caps, into: &out) }
+            for (path, caps) in subdirectories {
+                walk(index: index + 1, prefix: path, captures: caps, into: &out, directories: &directories)
+            }
             return
         }
         // Many directories (a survey's fields, a bench's shards): list them in parallel.
         let dirs = subdirectories
-        var parts = [[Match]](repeating: [], count: dirs.count)
+        var parts = [([Match], [String])](repeating: ([], []), count: dirs.count)
         parts.withUnsafeMutableBufferPointer { buffer in
             let slots = UnsafeSendableBuffer(buffer)
             DispatchQueue.concurrentPerform(iterations: dirs.count) { i in
                 var found: [Match] = []
-                walk(index: index + 1, prefix: dirs[i].path, captures: dirs[i].captures, into: &found)
-                slots.buffer[i] = found
+                var listed: [String] = []
+                walk(index: index + 1, prefix: dirs[i].path, captures: dirs[i].captures, into: &found, directories: &listed)
+                slots.buffer[i] = (found, listed)
             }
         }
-        for p in parts { out.append(contentsOf: p) }
+        for p in parts {
+            out.append(contentsOf: p.0)
+            directories.append(contentsOf: p.1)
+        }
     }
 
     static let temporaryMarker = ".arrakis-tmp"

@@ -29,6 +29,10 @@ struct ProductFamily: FamilySource {
     private let shellSetting: Setting?
     /// Whether any input is `after` (order-only).
     private let hasOrderOnly: Bool
+    /// See `FamilySource.expansionDefinition`: set for a shell family fanned out over a glob
+    /// whose paths, command and loop bindings come from compiled templates and top-level
+    /// values alone.
+    let expansionDefinition: Digest?
 
     enum InputPlan {
         case files(name: String?, Expr)
@@ -42,7 +46,7 @@ struct ProductFamily: FamilySource {
         }
     }
 
-    init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String]) throws {
+    init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String], projectDigest: Digest? = nil) throws {
         self.decl = decl
         self.scope = scope
         self.environment = environment
@@ -140,6 +144,41 @@ struct ProductFamily: FamilySource {
         } else {
             ruleKind = "shell"
         }
+        let (ins, outs, shell, kind) = (inputTemplates, outputTemplates, shellTemplate, ruleKind)
+        if let projectDigest, Self.listingOnly(decl, scope: scope, inputs: plans, inputTemplates: ins, outputTemplates: outs,
+                                               shellTemplate: shell, ruleKind: kind, expansionFamilies: expansion) {
+            expansionDefinition = Digest(projectDigest.description + "\u{0}" + decl.name.name)
+        } else {
+            expansionDefinition = nil
+        }
+    }
+
+    /// Whether a family's instances depend only on its definition, the top-level values and
+    /// the listings of a glob fan-out (see `expansionDefinition`).
+    private static func listingOnly(_ decl: ProductDecl, scope: GlobalScope, inputs: [InputPlan],
+                                    inputTemplates: [CompiledTemplate?], outputTemplates: [CompiledTemplate?],
+                                    shellTemplate: CompiledTemplate?, ruleKind: String, expansionFamilies: [String]) -> Bool {
+        func callsGlob(_ e: Expr) -> Bool {
+            switch e {
+            case .call(let fn, let args, _): return fn.name == "glob" || args.contains(where: callsGlob)
+            case .list(let items, _): return items.contains(where: callsGlob)
+            case .name(let id, _): return scope.globs[id.name] != nil
+            default: return false
+            }
+        }
+        func isGlob(_ e: Expr) -> Bool {
+            if case .call(let fn, _, _) = e, fn.name == "glob" { return true }
+            if case .name(let id, nil) = e, scope.globs[id.name] != nil { return true }
+            return false
+        }
+        guard ruleKind == "shell", shellTemplate != nil, expansionFamilies.isEmpty, decl.manifest == nil,
+              decl.params.isEmpty, !outputTemplates.contains(where: { $0 == nil }),
+              decl.fanOuts.contains(where: { isGlob($0.source) }),
+              decl.fanOuts.allSatisfy({ isGlob($0.source) || !callsGlob($0.source) }) else { return false }
+        for (plan, template) in zip(inputs, inputTemplates) {
+            guard case .files = plan, template != nil else { return false }
+        }
+        return true
     }
 
     /// An integer setting, also from text such as `env("CPUS", 2)` gives when the variable is set.
@@ -154,7 +193,18 @@ struct ProductFamily: FamilySource {
     // MARK: - Expansion
 
     func expand(in graph: BuildGraph) throws -> [TaskSpec] {
-        let rows = try bindingRows(graph)
+        var listing: [String] = []
+        return try render(try bindingRows(graph, listing: &listing), graph)
+    }
+
+    func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?) {
+        var listing: [String] = []
+        let specs = try render(try bindingRows(graph, listing: &listing), graph)
+        return (specs, expansionDefinition == nil ? nil : listing)
+    }
+
+    /// The instances of the binding rows.
+    private func render(_ rows: [Row], _ graph: BuildGraph) throws -> [TaskSpec] {
         if rows.count < 4096 {
             return try rows.map { try instance($0, graph) }
         }
@@ -200,10 +250,11 @@ struct ProductFamily: FamilySource {
     typealias Row = [Value]
 
     /// Every binding: the cartesian product of the fan-outs, in declaration order.
-    func bindingRows(_ graph: BuildGraph) throws -> [Row] {
+    /// `listing` receives the directories the globs listed.
+    func bindingRows(_ graph: BuildGraph, listing: inout [String]) throws -> [Row] {
         var rows: [Row] = [[]]
         for f in decl.fanOuts {
-            let options = try fanOutRows(f, graph)
+            let options = try fanOutRows(f, graph, listing: &listing)
             if rows.count == 1 && rows[0].isEmpty { rows = options; continue }
             var next: [Row] = []
             next.reserveCapacity(rows.count * options.count)
@@ -216,11 +267,11 @@ struct ProductFamily: FamilySource {
     }
 
     /// The bindings of one `for`, each in the order of its variables.
-    private func fanOutRows(_ f: FanOut, _ graph: BuildGraph) throws -> [Row] {
+    private func fanOutRows(_ f: FanOut, _ graph: BuildGraph, listing: inout [String]) throws -> [Row] {
         if case .name(let id, nil) = f.source, let glob = scope.globs[id.name] {
             var direct = f
             direct.source = glob
-            return try fanOutRows(direct, graph)
+            return try fanOutRows(direct, graph, listing: &listing)
         }
         let names = f.variables.map(\.name)
         let ev = ExpressionEvaluator(lookup: { [scope] n, loc in
@@ -240,7 +291,7 @@ struct ProductFamily: FamilySource {
             }
             let glob = Glob(pattern)
             let captures = glob.captureNames
-            let matches = glob.matches()
+            let matches = glob.matches(listing: &listing)
             if !captures.isEmpty && Set(captures) == Set(names) {
                 // Several paths bind the same values when a wildcard is repeated or `*`/`?`
                 // match the rest: one instance per distinct combination, as for manifests.

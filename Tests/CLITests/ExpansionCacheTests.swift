@@ -1,0 +1,65 @@
+import Foundation
+import XCTest
+
+/// A glob fan-out's instances are kept under `.arrakis/expansions/` and reused by the next
+/// build, but never once a listed directory, the Arrakisfile or the environment changed.
+final class ExpansionCacheTests: XCTestCase {
+    private var dir = ""
+
+    override func setUpWithError() throws {
+        dir = try copyOfExample("shell-demo", self)
+        let first = try arrakis(["build"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        // The inputs' directory was just written: let the filesystem clock pass it, so the
+        // next build may keep `wc`'s instances (an entry is never written in the same tick).
+        usleep(50_000)
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+        XCTAssertEqual(cached().count, 1, "the no-op build kept wc's instances")
+    }
+
+    private func cached() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir + "/.arrakis/expansions")) ?? [])
+            .filter { !$0.hasSuffix(".tmp") }
+    }
+
+    func testANewInputFileIsPlannedAtOnce() throws {
+        try write("a brand new file\n", to: dir + "/inputs/zeta.txt")
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.products, ["wc[zeta]", "long[zeta]", "summary"])
+        // Replaced right away, in the same clock tick as the build that listed it: the
+        // entry is not trusted, and the file is found by name again.
+        try FileManager.default.removeItem(atPath: dir + "/inputs/zeta.txt")
+        try write("renamed\n", to: dir + "/inputs/eta.txt")
+        let again = try dryRunPlan(in: dir)
+        XCTAssertEqual(again.products, ["wc[eta]", "long[eta]", "summary"])
+    }
+
+    func testARemovedInputFileLeavesTheGraph() throws {
+        try FileManager.default.removeItem(atPath: dir + "/inputs/gamma.txt")
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.products, ["summary"])
+        let build = try arrakis(["build"], in: dir)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertFalse(try read(dir + "/summary.txt").isEmpty)
+    }
+
+    func testAChangedCommandIsPlannedForEveryInstance() throws {
+        let file = dir + "/Arrakisfile"
+        try write(try read(file).replacingOccurrences(of: "wc -w < {input} > {output}", with: "wc -w < {input} >{output}"), to: file)
+        let plan = try dryRunPlan(in: dir)
+        XCTAssertEqual(plan.tasks.filter { $0.product.hasPrefix("wc[") }.count, 5)
+        XCTAssertTrue(plan.tasks.filter { $0.product.hasPrefix("wc[") }.allSatisfy { $0.reason == "command changed" }, "\(plan.tasks)")
+    }
+
+    func testADamagedEntryIsIgnored() throws {
+        let entry = dir + "/.arrakis/expansions/" + cached()[0]
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: entry))
+        bytes[bytes.count / 2] ^= 0x5A
+        try bytes.write(to: URL(fileURLWithPath: entry))
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+        try Data().write(to: URL(fileURLWithPath: entry))
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+        try write("one more\n", to: dir + "/inputs/theta.txt")
+        XCTAssertEqual(try dryRunPlan(in: dir).products, ["wc[theta]", "long[theta]", "summary"])
+    }
+}
