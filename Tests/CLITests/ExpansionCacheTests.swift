@@ -51,6 +51,21 @@ final class ExpansionCacheTests: XCTestCase {
         XCTAssertTrue(plan.tasks.filter { $0.product.hasPrefix("wc[") }.allSatisfy { $0.reason == "command changed" }, "\(plan.tasks)")
     }
 
+    private func entryInode() throws -> UInt64 {
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/.arrakis/expansions/" + cached()[0])
+        return try XCTUnwrap(attributes[.systemFileNumber] as? UInt64)
+    }
+
+    /// An environment variable the Arrakisfile names invalidates the entry (it is made
+    /// again); one it does not name leaves it in use.
+    func testOnlyTheEnvironmentTheArrakisfileNamesMatters() throws {
+        let kept = try entryInode()
+        XCTAssertEqual(try dryRunPlan(in: dir, environment: ["ARRAKIS_UNRELATED_SETTING": "x"]).count, 0)
+        XCTAssertEqual(try entryInode(), kept, "an unrelated variable made the entry again")
+        _ = try dryRunPlan(in: dir, environment: ["MIN_WORDS": "3"])
+        XCTAssertNotEqual(try entryInode(), kept, "MIN_WORDS is named by the Arrakisfile: the entry is made again")
+    }
+
     func testADamagedEntryIsIgnored() throws {
         let entry = dir + "/.arrakis/expansions/" + cached()[0]
         var bytes = try Data(contentsOf: URL(fileURLWithPath: entry))
