@@ -4,16 +4,24 @@
 #   bench/dispatch.sh N
 #
 # Each task is `echo <i> > out/<i>.txt`. Both tools start from nothing (no outputs, no
-# state) with -j <cores>; the best of 3 wall-clock times is kept (runs alternate between
-# the tools). The last line is
+# state) with -j <cores>. RUNS rounds (default 5) alternate between the tools, the order
+# swapped every round; the best wall-clock time of each tool is kept. The last two lines are
+#   rounds: arrakis/ninja per round <r1> <r2> ... (median <m>)
 #   dispatch N=<N>: arrakis=<s> (<tasks/s>) ninja=<s> (<tasks/s>) ratio=<arrakis/ninja>
+#
+# BENCH_DIR (default /tmp) is where the work directory is made: BENCH_DIR=/dev/shm times
+# process dispatch alone, on tmpfs. On an ext4 file system without a journal (this
+# machine's), creating a file scans past every inode freed in the last 1-6 minutes, inside
+# the directory's lock: a run soon after many deletions (an earlier bench, a test suite)
+# is slower, and more so for arrakis, which also renames each output into place.
 set -euo pipefail
 N=${1:?usage: bench/dispatch.sh N}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WORK=$(mktemp -d /tmp/arrakis-bench-dispatch.XXXXXX)
+WORK=$(mktemp -d "${BENCH_DIR:-/tmp}/arrakis-bench-dispatch.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 ARRAKIS=${ARRAKIS:-$ROOT/.build/release/arrakis}
 JOBS=${JOBS:-$(nproc)}
+RUNS=${RUNS:-5}
 command -v ninja >/dev/null || { echo "bench/dispatch.sh: ninja is not installed (apt-get install ninja-build)" >&2; exit 2; }
 if [ ! -x "$ARRAKIS" ]; then
   echo "building arrakis (release)..." >&2
@@ -36,21 +44,20 @@ with open(path, "w") as fh:
         fh.write(f"build out/{i}.txt: echo\n  i = {i}\n")
 PY
 
-# Best of 3 for each tool, the runs alternating (ninja, arrakis, ninja, ...) so both see the
-# same machine. Between runs a tool's outputs and state are moved aside, not deleted: ext4
-# skips inodes freed in the last minute when it allocates new ones, so deleting thousands
-# of files just before a run slows that run's file creation (whichever tool runs after the
-# deletions pays, up to 15% of its time here). Everything is deleted at the end.
-read -r NT AT < <(python3 - "$WORK" "$JOBS" "$ARRAKIS" <<'PY'
-import os, subprocess, sys, time
-work, jobs, arrakis = sys.argv[1], sys.argv[2], sys.argv[3]
+# Rounds alternate the tools (ninja then arrakis, then arrakis then ninja, ...) so both see
+# the same machine. Between runs a tool's outputs and state are moved aside, not deleted
+# (see above: deleting thousands of files just before a run slows that run's file
+# creation). Everything is deleted at the end.
+read -r NT AT ROUNDS < <(python3 - "$WORK" "$JOBS" "$ARRAKIS" "$RUNS" <<'PY'
+import os, statistics, subprocess, sys, time
+work, jobs, arrakis, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tools = [("n", ["out", ".ninja_log", ".ninja_deps"], ["ninja", "-j", jobs]),
          ("a", ["out", ".arrakis"], [arrakis, "build", "-j", jobs, "--progress", "quiet"])]
-best = {}
+times = {"n": [], "a": []}
 trash = os.path.join(work, "trash")
 os.makedirs(trash, exist_ok=True)
-for run in range(3):
-    for name, state, cmd in tools:
+for run in range(runs):
+    for name, state, cmd in (tools if run % 2 == 0 else tools[::-1]):
         d = os.path.join(work, name)
         for r in state:
             p = os.path.join(d, r)
@@ -61,10 +68,12 @@ for run in range(3):
         t = time.perf_counter() - t0
         if rc != 0:
             sys.exit(f"{cmd[0]} failed with exit status {rc}")
-        best[name] = min(best.get(name, t), t)
-print(f"{best['n']:.3f} {best['a']:.3f}")
+        times[name].append(t)
+ratios = [a / n for a, n in zip(times["a"], times["n"])]
+print(f"{min(times['n']):.3f} {min(times['a']):.3f} " + ",".join(f"{r:.2f}" for r in ratios) + f",median={statistics.median(ratios):.2f}")
 PY
 )
 [ "$(ls "$WORK/a/out" | wc -l)" = "$N" ] || { echo "arrakis did not write $N outputs" >&2; exit 1; }
+echo "rounds: arrakis/ninja per round ${ROUNDS//,/ }" | sed 's/ median=\(.*\)/ (median \1)/'
 awk -v n="$N" -v a="$AT" -v t="$NT" 'BEGIN {
   printf "dispatch N=%d: arrakis=%.3f (%.0f tasks/s) ninja=%.3f (%.0f tasks/s) ratio=%.2f\n", n, a, n/a, t, n/t, a/t }'
