@@ -44,7 +44,14 @@ struct BuildCommand: ParsableCommand {
     var timings = false
 
     func run() throws {
-        do { try runBuild() } catch { fail(error) }
+        var ws: Workspace?
+        do {
+            let w = try Workspace(project)
+            ws = w
+            try runBuild(w)
+        } catch {
+            fail(ws?.project.located(error) ?? error)
+        }
     }
 
     private func printTimings(_ phases: [PhaseTimes]) {
@@ -54,9 +61,8 @@ struct BuildCommand: ParsableCommand {
         }
     }
 
-    private func runBuild() throws {
+    private func runBuild(_ ws: Workspace) throws {
         if json && !dryRun { throw CLIError("--json needs --dry-run") }
-        let ws = try Workspace(project)
         if let explain {
             let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
             try engine.start()

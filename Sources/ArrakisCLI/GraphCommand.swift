@@ -18,17 +18,19 @@ struct GraphCommand: ParsableCommand {
     var expand = false
 
     func run() throws {
+        var ws: Workspace?
         do {
             guard let fmt = GraphExport.Format(rawValue: format) else {
                 throw CLIError("--format must be one of: text, dot, mermaid, json")
             }
-            let ws = try Workspace(project)
-            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            let w = try Workspace(project)
+            ws = w
+            let engine = try w.engine(targets: targets, dryRun: true, keepGoing: true)
             try engine.start()
             try engine.flushStores()
-            printOut(GraphExport.render(engine, families: ws.project.families, format: fmt, expand: expand))
+            printOut(GraphExport.render(engine, families: w.project.families, format: fmt, expand: expand))
         } catch {
-            fail(error)
+            fail(ws?.project.located(error) ?? error)
         }
     }
 }

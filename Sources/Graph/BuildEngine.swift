@@ -59,6 +59,8 @@ public final class BuildEngine {
     /// Needed instances not yet resolved, per family (by `BuildGraph.familyIndex`).
     private var pendingByFamily: [Int] = []
     private var expansionFailed: Set<String> = []
+    /// Families outside the targets' closure that could not be expanded (left out).
+    private var outsideUnexpanded: Set<String> = []
     private var evalQueue: [InstanceID] = []
     private var ready: [InstanceID] = []
     private var readyHead = 0
@@ -310,11 +312,31 @@ public final class BuildEngine {
     }
 
     /// Expands every family whose prerequisites are met. Returns whether anything changed.
+    ///
+    /// Families outside the targets are expanded too, where they can be without building
+    /// anything, so that what they write is checked against what the targets write
+    /// (`BuildGraph.add` refuses two owners of one output); their instances stay unneeded,
+    /// and a failure to expand one only leaves it out.
     private func expandAvailable() throws -> Bool {
         var progressed = false
-        for f in familyOrder where closure.contains(f) && !graph.isExpanded(f) && !expansionFailed.contains(f) {
+        for f in familyOrder where !graph.isExpanded(f) && !expansionFailed.contains(f) && !outsideUnexpanded.contains(f) {
             guard let src = sources[f] else { continue }
             if src.inputFamilies.contains(where: { !graph.isExpanded($0) }) { continue }
+            guard closure.contains(f) else {
+                if src.expansionFamilies.contains(where: { !graph.isExpanded($0) || (familyPending($0) ?? 1) > 0 }) { continue }
+                do {
+                    let specs = try times.measure("expand \(f)") { try expand(src) }
+                    try graph.add(family: f, variables: src.variables, tasks: specs)
+                    grow(to: graph.count)
+                    while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
+                } catch let conflict as OutputConflict {
+                    throw conflict
+                } catch {
+                    outsideUnexpanded.insert(f)
+                }
+                progressed = true
+                continue
+            }
             var provisional = false
             var blockedBy: [String] = []
             for e in src.expansionFamilies {
@@ -349,6 +371,7 @@ public final class BuildEngine {
                 continue
             }
             if provisional { provisionalFamilies.append(f) }
+            // An OutputConflict stops the build (and the dry run) before anything runs.
             let range = try times.measure("index \(f)") { try graph.add(family: f, variables: src.variables, tasks: specs) }
             grow(to: graph.count)
             while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }

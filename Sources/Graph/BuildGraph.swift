@@ -20,7 +20,8 @@ public final class BuildGraph: @unchecked Sendable {
     private let selectionIndexes = Mutex<[String: [[String]: [InstanceID]]]>([:])
     private let singleIndexes = Mutex<[String: [String: [InstanceID]]]>([:])
     private var keyIndex: [ProductKey: InstanceID]?
-    private var outputIndex: [String: InstanceID]?
+    /// Who writes each declared output and claimed directory or resource.
+    private var owners = OutputOwners()
 
     public init() {}
 
@@ -36,10 +37,15 @@ public final class BuildGraph: @unchecked Sendable {
 
     public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }
 
-    /// Adds a family's instances; rejects duplicate keys.
+    /// Adds a family's instances; rejects duplicate keys, and instances that would write
+    /// what another instance writes (`OutputConflict`). A file input that an instance of an
+    /// earlier family declares as an output becomes a dependency on it (as in make); one in
+    /// a directory an earlier instance owns, an order-only one (`TaskSpec.orderOnly`).
     @discardableResult
     public func add(family: String, variables: [String], tasks new: [TaskSpec]) throws -> Range<InstanceID> {
         let start = tasks.count
+        var new = new
+        try claimOutputs(&new, family: family, start: start)
         // Key texts and their digests: in parallel for a big fan-out.
         let (texts, digests) = Self.keyTexts(new)
         // Duplicates: the key digests find candidates, the values decide.
@@ -63,8 +69,30 @@ public final class BuildGraph: @unchecked Sendable {
         familyOrder.append(family)
         familyVariables[family] = variables
         keyIndex = nil
-        if outputIndex != nil { outputIndex = nil }
         return range
+    }
+
+    /// Links file inputs to earlier families' producers, then records what the new
+    /// instances write, refusing any that another instance already writes.
+    private func claimOutputs(_ new: inout [TaskSpec], family: String, start: Int) throws {
+        if !owners.isEmpty {
+            for i in new.indices where !new[i].fileInputs.isEmpty {
+                for path in new[i].fileInputs {
+                    guard let (producer, viaDirectory) = owners.producer(of: path),
+                          !new[i].productInputs.contains(producer) else { continue }
+                    new[i].productInputs.append(producer)
+                    if viaDirectory { new[i].orderOnly.insert(producer) }
+                }
+            }
+        }
+        for i in new.indices {
+            if let (owner, what) = owners.add(new[i], id: start + i) {
+                let ownerKey = owner < start ? keyText[owner] : Self.text(new[owner - start].key)
+                let ownerFamily = owner < start ? tasks[owner].key.family : family
+                throw OutputConflict(what: what, first: ownerKey, firstFamily: ownerFamily,
+                                     second: Self.text(new[i].key), secondFamily: family)
+            }
+        }
     }
 
     /// `key.description`, built in one buffer.
@@ -145,11 +173,6 @@ public final class BuildGraph: @unchecked Sendable {
 
     /// The instance that writes `path` (as declared), if any.
     public func instance(forOutput path: String) -> InstanceID? {
-        if outputIndex == nil {
-            var idx: [String: InstanceID] = [:]
-            for (i, t) in tasks.enumerated() { for o in t.outputs { idx[o] = i } }
-            outputIndex = idx
-        }
-        return outputIndex?[path]
+        owners.file(OutputOwners.normal(path))
     }
 }

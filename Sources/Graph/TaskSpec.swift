@@ -57,6 +57,10 @@ public struct TaskSpec: Sendable {
     public var ruleVersion: String
     public var command: TaskCommand
     public var resources: Resources
+    /// What it writes besides `outputs` (a directory it owns, a database field): no two
+    /// instances may claim the same. Not part of the fingerprint; built-in rules only (the
+    /// expansion cache, which holds shell families, does not store them).
+    public var claims: [OutputClaim] = []
 
     public init(key: ProductKey, fileInputs: [String] = [], productInputs: [InstanceID] = [],
                 outputs: [String], manifest: String? = nil, params: [(String, String)] = [],

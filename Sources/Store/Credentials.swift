@@ -124,6 +124,19 @@ public struct DatabaseURL: Sendable {
         return s
     }
 
+    /// The URL with no password at all (what may be written to a file and used again, the
+    /// password coming from the environment).
+    public var withoutPassword: String { text(userInfo: username.map { $0 + "@" } ?? "") }
+
+    private func text(userInfo: String) -> String {
+        if scheme == "sqlite" { return "sqlite:\(path)" }
+        var s = "\(scheme)://" + userInfo + host
+        if let port { s += ":\(port)" }
+        if !path.isEmpty { s += "/\(path)" }
+        if !query.isEmpty { s += "?\(query)" }
+        return s
+    }
+
     /// Best-effort redaction of a URL that did not parse.
     public static func redact(_ text: String) -> String {
         guard let schemeEnd = text.firstRange(of: "://"), let at = text[schemeEnd.upperBound...].lastIndex(of: "@") else { return text }

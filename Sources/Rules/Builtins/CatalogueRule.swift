@@ -10,7 +10,8 @@ import Store
 /// its row with the reason in `notes`.
 ///
 /// Inputs: `table`, `mosaics` (for each island's restoring beam), `rmclean` (so the
-/// catalogue follows the RM results). Params: `database`.
+/// catalogue follows the RM results, which it reads from the results field that product's
+/// manifest names, unless `results` says otherwise). Params: `database`, `results`.
 public struct CatalogueRule: BuiltinRule {
     public init() {}
 
@@ -20,8 +21,9 @@ public struct CatalogueRule: BuiltinRule {
         let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
         var iMosaics: [String: String] = [:]
         for r in rows where r["stokes"] == "i" { iMosaics[r["source_id"]!] = r["image"]! }
+        let results = try Self.resultsField(args)
         let db = try PipelineStoreAccess.pipeline(args)
-        let components = try FieldCatalogueAssembler(db: db).components(for: table, mosaics: iMosaics)
+        let components = try FieldCatalogueAssembler(db: db, results: results).components(for: table, mosaics: iMosaics)
         let catalogue: PolarisationCatalogue
         do { catalogue = try PolarisationCatalogue(components: components) } catch {
             throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(error)")
@@ -36,6 +38,24 @@ public struct CatalogueRule: BuiltinRule {
         }
         let failed = components.filter { if case .failed = $0.measurement { return true } else { return false } }.count
         log.write("\(table.field) (epoch \(table.epoch)): \(catalogue.rowCount) rows, \(failed) without RM results")
+    }
+
+    /// The components' field holding the RM results: the `results` param, else the one the
+    /// RM results' manifest records (rm_outputs_1d for one that records none). A param or
+    /// database that disagrees with the manifest is an error rather than a catalogue of
+    /// other results.
+    static func resultsField(_ args: BuiltinArguments) throws -> String {
+        let manifest = try args.inputPath("rmclean")
+        let rows = try ManifestTable(manifest).rows(requiring: [])
+        let recorded = rows.first?["results"]
+        let param = args.values["results"]
+        if let param, let recorded, param != recorded {
+            throw BuiltinRuleError.failed("catalogue: param results is '\(param)' but \(manifest) records its results in '\(recorded)'")
+        }
+        if let database = rows.first?["database"], database != PipelineStoreAccess.recordedURL(args) {
+            throw BuiltinRuleError.failed("catalogue: param database is '\(PipelineStoreAccess.recordedURL(args))' but \(manifest) records its results in '\(database)'")
+        }
+        return param ?? recorded ?? CommonSignature.rmResults
     }
 }
 

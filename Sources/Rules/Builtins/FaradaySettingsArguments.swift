@@ -1,8 +1,7 @@
 import Astro
 
 /// RM synthesis and RM-CLEAN settings from a product's params (RM-Tools' names in the
-/// comments). Defaults are the pipeline's: poly_order 3, fit_function log, samples 5,
-/// weight variance; cutoff -8 (x dFDFth), gain 0.1, max_iter 10000.
+/// comments); unset params keep the pipeline's defaults (`RMSynthRule.signature`).
 extension BuiltinArguments {
     func synthesisSettings() throws -> RMSynthesisSettings {
         var s = RMSynthesisSettings.pipeline
@@ -20,6 +19,14 @@ extension BuiltinArguments {
             }
             s.weighting = wt
         }
+        if values["phi_max"] != nil { s.phiMax = try double("phi_max", default: 0) }                    // phiMax_radm2
+        if values["dphi"] != nil { s.dPhi = try double("dphi", default: 0) }                            // dPhi_radm2
+        if let a = values["allow_negative_model"] {
+            guard a == "true" || a == "false" else {
+                throw BuiltinRuleError.badArgument(kind: kind, name: "allow_negative_model", value: a, expected: "true or false")
+            }
+            s.allowNonPositiveStokesIModel = a == "true"
+        }
         return s
     }
 
@@ -28,12 +35,44 @@ extension BuiltinArguments {
         c.cutoff = try double("cutoff", default: c.cutoff)
         c.gain = try double("gain", default: c.gain)
         if values["max_iter"] != nil { c.maxIterations = try int("max_iter") }
+        if values["window"] != nil { c.window = try double("window", default: 0) }
         return c
     }
+}
 
+/// RM synthesis settings as one line of `key=value` words, as the rmsynth manifest records
+/// them for rmclean (which synthesises again with exactly these) and for the units' inputs.
+enum SynthesisSettingsText {
+    static func encode(_ s: RMSynthesisSettings) -> String {
+        ["poly_order=\(s.polyOrder)", "fit_function=\(s.fitFunction.rawValue)", "samples=\(s.samplesPerFWHM)",
+         "weight=\(s.weighting.rawValue)", "phi_max=\(s.phiMax.map { "\($0)" } ?? "auto")",
+         "dphi=\(s.dPhi.map { "\($0)" } ?? "auto")", "allow_negative_model=\(s.allowNonPositiveStokesIModel)"]
+            .joined(separator: " ")
+    }
+
+    static func decode(_ text: String) -> RMSynthesisSettings? {
+        var s = RMSynthesisSettings.pipeline
+        for word in text.split(separator: " ") {
+            guard let eq = word.firstIndex(of: "=") else { return nil }
+            let key = word[..<eq], value = String(word[word.index(after: eq)...])
+            switch key {
+            case "poly_order": guard let n = Int(value) else { return nil }; s.polyOrder = n
+            case "fit_function": guard let f = StokesIFitFunction(rawValue: value) else { return nil }; s.fitFunction = f
+            case "samples": guard let d = Double(value) else { return nil }; s.samplesPerFWHM = d
+            case "weight": guard let w = RMWeighting(rawValue: value) else { return nil }; s.weighting = w
+            case "phi_max": s.phiMax = value == "auto" ? nil : Double(value); if value != "auto", s.phiMax == nil { return nil }
+            case "dphi": s.dPhi = value == "auto" ? nil : Double(value); if value != "auto", s.dPhi == nil { return nil }
+            case "allow_negative_model": s.allowNonPositiveStokesIModel = value == "true"
+            default: return nil
+            }
+        }
+        return s
+    }
+}
+
+extension RMCleanSettings {
     /// The settings as text, for the units' inputs digests.
-    func faradaySettingsText() -> String {
-        ["poly_order", "fit_function", "samples", "weight", "cutoff", "gain", "max_iter"]
-            .map { "\($0)=\(values[$0] ?? "")" }.joined(separator: " ")
+    var text: String {
+        "cutoff=\(cutoff) gain=\(gain) max_iter=\(maxIterations) window=\(window.map { "\($0)" } ?? "off")"
     }
 }

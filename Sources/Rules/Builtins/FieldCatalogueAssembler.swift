@@ -3,10 +3,12 @@ import Foundation
 import Store
 
 /// Gathers one field's catalogue rows from the pipeline database: each component's Stokes I
-/// row, its `rm_outputs_1d` element for the field (RM-Tools summaries, or the failure), the
+/// row, its `rm_outputs_1d` (or `results`) element for the field (RM-Tools summaries, or the failure), the
 /// observation's `field_data` row, and the restoring beam from the island's I mosaic.
 struct FieldCatalogueAssembler {
     let db: PipelineDatabase
+    /// The components' field holding the RM results (`rm_outputs_1d`).
+    var results = CommonSignature.rmResults
 
     func components(for table: FieldTable, mosaics: [String: String]) throws -> [CatalogueComponent] {
         let fieldRow = try db.find(.fields, epoch: table.epoch,
@@ -28,7 +30,7 @@ struct FieldCatalogueAssembler {
                 do { stokesI = try StokesIComponent(row: Self.cells(doc)) } catch {
                     throw BuiltinRuleError.failed("component \(c.gaussianID): \(error)")
                 }
-                let element = doc["rm_outputs_1d"]?.array?.compactMap(\.document).first { $0["field"]?.string == table.field }
+                let element = doc[results]?.array?.compactMap(\.document).first { $0["field"]?.string == table.field }
                 let measurement: CatalogueMeasurement
                 if let element, element["rmsynth1d"]?.bool == true, let synthesis = element["rmsynth_summary"]?.document {
                     let clean = element["rmclean1d"]?.bool == true ? element["rmclean_summary"]?.document.map(Self.cells) : nil

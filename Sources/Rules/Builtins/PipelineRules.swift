@@ -2,6 +2,12 @@ import Graph
 
 /// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.
 public enum PipelineRules {
+    static let all: [any PipelineRule.Type] = [
+        SourcesRule.self, CutoutsRule.self, MosaicsRule.self, SpectraRule.self, RMSynthRule.self, RMCleanRule.self,
+        CatalogueRule.self, SurveyCatalogueRule.self, ValidationRule.self,
+    ]
+
+    /// Each kind's runner, by name.
     public static let kinds: [String: any BuiltinRule] = [
         "sources": SourcesRule(),
         "cutouts": CutoutsRule(),
@@ -13,6 +19,15 @@ public enum PipelineRules {
         "survey_catalogue": SurveyCatalogueRule(),
         "validation": ValidationRule(),
     ]
+
+    /// What each kind accepts, for the checker and the documentation.
+    public static let catalog = RuleCatalog(all.map { $0.signature })
+
+    /// What an instance of `kind` with these arguments writes besides its declared outputs.
+    static func claims(kind: String, arguments: [String: String]) -> [OutputClaim] {
+        guard let rule = all.first(where: { $0.signature.kind == kind }) else { return [] }
+        return rule.claims(BuiltinArguments(arguments, kind: kind))
+    }
 
     public static func registry() -> BuiltinRegistry {
         var r = BuiltinRegistry()

@@ -15,7 +15,17 @@ enum PipelineStoreAccess {
     }
 
     static func pipeline(_ args: BuiltinArguments) throws -> PipelineDatabase {
+        try pipeline(url: args.string("database", default: defaultDatabase))
+    }
+
+    /// The `database` param as manifests record it, for the rules that follow: without any
+    /// password (that comes from the environment again).
+    static func recordedURL(_ args: BuiltinArguments) -> String {
         let url = args.string("database", default: defaultDatabase)
+        return (try? DatabaseURL(url))?.withoutPassword ?? DatabaseURL.redact(url)
+    }
+
+    static func pipeline(url: String) throws -> PipelineDatabase {
         if url.hasPrefix("sqlite:") {
             let dir = (String(url.dropFirst("sqlite:".count)) as NSString).deletingLastPathComponent
             if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }

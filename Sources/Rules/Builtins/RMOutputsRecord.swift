@@ -1,24 +1,25 @@
 import Astro
 import Store
 
-/// The original's per-component results element: `components.rm_outputs_1d` is an array
+/// The original's per-component results element: `components.rm_outputs_1d` (or the field
+/// a product's `results` param names) is an array
 /// with one element per field, `{field, rmsynth1d, rm1dfiles, rmsynth_summary, rmclean1d,
 /// rmclean_summary}`, or `{field, rmsynth1d: false, error}` when the spectrum could not
 /// be analysed. Each update reads the component, replaces its field's element and writes
 /// it back in one transaction (SQLite), so two fields' tasks updating the same component
 /// do not lose each other's element.
 enum RMOutputsRecord {
-    static func update(_ db: PipelineDatabase, epoch: Int, gaussianID: String, field: String,
+    static func update(_ db: PipelineDatabase, results: String, epoch: Int, gaussianID: String, field: String,
                        _ change: (inout Document) -> Void) throws {
         try db.atomically {
             let doc = try db.find(.components, epoch: epoch, Filter([("Gaussian_ID", .string(gaussianID))])).first
-            var elements = doc?["rm_outputs_1d"]?.array ?? []
+            var elements = doc?[results]?.array ?? []
             let index = elements.firstIndex { $0.document?["field"]?.string == field }
             var element = index.flatMap { elements[$0].document } ?? Document([("field", .string(field))])
             change(&element)
             if let index { elements[index] = .document(element) } else { elements.append(.document(element)) }
             try db.upsert(.components, epoch: epoch, [Upsert(key: ["Gaussian_ID": .string(gaussianID)],
-                                                             set: [("rm_outputs_1d", .array(elements))])])
+                                                             set: [(results, .array(elements))])])
         }
     }
 

@@ -4,15 +4,15 @@ import Graph
 import Store
 
 /// `rule rmsynth` (stage 4), one field of one epoch: RM synthesis of every component's
-/// spectrum as RM-Tools' rmsynth1d with the pipeline's settings, writing beside the
-/// spectrum `<Gaussian_ID>_FDFdirty.dat`, `_RMSF.dat`, `_weight.dat`, `_RMsynth.dat` and
-/// `_RMsynth.json`, and storing the summary as the component's `rm_outputs_1d` element for
-/// the field. A spectrum that cannot be analysed (all NaN, too few channels, a corrupt
-/// file) is a recorded failure of that component, with its reason, not of the product.
-/// Manifest: `gaussian_id source_id spectrum status reason summary digest inputs`.
-///
-/// Inputs: `spectra` (the spectra product). Params: `poly_order`, `fit_function`,
-/// `samples`, `weight`, `database`. Loop variables: `epoch`, `field`.
+/// spectrum as RM-Tools' rmsynth1d with the product's settings, writing
+/// `<Gaussian_ID>_FDFdirty.dat`, `_RMSF.dat`, `_weight.dat`, `_RMsynth.dat` and
+/// `_RMsynth.json` beside the spectrum (or under `<directory>/<FIELD>/`), and storing the
+/// summary as the component's element for the field of `components.<results>` (the
+/// original's `rm_outputs_1d` by default). A spectrum that cannot be analysed (all NaN, too
+/// few channels, a corrupt file) is a recorded failure of that component, with its reason,
+/// not of the product. Manifest: `gaussian_id source_id spectrum status reason summary
+/// digest inputs settings database results`: the last three tell rmclean how the FDF was
+/// made and where the results are. Params and inputs: `RMSynthRule.signature`.
 public struct RMSynthRule: BuiltinRule {
     public init() {}
 
@@ -21,30 +21,44 @@ public struct RMSynthRule: BuiltinRule {
         let field = try args.key("field")
         guard let epoch = Int(try args.key("epoch")) else { throw BuiltinRuleError.failed("rmsynth: epoch is not an integer") }
         let rows = try ManifestTable(try args.inputPath("spectra")).rows(requiring: ["gaussian_id", "source_id", "spectrum", "digest"])
-        let synthesiser = RMSynthesiser(settings: try args.synthesisSettings())
+        let synthesisSettings = try args.synthesisSettings()
+        let synthesiser = RMSynthesiser(settings: synthesisSettings)
         let db = try PipelineStoreAccess.pipeline(args)
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["summary"])
-        let settings = args.faradaySettingsText()
+        let directory = args.values["directory"]
+        let results = args.string("results", default: CommonSignature.rmResults)
+        let database = PipelineStoreAccess.recordedURL(args)
+        let settingsText = SynthesisSettingsText.encode(synthesisSettings)
+        // What every unit's files and results depend on besides its spectrum.
+        let settings = [settingsText, "directory=\(directory ?? "")", "results=\(results)", "database=\(database)"]
+            .joined(separator: " ")
+        let location = [settingsText, database, results].joined(separator: "\t")
+        if let directory {
+            do { try FileManager.default.createDirectory(atPath: directory + "/" + field, withIntermediateDirectories: true) } catch {
+                throw BuiltinRuleError.failed("cannot create \(directory)/\(field): \(error.localizedDescription)")
+            }
+        }
 
-        var manifest = "gaussian_id\tsource_id\tspectrum\tstatus\treason\tsummary\tdigest\tinputs\n"
+        var manifest = "gaussian_id\tsource_id\tspectrum\tstatus\treason\tsummary\tdigest\tinputs\tsettings\tdatabase\tresults\n"
         var failed = 0
         for r in rows {
             let gid = r["gaussian_id"]!, spectrumPath = r["spectrum"]!
             let inputs = UnitReuse.inputs([settings, r["digest"]!])
             if let old = reuse.previous([gid], inputs: inputs) {
-                manifest += [gid, r["source_id"]!, spectrumPath, old["status"]!, old["reason"]!, old["summary"]!, old["digest"]!, inputs]
-                    .joined(separator: "\t") + "\n"
+                manifest += [gid, r["source_id"]!, spectrumPath, old["status"]!, old["reason"]!, old["summary"]!, old["digest"]!, inputs,
+                             location].joined(separator: "\t") + "\n"
                 if old["status"] != "ok" { failed += 1 }
                 continue
             }
-            let prefix = String(spectrumPath.dropLast(spectrumPath.hasSuffix(".dat") ? 4 : 0))
+            let prefix = directory.map { "\($0)/\(field)/\(gid)" }
+                ?? String(spectrumPath.dropLast(spectrumPath.hasSuffix(".dat") ? 4 : 0))
             do {
                 let spectrum = try SpectrumFile.read(spectrumPath)
                 let result = try synthesiser.synthesise(spectrum)
                 guard let products = synthesiser.synthesisProducts else { throw BuiltinRuleError.failed("no synthesis products") }
                 let files = try RMSynthesisFiles.write(prefix: prefix, result: result, products: products)
                 let summary = prefix + "_RMsynth.json"
-                try RMOutputsRecord.update(db, epoch: epoch, gaussianID: gid, field: field) { e in
+                try RMOutputsRecord.update(db, results: results, epoch: epoch, gaussianID: gid, field: field) { e in
                     e.set("rmsynth1d", .bool(true))
                     e.set("rm1dfiles", .document(Document([
                         ("FDF_dirty", .string(files[0])), ("RMSF", .string(files[1])), ("weights", .string(files[2])),
@@ -53,18 +67,19 @@ public struct RMSynthRule: BuiltinRule {
                     e.set("rmsynth_summary", .document(RMOutputsRecord.document(result.fields)))
                     e.set("error", .null)
                 }
-                manifest += [gid, r["source_id"]!, spectrumPath, "ok", "", summary, try ContentDigest.of([summary]), inputs]
+                manifest += [gid, r["source_id"]!, spectrumPath, "ok", "", summary, try ContentDigest.of([summary]), inputs, location]
                     .joined(separator: "\t") + "\n"
             } catch let e as StoreError {
                 throw e   // the database is gone: that fails the product, not the component
             } catch {
                 let reason = Self.oneLine("\(error)")
                 log.write("\(gid): \(reason)")
-                try RMOutputsRecord.update(db, epoch: epoch, gaussianID: gid, field: field) { e in
+                try RMOutputsRecord.update(db, results: results, epoch: epoch, gaussianID: gid, field: field) { e in
                     e.set("rmsynth1d", .bool(false))
                     e.set("error", .string(reason))
                 }
-                manifest += [gid, r["source_id"]!, spectrumPath, "failed", reason, "", "", inputs].joined(separator: "\t") + "\n"
+                manifest += [gid, r["source_id"]!, spectrumPath, "failed", reason, "", "", inputs, location]
+                    .joined(separator: "\t") + "\n"
                 failed += 1
             }
         }

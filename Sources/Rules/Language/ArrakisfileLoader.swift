@@ -7,8 +7,8 @@ import Foundation
 public enum ArrakisfileLoader {
     /// Loads the Arrakisfile at `path` and every file it includes (paths relative to the
     /// including file's directory).
-    public static func load(path: String) throws -> ArrakisfileAST {
-        let session = LoadSession()
+    public static func load(path: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+        let session = LoadSession(rules: rules)
         return try session.run {
             let source = try session.read(path, missing: { reason in
                 Diagnostic("cannot read '\(path)': \(reason) (expected a readable Arrakisfile)",
@@ -20,8 +20,8 @@ public enum ArrakisfileLoader {
 
     /// Parses an Arrakisfile held in memory; `file` names it in locations, and includes are
     /// resolved relative to its directory.
-    public static func parse(source: String, file: String) throws -> ArrakisfileAST {
-        let session = LoadSession()
+    public static func parse(source: String, file: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+        let session = LoadSession(rules: rules)
         return try session.run {
             let text = SourceText(file: file, text: source)
             session.register(text)
@@ -31,8 +31,8 @@ public enum ArrakisfileLoader {
 
     /// Like `parse(source:file:)` for raw bytes, which must be UTF-8: the first invalid byte
     /// is an error located at its line and column.
-    public static func parse(bytes: [UInt8], file: String) throws -> ArrakisfileAST {
-        let session = LoadSession()
+    public static func parse(bytes: [UInt8], file: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+        let session = LoadSession(rules: rules)
         return try session.run {
             let text = SourceText(file: file, bytes: bytes)
             if let invalid = UTF8Validation.diagnostic(for: text) { throw invalid }
@@ -46,6 +46,9 @@ public enum ArrakisfileLoader {
 /// A class because the parser's include callback updates it while parsing; it never
 /// leaves the call that created it.
 private final class LoadSession {
+    /// The rule kinds the checker knows.
+    private let rules: RuleCatalog
+    init(rules: RuleCatalog) { self.rules = rules }
     /// Every file read, by the name used in its locations.
     private var sources: [String: SourceText] = [:]
     private var files: [String] = []
@@ -93,7 +96,7 @@ private final class LoadSession {
         seen[identity] = .some(nil)
         let statements = try parse(source, identity: identity)
         let ast = ArrakisfileAST(statements: statements, files: files)
-        if let first = Checker.check(ast).first { throw first }
+        if let first = Checker.check(ast, rules: rules).first { throw first }
         return ast
     }
 

@@ -20,7 +20,11 @@ extension Checker {
             error("product '\(name)' has neither 'shell' nor 'rule' (expected exactly one, e.g. shell \"wc -w {input} > {output}\")",
                   at: product.name.location)
         }
-        if product.outputs.isEmpty, product.manifest == nil {
+        if seen["shell"] == nil, let rule = product.setting("rule"), let kind = ruleKind(of: product),
+           let signature = rules[kind] {
+            // The rule's signature says which outputs and manifest it needs.
+            checkRuleUse(product, signature, at: rule.value.location, scope: scope)
+        } else if product.outputs.isEmpty, product.manifest == nil {
             error("product '\(name)' has no 'output' or 'manifest' (expected at least one, e.g. output \"results/{file.stem}.txt\")",
                   at: product.name.location)
         }
@@ -49,7 +53,7 @@ extension Checker {
                       at: value.location)
                 return
             }
-            let known = PipelineRules.kinds.keys.sorted()
+            let known = rules.kinds
             if !known.contains(kind) {
                 let hint = DidYouMean.suggestion(for: kind, among: known).map { "did you mean '\($0)'? " } ?? ""
                 error("unknown rule '\(kind)' (\(hint)expected a built-in rule: \(known.joined(separator: ", ")); or use shell \"...\")",

@@ -5,6 +5,8 @@
 /// then line and column) so the loader can report the first one.
 struct Checker {
     let ast: ArrakisfileAST
+    /// The built-in rule kinds `rule NAME` may name.
+    let rules: RuleCatalog
     /// The first declaration of each let and product, and their names in source order.
     var lets: [String: VariableDecl] = [:]
     var letNames: [String] = []
@@ -19,11 +21,14 @@ struct Checker {
     var statementIndex = 0
     private var found: [(order: Int, diagnostic: Diagnostic)] = []
 
-    init(ast: ArrakisfileAST) { self.ast = ast }
+    init(ast: ArrakisfileAST, rules: RuleCatalog) {
+        self.ast = ast
+        self.rules = rules
+    }
 
     /// All errors in `ast`, in source order.
-    static func check(_ ast: ArrakisfileAST) -> [Diagnostic] {
-        var checker = Checker(ast: ast)
+    static func check(_ ast: ArrakisfileAST, rules: RuleCatalog = PipelineRules.catalog) -> [Diagnostic] {
+        var checker = Checker(ast: ast, rules: rules)
         checker.run()
         return checker.sortedDiagnostics()
     }

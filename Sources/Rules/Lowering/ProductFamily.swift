@@ -29,6 +29,11 @@ struct ProductFamily: FamilySource {
     private let shellSetting: Setting?
     /// Whether any input is `after` (order-only).
     private let hasOrderOnly: Bool
+    /// The built-in rule's signature (nil for shell products): checks the values only known
+    /// per instance, such as `env(...)` params and glob-bound epochs.
+    private let signature: RuleSignature?
+    /// What an instance of the built-in rule writes besides its outputs, from its arguments.
+    private let claims: (@Sendable (String, [String: String]) -> [OutputClaim])?
     /// See `FamilySource.expansionDefinition`: set for a shell family fanned out over a glob
     /// whose paths, command and loop bindings come from compiled templates and top-level
     /// values alone.
@@ -46,7 +51,9 @@ struct ProductFamily: FamilySource {
         }
     }
 
-    init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String], projectDigest: Digest? = nil) throws {
+    init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String], projectDigest: Digest? = nil,
+         rules: RuleCatalog = PipelineRules.catalog,
+         claims: (@Sendable (String, [String: String]) -> [OutputClaim])? = PipelineRules.claims) throws {
         self.decl = decl
         self.scope = scope
         self.environment = environment
@@ -138,12 +145,19 @@ struct ProductFamily: FamilySource {
             }
         }
         resources = res
-        ruleVersion = try setting("version")?.description ?? "1"
+        var ruleVersion = try setting("version")?.description ?? "1"
         if let r = decl.setting("rule") {
             if case .name(let id, _) = r.value { ruleKind = id.name } else { ruleKind = try staticEval.value(r.value).description }
         } else {
             ruleKind = "shell"
         }
+        signature = rules[ruleKind]
+        self.claims = signature == nil ? nil : claims
+        if let signature, signature.version > 1 {
+            // `rmsynth v1 (built-in 2)`: products the earlier implementation built are rebuilt.
+            ruleVersion += " (built-in \(signature.version))"
+        }
+        self.ruleVersion = ruleVersion
         let (ins, outs, shell, kind) = (inputTemplates, outputTemplates, shellTemplate, ruleKind)
         if let projectDigest, Self.listingOnly(decl, scope: scope, inputs: plans, inputTemplates: ins, outputTemplates: outs,
                                                shellTemplate: shell, ruleKind: kind, expansionFamilies: expansion) {
@@ -401,7 +415,10 @@ struct ProductFamily: FamilySource {
             params.reserveCapacity(decl.params.count)
             let e = ev()
             for p in decl.params {
-                let v = try e.value(p.value)
+                var v = try e.value(p.value)
+                if let signature, let name = p.name?.name, let spec = signature.param(name) {
+                    v = try Self.checked(v, spec, kind: signature.kind, at: p.value.location)
+                }
                 params.append((p.name?.name ?? "", v))
                 bindings!.params[p.name?.name ?? ""] = v
             }
@@ -467,6 +484,7 @@ struct ProductFamily: FamilySource {
 
         let key = ProductKey(family: name, values: row.map(\.description))
         let command: TaskCommand
+        var claimed: [OutputClaim] = []
         if ruleKind == "shell", let shell = shellSetting {
             guard let template = shellTemplate else {
                 throw Diagnostic.at(shell.value.location, "shell expects a command string")
@@ -521,13 +539,35 @@ struct ProductFamily: FamilySource {
             args["inputs"] = inputPaths.joined(separator: "\n")
             args["outputs"] = outputs.joined(separator: "\n")
             for (v, value) in zip(variables, row) { args["key." + v] = value.description }
+            if let signature {
+                for spec in signature.loopVariables where spec.integer {
+                    if let i = variableIndex[spec.name], Int(row[i].description) == nil {
+                        throw Diagnostic.at(decl.fanOuts.first { $0.variables.contains { $0.name == spec.name } }?.location ?? decl.location,
+                                            "rule '\(signature.kind)' needs \(spec.meaning), but \(key) has \(spec.name) '\(row[i].description)'")
+                    }
+                }
+            }
             command = .builtin(kind: ruleKind, arguments: args)
+            claimed = claims?(ruleKind, args) ?? []
         }
         var spec = TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
                             manifest: manifest, params: params.isEmpty ? [] : params.map { ($0.0, $0.1.canonical) },
                             ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
         if hasOrderOnly { spec.orderOnly = orderOnlyInputs.subtracting(regularInputs) }
+        spec.claims = claimed
         return spec
+    }
+
+    /// A built-in rule's param value of the type its signature gives: text from an
+    /// environment variable or a loop variable is read as that type (`"5"` is 5 for a
+    /// number); anything else of another type is an error at the param's value.
+    static func checked(_ value: Value, _ spec: ParamSpec, kind: String, at location: SourceLocation) throws -> Value {
+        var v = value
+        if case .string(let text) = value, let parsed = spec.type.parse(text) { v = parsed }
+        if let why = spec.type.mismatch(v) {
+            throw Diagnostic.at(location, "param '\(spec.name)' of rule '\(kind)' must be \(spec.type.description), \(why)")
+        }
+        return value
     }
 }
 

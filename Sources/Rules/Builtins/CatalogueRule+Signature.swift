@@ -1,0 +1,35 @@
+import Graph
+
+extension CatalogueRule: PipelineRule {
+    static let signature = RuleSignature(
+        kind: "catalogue",
+        version: 2,
+        summary: "the polarisation catalogue of one field (RMTable v1.3 columns and the original's flags), as VOTable and FITS",
+        loopVariables: [CommonSignature.epoch, CommonSignature.field],
+        params: [
+            CommonSignature.database,
+            ParamSpec("results", .fieldName, unset: "the rmclean input's (rm_outputs_1d by default)",
+                      "the components' field the RM results are read from"),
+        ],
+        inputs: [
+            InputSpec("table", "the field's table, written by a `sources` product"),
+            InputSpec("mosaics", producers: ["mosaics"], "the field's mosaics (for each island's restoring beam)"),
+            InputSpec("rmclean", producers: ["rmclean", "rmsynth"],
+                      "the field's RM results to follow: an `rmclean` (or `rmsynth`) product"),
+        ],
+        outputs: [OutputSpec("votable", "the catalogue as VOTable 1.3"), OutputSpec("fits", "the catalogue as a FITS table")],
+        manifest: false)
+
+    static func claims(_ args: BuiltinArguments) -> [OutputClaim] { [] }
+}
+
+extension SurveyCatalogueRule: PipelineRule {
+    static let signature = RuleSignature(
+        kind: "survey_catalogue",
+        summary: "every field catalogue in one table (each row keeps its field's flags), as VOTable and FITS",
+        inputs: [InputSpec("fields", count: .many, producers: ["catalogue"], "the field catalogues (a `catalogue` product)")],
+        outputs: [OutputSpec("votable", "the catalogue as VOTable 1.3"), OutputSpec("fits", "the catalogue as a FITS table")],
+        manifest: false)
+
+    static func claims(_ args: BuiltinArguments) -> [OutputClaim] { [] }
+}

@@ -1,0 +1,31 @@
+import Graph
+
+extension CutoutsRule: PipelineRule {
+    static let signature = RuleSignature(
+        kind: "cutouts",
+        summary: "cuts out every island of one field from each beam's I, Q and U cubes (one pass per cube)",
+        loopVariables: [CommonSignature.epoch, CommonSignature.field],
+        params: [
+            ParamSpec("pad", .number(NumberBounds(above: 0)), default: "3",
+                      "the margin around each island's components, in restoring-beam widths"),
+            ParamSpec("cutouts", .path, required: true, outputLocation: true,
+                      "the directory of cutouts: `<cutouts>/<Source_ID>/<Source_ID>.cutout.<cube name>` and the weights beside each"),
+            CommonSignature.database,
+        ],
+        inputs: [
+            InputSpec("table", "the field's table, written by a `sources` product into its `fields` directory"),
+            InputSpec("cubes", count: .many, "the field's beam cubes (`image.restored.{i,q,u}.*.beamNN.conv.fits`)"),
+            InputSpec("weights", required: false, count: .many, "the beams' weights files (`weights.restored.*.txt`), needed by mosaics"),
+        ],
+        manifest: true,
+        writes: ["the cutouts of the field under `cutouts`",
+                 "`beams.<FIELD>.<s>_beam<N>_image_file` and `_weight_file` in `database`"])
+
+    static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
+        let field = CommonSignature.field(args)
+        return [
+            .resource("the cutouts of field \(field) under \(ClaimPath.normal(args.string("cutouts", default: "?")))"),
+            .resource("the cutout paths (beams.\(field).*_beam*_file) of \(CommonSignature.epochOf(args))"),
+        ]
+    }
+}

@@ -1,0 +1,30 @@
+import Graph
+
+extension MosaicsRule: PipelineRule {
+    static let signature = RuleSignature(
+        kind: "mosaics",
+        summary: "mosaics each island's beam cutouts of one field into one image per Stokes parameter (LINMOS weighting)",
+        loopVariables: [CommonSignature.epoch, CommonSignature.field],
+        params: [
+            ParamSpec("cutoff", .number(NumberBounds(above: 0, below: 1)), default: "0.01",
+                      "the primary-beam level below which a beam's pixels are left out"),
+            ParamSpec("cutouts", .path, required: true, outputLocation: true,
+                      "the directory of cutouts (as the cutouts product's); the mosaics are written beside them"),
+            CommonSignature.database,
+        ],
+        inputs: [
+            InputSpec("table", "the field's table, written by a `sources` product"),
+            InputSpec("cutouts", producers: ["cutouts"], "the field's cutouts (a `cutouts` product)"),
+        ],
+        manifest: true,
+        writes: ["`<Source_ID>.cutout.image.restored.<s>.<FIELD>.contcube.linmos.fits` and its weights under `cutouts`",
+                 "`beams.<FIELD>.<s>_file` in `database`"])
+
+    static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
+        let field = CommonSignature.field(args)
+        return [
+            .resource("the mosaics of field \(field) under \(ClaimPath.normal(args.string("cutouts", default: "?")))"),
+            .resource("the mosaic paths (beams.\(field).*_file) of \(CommonSignature.epochOf(args))"),
+        ]
+    }
+}
