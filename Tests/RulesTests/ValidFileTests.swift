@@ -56,10 +56,12 @@ final class ValidFileTests: XCTestCase {
         }
 
         product beam_images {
-            for (field, beam) in glob("{data}/{field}/beam{beam}.fits")
-            input image = "{data}/{field}/beam{beam}.fits"
-            output "images/{field}/beam{beam:02}.fits"
-            param cutoff = 5.0
+            for (epoch, field) in glob("{data}/epoch_{epoch}/{field}")
+            input table = "tables/{field}.json"
+            input cubes = glob("{data}/epoch_{epoch}/{field}/*.fits")
+            manifest "images/{epoch}/{field}.tsv"
+            param pad = 5.0
+            param cutouts = "images/{epoch}/{field}"
             rule cutouts
             cpus 4; mem "8G"; time "2h"
             retries 2
@@ -117,11 +119,12 @@ final class ValidFileTests: XCTestCase {
         XCTAssertTrue(sources.outputs.isEmpty)
 
         let images = try XCTUnwrap(ast.product("beam_images"))
-        XCTAssertEqual(images.fanOuts.map { $0.variables.map(\.name) }, [["field", "beam"]])
-        XCTAssertEqual(images.fanOuts.map { render($0.source) }, ["glob(\"{data}/{field}/beam{beam}.fits\")"])
-        XCTAssertEqual(images.inputs.map { $0.name?.name }, ["image"])
-        XCTAssertEqual(images.outputs.map { render($0.value) }, ["\"images/{field}/beam{beam:02}.fits\""])
-        XCTAssertEqual(images.params.map { "\($0.name!.name) = \(render($0.value))" }, ["cutoff = 5.0"])
+        XCTAssertEqual(images.fanOuts.map { $0.variables.map(\.name) }, [["epoch", "field"]])
+        XCTAssertEqual(images.fanOuts.map { render($0.source) }, ["glob(\"{data}/epoch_{epoch}/{field}\")"])
+        XCTAssertEqual(images.inputs.map { $0.name?.name }, ["table", "cubes"])
+        XCTAssertEqual(images.manifest.map(render), "\"images/{epoch}/{field}.tsv\"")
+        XCTAssertEqual(images.params.map { "\($0.name!.name) = \(render($0.value))" },
+                       ["pad = 5.0", "cutouts = \"images/{epoch}/{field}\""])
         XCTAssertEqual(images.settings.map { "\($0.key.name) \(render($0.value))" },
                        ["rule cutouts", "cpus 4", "mem \"8G\"", "time \"2h\"", "retries 2", "version 3"])
 
