@@ -14,7 +14,7 @@ protocol PipelineRule: BuiltinRule {
 
 /// The params, loop variables and claim wording the rules share.
 enum CommonSignature {
-    static let epoch = LoopVariableSpec("epoch", integer: true, "the RACS epoch (an integer)")
+    static let epoch = LoopVariableSpec("epoch", integer: true, "the RACS epoch, an integer")
     static let field = LoopVariableSpec("field", "the field name, e.g. RACS_1237+12A")
 
     static let database = ParamSpec(

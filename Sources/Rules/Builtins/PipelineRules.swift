@@ -23,6 +23,9 @@ public enum PipelineRules {
     /// What each kind accepts, for the checker and the documentation.
     public static let catalog = RuleCatalog(all.map { $0.signature })
 
+    /// The kinds in pipeline order, for the documentation.
+    public static let order = all.map { $0.signature.kind }
+
     /// What an instance of `kind` with these arguments writes besides its declared outputs.
     static func claims(kind: String, arguments: [String: String]) -> [OutputClaim] {
         guard let rule = all.first(where: { $0.signature.kind == kind }) else { return [] }
