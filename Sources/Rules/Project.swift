@@ -11,12 +11,13 @@ public struct Project: Sendable {
     public let globals: GlobalScope
 
     /// Parses, checks and lowers the Arrakisfile at `path` (and its includes).
-    public static func load(path: String, environment: [String: String]? = nil) throws -> Project {
-        let ast = try ArrakisfileLoader.load(path: path)
-        return try Project(path: path, ast: ast, environment: environment ?? currentEnvironment())
+    public static func load(path: String, environment: [String: String]? = nil,
+                            rules: RuleCatalog = PipelineRules.catalog) throws -> Project {
+        let ast = try ArrakisfileLoader.load(path: path, rules: rules)
+        return try Project(path: path, ast: ast, environment: environment ?? currentEnvironment(), rules: rules)
     }
 
-    init(path: String, ast: ArrakisfileAST, environment: [String: String]) throws {
+    init(path: String, ast: ArrakisfileAST, environment: [String: String], rules: RuleCatalog = PipelineRules.catalog) throws {
         self.path = path
         self.ast = ast
         var variables: [VariableDecl] = []
@@ -35,7 +36,12 @@ public struct Project: Sendable {
                                     environment: environment)
         globals = scope
         let digest = Self.definitionDigest(files: ast.files, environment: environment, values: scope.values)
-        families = try products.map { try ProductFamily($0, scope: scope, environment: environment, projectDigest: digest) }
+        let links = try PathLinks(products: products, scope: scope, rules: rules)
+        try Self.checkCycles(products, links: links)
+        families = try products.map {
+            try ProductFamily($0, scope: scope, environment: environment, projectDigest: digest,
+                              linked: links.producers[$0.name.name] ?? [], outputPositions: links.outputPositions, rules: rules)
+        }
         productNames = products.map(\.name.name)
         defaultTargets = defaults
         self.blocks = blocks

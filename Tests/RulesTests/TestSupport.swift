@@ -115,8 +115,9 @@ func render(_ expr: Expr) -> String {
     case .list(let items, _): return "[" + items.map(render).joined(separator: ", ") + "]"
     case .name(let id, let attr): return id.name + (attr.map { "." + $0.name } ?? "")
     case .call(let id, let args, _): return id.name + "(" + args.map(render).joined(separator: ", ") + ")"
-    case .select(let id, let sels, _):
+    case .select(let id, let sels, let output, _):
         return id.name + "[" + sels.map { $0.variable.name + ($0.value.map { " = " + render($0) } ?? "") }.joined(separator: ", ") + "]"
+            + (output.map { "." + $0.name } ?? "")
     }
 }
 

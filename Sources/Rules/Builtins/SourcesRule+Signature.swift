@@ -8,7 +8,7 @@ extension SourcesRule: PipelineRule {
         params: [
             ParamSpec("racs", .racsDatabase, required: true,
                       "the RACS database: a directory of CSV files (`db/epoch_<N>/...`) or `postgresql://user@host/db`"),
-            ParamSpec("fields", .path, required: true, outputLocation: true,
+            ParamSpec("fields", .path, required: true, outputLocation: true, ownsDirectory: true,
                       "the directory of field tables, one `<FIELD>.json` per field that sees an island; the rule owns it (tables of fields no longer observed are removed)"),
             CommonSignature.database,
         ],

@@ -133,13 +133,14 @@ public indirect enum Expr: Sendable {
     case name(Identifier, attribute: Identifier?)
     /// `NAME(args)`: env, glob, range, manifest.
     case call(Identifier, [Expr], SourceLocation)
-    /// `NAME[a, b = EXPR]`: the instances of a product family whose bindings match.
-    case select(Identifier, [Selector], SourceLocation)
+    /// `NAME[a, b = EXPR]`: the instances of a product family whose bindings match;
+    /// `NAME[a].OUTPUT`: only their output named OUTPUT.
+    case select(Identifier, [Selector], output: Identifier?, SourceLocation)
 
     public var location: SourceLocation {
         switch self {
         case .string(_, let l), .integer(_, let l), .float(_, let l), .bool(_, let l),
-             .list(_, let l), .call(_, _, let l), .select(_, _, let l):
+             .list(_, let l), .call(_, _, let l), .select(_, _, _, let l):
             return l
         case .name(let id, _):
             return id.location
@@ -174,6 +175,16 @@ public struct Template: Sendable, Hashable {
             out += t
         }
         return out
+    }
+
+    /// The template as it would be written (escapes aside): `images/{field}/b{beam:02}.fits`.
+    public var sourceText: String {
+        parts.map { part -> String in
+            switch part {
+            case .text(let t): return t.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+            case .field(let f): return "{" + f.name + (f.attribute.map { "." + $0 } ?? "") + (f.format.map { ":" + $0 } ?? "") + "}"
+            }
+        }.joined()
     }
 
     public var fields: [TemplateField] {

@@ -61,7 +61,7 @@ extension Checker {
             return elements.flatMap(letReferences)
         case .name(let id, _):
             return lets[id.name] != nil ? [(id.name, id.location)] : []
-        case .select(_, let selectors, _):
+        case .select(_, let selectors, _, _):
             return selectors.compactMap(\.value).flatMap(letReferences)
         }
     }

@@ -15,9 +15,10 @@ extension Checker {
             checkName(id, attribute: attribute, in: context, scope: scope)
         case .call(let id, let arguments, _):
             checkCall(id, arguments, in: context, scope: scope)
-        case .select(let id, let selectors, _):
+        case .select(let id, let selectors, let output, _):
             if context == .input, let scope {
                 checkSelection(id, selectors, scope: scope)
+                if let output, let product = products[id.name] { checkOutputReference(product, output) }
             } else {
                 error("a selection '\(id.name)[...]' can only be used as an input (expected a value in \(context.description))",
                       at: id.location)
@@ -50,17 +51,29 @@ extension Checker {
                 return
             }
             addDependency(on: name, at: id.location, from: scope)
-            if let attribute {
-                let outputs = product.outputs.compactMap { $0.name?.name } + (product.manifest != nil ? ["manifest"] : [])
-                if !outputs.contains(attribute.name) {
-                    error("product '\(name)' has no output named '\(attribute.name)'\(DidYouMean.hint(for: attribute.name, among: outputs)); expected one of its named outputs: \(DidYouMean.list(outputs))",
-                          at: attribute.location)
-                }
-            }
+            if let attribute { checkOutputReference(product, attribute) }
         } else {
             let candidates = scope.loopVariables + letNames + (context == .input ? productNames : [])
             error("unknown name '\(name)'\(DidYouMean.hint(for: name, among: candidates)); expected a let, a loop variable of product '\(scope.name)'\(context == .input ? ", or a product name" : "")",
                   at: id.location)
+        }
+    }
+
+    /// `product.NAME` or `product[...].NAME`: NAME is one of its named outputs (or its
+    /// manifest), and each output declared before it is one path, so that it is found by
+    /// position in every instance.
+    mutating func checkOutputReference(_ product: ProductDecl, _ output: Identifier) {
+        let name = product.name.name
+        let outputs = product.outputs.compactMap { $0.name?.name } + (product.manifest != nil ? ["manifest"] : [])
+        guard outputs.contains(output.name) else {
+            return error("product '\(name)' has no output named '\(output.name)'\(DidYouMean.hint(for: output.name, among: outputs)); expected one of its named outputs: \(DidYouMean.list(outputs))",
+                         at: output.location)
+        }
+        for o in product.outputs {
+            if o.name?.name == output.name { break }
+            if case .string = o.value { continue }
+            return error("output '\(output.name)' of product '\(name)' comes after an output that is not one path (at \(o.value.location)); expected the outputs before it to be single paths, or name the whole product",
+                         at: output.location)
         }
     }
 
@@ -289,7 +302,7 @@ extension Checker {
         case .list: return "a list"
         case .name(let id, let attribute): return "'\(id.name)\(attribute.map { "." + $0.name } ?? "")'"
         case .call(let id, _, _): return "\(id.name)(...)"
-        case .select(let id, _, _): return "a selection '\(id.name)[...]'"
+        case .select(let id, _, _, _): return "a selection '\(id.name)[...]'"
         }
     }
 }

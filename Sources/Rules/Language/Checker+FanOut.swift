@@ -55,7 +55,7 @@ extension Checker {
             } else {
                 checkExpression(source, in: .loopList, scope: nil)
             }
-        case .select(let id, _, _):
+        case .select(let id, _, _, _):
             error("cannot loop over a selection '\(id.name)[...]' (expected \(Checker.fanOutSources))", at: at)
         case .string, .integer, .float, .bool:
             let what = viaLet.map { "let '\($0)', which is \(Checker.describe(source))" } ?? Checker.describe(source)

@@ -147,7 +147,7 @@ extension Checker {
     private func producerName(of expr: Expr) -> String? {
         switch expr {
         case .name(let id, _) where products[id.name] != nil: return id.name
-        case .select(let id, _, _) where products[id.name] != nil: return id.name
+        case .select(let id, _, _, _) where products[id.name] != nil: return id.name
         default: return nil
         }
     }

@@ -476,6 +476,11 @@ struct Parser {
             try skipNewlines()
             if try peek().kind == .rightBracket { advance(); break }
         }
-        return .select(name, selectors, name.location)
+        var output: Identifier?
+        if try peek().kind == .dot {
+            advance()
+            output = try expectIdentifier("an output name after '\(name.name)[...].' (as in \(name.name)[field].votable)")
+        }
+        return .select(name, selectors, output: output, name.location)
     }
 }

@@ -71,9 +71,14 @@ public struct ParamSpec: Sendable {
     /// field): such params are what a second product of the same rule changes to write
     /// beside the first.
     public var outputLocation: Bool
+    /// Whether the param names a directory the rule owns whole (no other product may write
+    /// in it, and a file input inside it depends on the product).
+    public var ownsDirectory: Bool
 
     public init(_ name: String, _ type: ParamType, default defaultValue: String? = nil, required: Bool = false,
-                unset defaultNote: String? = nil, outputLocation: Bool = false, _ meaning: String) {
+                unset defaultNote: String? = nil, outputLocation: Bool = false, ownsDirectory: Bool = false,
+                _ meaning: String) {
+        self.ownsDirectory = ownsDirectory
         self.name = name
         self.type = type
         self.defaultValue = defaultValue

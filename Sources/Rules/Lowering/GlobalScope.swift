@@ -86,7 +86,7 @@ struct ExpressionEvaluator {
             default:
                 throw Diagnostic.at(loc, "\(fn.name)() cannot be used as a value here")
             }
-        case .select(let id, _, _):
+        case .select(let id, _, _, _):
             throw Diagnostic.at(id.location, "product '\(id.name)' cannot be used as a value here")
         }
     }

@@ -41,17 +41,34 @@ struct ProductFamily: FamilySource {
 
     enum InputPlan {
         case files(name: String?, Expr)
-        case family(name: String?, String)
-        case select(name: String?, String, [Selector])
+        case family(name: String?, String, OutputPick)
+        case select(name: String?, String, [Selector], OutputPick)
 
         var name: String? {
             switch self {
-            case .files(let n, _), .family(let n, _), .select(let n, _, _): return n
+            case .files(let n, _), .family(let n, _, _), .select(let n, _, _, _): return n
+            }
+        }
+    }
+
+    /// Which of an upstream instance's outputs an input reads: all, one by position
+    /// (`catalogue[epoch, field].votable`), or its manifest.
+    enum OutputPick {
+        case all
+        case position(Int)
+        case manifest
+
+        func paths(of t: TaskSpec) -> [String] {
+            switch self {
+            case .all: return t.outputs
+            case .position(let i): return i < t.outputs.count ? [t.outputs[i]] : []
+            case .manifest: return t.manifest.map { [$0] } ?? []
             }
         }
     }
 
     init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String], projectDigest: Digest? = nil,
+         linked: [String] = [], outputPositions: [String: [String: Int]] = [:],
          rules: RuleCatalog = PipelineRules.catalog,
          claims: (@Sendable (String, [String: String]) -> [OutputClaim])? = PipelineRules.claims) throws {
         self.decl = decl
@@ -66,13 +83,21 @@ struct ProductFamily: FamilySource {
         orderOnly = decl.inputs.map(\.orderOnly)
         hasOrderOnly = orderOnly.contains(true)
         shellSetting = decl.setting("shell")
+        func pick(_ product: String, _ output: Identifier?) throws -> OutputPick {
+            guard let output else { return .all }
+            if output.name == "manifest" { return .manifest }
+            guard let i = outputPositions[product]?[output.name] else {
+                throw Diagnostic.at(output.location, "product '\(product)' has no output '\(output.name)' that is one path")
+            }
+            return .position(i)
+        }
         for input in decl.inputs {
             let n = input.name?.name
             switch input.value {
-            case .name(let id, nil) where scope.products.contains(id.name) && !loopVars.contains(id.name):
-                plans.append(.family(name: n, id.name)); fams.append(id.name)
-            case .select(let id, let sels, _):
-                plans.append(.select(name: n, id.name, sels)); fams.append(id.name)
+            case .name(let id, let output) where scope.products.contains(id.name) && !loopVars.contains(id.name):
+                plans.append(.family(name: n, id.name, try pick(id.name, output))); fams.append(id.name)
+            case .select(let id, let sels, let output, _):
+                plans.append(.select(name: n, id.name, sels, try pick(id.name, output))); fams.append(id.name)
             default:
                 plans.append(.files(name: n, input.value))
             }
@@ -99,7 +124,7 @@ struct ProductFamily: FamilySource {
                 expansion.append(p.name)
             }
         }
-        inputFamilies = Array(Set(fams)).sorted()
+        inputFamilies = Array(Set(fams + linked)).sorted()
         expansionFamilies = expansion
 
         let staticEval = ExpressionEvaluator(lookup: { [scope] n, loc in
@@ -462,15 +487,15 @@ struct ProductFamily: FamilySource {
             case .files(_, let expr):
                 try append(expr, compiled, to: &paths)
                 fileInputs.append(contentsOf: paths)
-            case .family(_, let f):
-                for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs) }
-            case .select(_, let f, let sels):
+            case .family(_, let f, let output):
+                for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: output.paths(of: graph.tasks[id])) }
+            case .select(_, let f, let sels, let output):
                 let constraints = try sels.map { s -> (variable: String, value: String) in
                     let v = try s.value.map { try ev().value($0) } ?? lookup(s.variable.name, s.variable.location)
                     return (s.variable.name, v.description)
                 }
                 for id in graph.select(f, where: constraints) {
-                    productInputs.append(id); paths.append(contentsOf: graph.tasks[id].outputs)
+                    productInputs.append(id); paths.append(contentsOf: output.paths(of: graph.tasks[id]))
                 }
             }
             if orderOnly[k] {   // ordering only: neither fingerprinted nor passed to the rule
