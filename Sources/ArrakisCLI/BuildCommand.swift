@@ -34,8 +34,11 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "With --dry-run: print one JSON object {count, tasks:[{product, reason}]}.")
     var json = false
 
-    @Option(help: "Explain why PRODUCT is or is not out of date, then stop.")
+    @Option(help: "Explain why PRODUCT is or is not out of date (what changed since its last build), then stop.")
     var explain: String?
+
+    @Flag(help: "With --explain: list every parameter and input, not only those that changed.")
+    var all = false
 
     @Option(help: "Progress display: auto, live, plain or quiet.")
     var progress: String = "auto"
@@ -63,11 +66,14 @@ struct BuildCommand: ParsableCommand {
 
     private func runBuild(_ ws: Workspace) throws {
         if json && !dryRun { throw CLIError("--json needs --dry-run") }
+        if all && explain == nil { throw CLIError("--all goes with --explain PRODUCT") }
         if let explain {
-            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+            // The product itself is the target unless others are named: it may be outside
+            // the Arrakisfile's `default`.
+            let engine = try ws.engine(targets: targets.isEmpty ? [explain] : targets, dryRun: true, keepGoing: true)
             try engine.start()
             try engine.flushStores()
-            guard let text = engine.explain(explain) else {
+            guard let text = engine.explain(explain, all: all) else {
                 throw CLIError("no product '\(explain)' in the graph of these targets")
             }
             printOut(text)

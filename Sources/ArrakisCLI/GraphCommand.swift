@@ -8,7 +8,7 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var project: ProjectOptions
 
-    @Argument(help: "Only the graph of these targets.")
+    @Argument(help: "Only the graph of these targets (default: every product, inside `default` or not).")
     var targets: [String] = []
 
     @Option(help: "text, dot, mermaid or json.")
@@ -25,7 +25,7 @@ struct GraphCommand: ParsableCommand {
             }
             let w = try Workspace(project)
             ws = w
-            let engine = try w.engine(targets: targets, dryRun: true, keepGoing: true)
+            let engine = try w.engine(targets: targets.isEmpty ? w.project.productNames : targets, dryRun: true, keepGoing: true)
             try engine.start()
             try engine.flushStores()
             printOut(GraphExport.render(engine, families: w.project.families, format: fmt, expand: expand))

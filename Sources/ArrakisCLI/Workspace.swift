@@ -73,7 +73,7 @@ final class Workspace {
         let words = words.isEmpty ? project.defaultTargets : words
         return try BuildEngine(families: project.families, targets: project.targets(words),
                                digests: digests, traces: traces, expansions: expansions,
-                               options: .init(dryRun: dryRun, keepGoing: keepGoing))
+                               options: .init(dryRun: dryRun, keepGoing: keepGoing, valueText: Value.displayText(canonical:)))
     }
 }
 

@@ -13,9 +13,13 @@ public final class BuildEngine {
     public struct Options: Sendable {
         public var dryRun = false
         public var keepGoing = false
-        public init(dryRun: Bool = false, keepGoing: Bool = false) {
+        /// A param's value (as a `TaskSpec` holds it) as people read it, for reasons and
+        /// explanations: the rule layer knows its encoding, the engine does not.
+        public var valueText: @Sendable (String) -> String = { $0 }
+        public init(dryRun: Bool = false, keepGoing: Bool = false, valueText: @escaping @Sendable (String) -> String = { $0 }) {
             self.dryRun = dryRun
             self.keepGoing = keepGoing
+            self.valueText = valueText
         }
     }
 
@@ -99,7 +103,7 @@ public final class BuildEngine {
         for f in families { byName[f.name] = f }
         sources = byName
         familyOrder = try Self.topologicalOrder(families)
-        evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces)
+        evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces, valueText: options.valueText)
 
         var roots: Set<String> = []
         var whole: Set<String> = []
@@ -205,7 +209,7 @@ public final class BuildEngine {
         let t = graph.tasks[id]
         traces.record(Trace(key: graph.keyText[id], family: t.key.family, fingerprint: p.fingerprint,
                             rule: p.rule, ruleDescription: p.ruleDescription, outputs: outputs,
-                            params: p.params, inputs: p.inputs))
+                            params: p.params, inputs: p.inputs, paramValues: p.paramValues))
         let changed = old.map { $0.outputs.map(\.digest) != outputs.map(\.digest) } ?? true
         counts.built += 1
         if !changed { counts.unchangedAfterBuild += 1 }

@@ -6,7 +6,9 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
     case newKey
     case ruleChanged(String)
     case commandChanged
-    case parameterChanged(String)
+    /// A param changed: its name and, where known, its old and new values as people read
+    /// them (`(none)` when it was added or removed).
+    case parameterChanged(String, from: String? = nil, to: String? = nil)
     case inputChanged(String)
     case inputAdded(String)
     case inputRemoved(String)
@@ -22,7 +24,8 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
         case .newKey: return "new key"
         case .ruleChanged(let s): return "rule version changed (\(s))"
         case .commandChanged: return "command changed"
-        case .parameterChanged(let p): return "parameter \(p) changed"
+        case .parameterChanged(let p, let from?, let to?): return "parameter \(p) changed (\(from) -> \(to))"
+        case .parameterChanged(let p, _, _): return "parameter \(p) changed"
         case .inputChanged(let i): return "input \(i) changed"
         case .inputAdded(let i): return "input \(i) added"
         case .inputRemoved(let i): return "input \(i) removed"

@@ -4,6 +4,8 @@ struct InstanceEvaluator: Sendable {
     let graph: BuildGraph
     let digests: DigestCache
     let traces: TraceStore
+    /// A param's value as people read it (see `BuildEngine.Options.valueText`).
+    var valueText: @Sendable (String) -> String = { $0 }
 
     enum Verdict: Sendable {
         case clean(outputDigest: Digest)
@@ -18,6 +20,8 @@ struct InstanceEvaluator: Sendable {
         var ruleDescription: String
         var params: [NamedDigest]
         var inputs: [NamedDigest]
+        /// The value of each of `params`, for the trace (see `Trace.paramValues`).
+        var paramValues: [String] = []
     }
 
     /// `upstream(id)` gives the combined output digest of a resolved upstream instance.
@@ -43,12 +47,13 @@ struct InstanceEvaluator: Sendable {
         fp.add(1, rule)
         let sortedParams = t.pointee.params.count > 1 ? t.pointee.params.sorted { $0.0 < $1.0 } : t.pointee.params
         var params: [NamedDigest] = []
-        if collect { params.reserveCapacity(sortedParams.count) }
+        var paramValues: [String] = []
+        if collect { params.reserveCapacity(sortedParams.count); paramValues.reserveCapacity(sortedParams.count) }
         for (name, value) in sortedParams {
             let d = Digest(value)
             fp.add(4, name)
             fp.add(5, d)
-            if collect { params.append(NamedDigest(name, d)) }
+            if collect { params.append(NamedDigest(name, d)); paramValues.append(ParamValue.kept(value)) }
         }
         var inputs: [NamedDigest] = []
         if collect { inputs.reserveCapacity(t.pointee.fileInputs.count + t.pointee.productInputs.count) }
@@ -69,7 +74,8 @@ struct InstanceEvaluator: Sendable {
         }
         for o in t.pointee.outputs { fp.add(10, o) }
         return Parts(fingerprint: fp.finish(), rule: rule,
-                     ruleDescription: collect ? t.pointee.ruleKind + " v" + t.pointee.ruleVersion : "", params: params, inputs: inputs)
+                     ruleDescription: collect ? t.pointee.ruleKind + " v" + t.pointee.ruleVersion : "", params: params, inputs: inputs,
+                     paramValues: paramValues)
     }
 
     /// `handles`: directories to stat through (one set per thread), if any.
@@ -122,9 +128,17 @@ struct InstanceEvaluator: Sendable {
         }
         // A parameter change usually changes the command too: name the parameter.
         let oldParams = Dictionary(old.params.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
-        for p in parts.params where oldParams[p.name] != p.digest { return .parameterChanged(p.name) }
+        let oldValues = old.paramValues.count == old.params.count
+            ? Dictionary(zip(old.params.map(\.name), old.paramValues), uniquingKeysWith: { a, _ in a }) : [:]
+        for (i, p) in parts.params.enumerated() where oldParams[p.name] != p.digest {
+            let now = i < parts.paramValues.count ? valueText(parts.paramValues[i]) : nil
+            return .parameterChanged(p.name, from: oldParams[p.name] == nil ? "(none)" : oldValues[p.name].map(valueText),
+                                     to: now)
+        }
         let newNames = Set(parts.params.map(\.name))
-        for p in old.params where !newNames.contains(p.name) { return .parameterChanged(p.name) }
+        for p in old.params where !newNames.contains(p.name) {
+            return .parameterChanged(p.name, from: oldValues[p.name].map(valueText), to: "(none)")
+        }
         if old.rule != parts.rule { return .commandChanged }
         let oldInputs = Dictionary(old.inputs.map { ($0.name, $0.digest) }, uniquingKeysWith: { a, _ in a })
         for i in parts.inputs {

@@ -23,9 +23,14 @@ public struct Trace: Sendable, Equatable {
     public var params: [NamedDigest]
     /// (input name, digest), in declaration order: file paths and upstream product keys.
     public var inputs: [NamedDigest]
+    /// The value of each of `params` (same order), as the rule layer wrote it, so that a
+    /// later change can be shown as `old -> new`; empty in traces written before values
+    /// were kept. Long values are cut to `ParamValue.limit` characters.
+    public var paramValues: [String]
 
     public init(key: String, family: String, fingerprint: Digest, rule: Digest, ruleDescription: String,
-                outputs: [Output], params: [NamedDigest], inputs: [NamedDigest]) {
+                outputs: [Output], params: [NamedDigest], inputs: [NamedDigest], paramValues: [String] = []) {
+        self.paramValues = paramValues
         self.key = key
         self.family = family
         self.fingerprint = fingerprint
@@ -57,6 +62,11 @@ public struct Trace: Sendable, Equatable {
         for p in params { w.string(p.name); w.digest(p.digest) }
         w.u32(UInt32(inputs.count))
         for i in inputs { w.string(i.name); w.digest(i.digest) }
+        // Appended last: traces written before it decode with no values.
+        if !paramValues.isEmpty {
+            w.u32(UInt32(paramValues.count))
+            for v in paramValues { w.string(v) }
+        }
         return w.bytes
     }
 
@@ -78,8 +88,21 @@ public struct Trace: Sendable, Equatable {
         for _ in 0..<Int(try r.u32()) { params.append(NamedDigest(try r.string(), try r.digest())) }
         var inputs: [NamedDigest] = []
         for _ in 0..<Int(try r.u32()) { inputs.append(NamedDigest(try r.string(), try r.digest())) }
+        var values: [String] = []
+        if r.remaining > 0 {
+            for _ in 0..<Int(try r.u32()) { values.append(try r.string()) }
+            if values.count != params.count { values = [] }
+        }
         return Trace(key: key, family: family, fingerprint: fp, rule: rule, ruleDescription: ruleDesc,
-                     outputs: outputs, params: params, inputs: inputs)
+                     outputs: outputs, params: params, inputs: inputs, paramValues: values)
+    }
+}
+
+/// A param's value as a trace keeps it: whole up to `limit` characters, then cut with `...`.
+public enum ParamValue {
+    public static let limit = 200
+    public static func kept(_ value: String) -> String {
+        value.count <= limit ? value : String(value.prefix(limit)) + "..."
     }
 }
 

@@ -108,7 +108,9 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         let bad = try arrakis(["build", "--dry-run"], in: dir, environment: ["CPUS": "two"])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.stderr.contains("Arrakisfile:3:10: error: cpus must be a positive integer"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("Arrakisfile:3:10: error: environment variable CPUS is 'two', expected an integer"), bad.stderr)
+        let zero = try arrakis(["build", "--dry-run"], in: dir, environment: ["CPUS": "0"])
+        XCTAssertTrue(zero.stderr.contains("Arrakisfile:3:10: error: cpus must be a positive integer"), zero.stderr)
     }
 
     func testFanOutOverAGlobHeldInALet() throws {

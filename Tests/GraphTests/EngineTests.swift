@@ -84,7 +84,7 @@ final class EngineTests: XCTestCase {
         try build(families())
         let (dry, _) = try build(families(param: "2"), dryRun: true)
         XCTAssertEqual(dry.plannedJobs().filter { $0.key.hasPrefix("count") }.map(\.reason),
-                       Array(repeating: .parameterChanged("scale"), count: 3))
+                       Array(repeating: .parameterChanged("scale", from: "1", to: "2"), count: 3))
     }
 
     func testDeletedOutputRebuildsOnlyIt() throws {

@@ -113,7 +113,7 @@ final class DocumentationTests: XCTestCase {
     func testRebuildReasonsAreTheEnginesWords() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
         let reasons: [DirtyReason] = [
-            .noTrace, .newKey, .ruleChanged("shell v1 -> shell v2"), .parameterChanged("NAME"), .commandChanged,
+            .noTrace, .newKey, .ruleChanged("shell v1 -> shell v2"), .parameterChanged("NAME", from: "OLD", to: "NEW"), .commandChanged,
             .inputChanged("PATH"), .inputAdded("PATH"), .inputRemoved("PATH"), .outputsChanged,
             .outputMissing("PATH"), .outputModified("PATH"), .upstreamWillRebuild("KEY"),
         ]

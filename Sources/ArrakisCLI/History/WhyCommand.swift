@@ -15,6 +15,7 @@ struct WhyCommand: ParsableCommand {
     @OptionGroup var project: ProjectOptions
     @OptionGroup var history: HistoryOptions
     @Argument(help: "A product instance (`wc[alpha]`) or one of its output paths.") var product: String
+    @Flag(help: "List every parameter and input of its state now, not only those that changed.") var all = false
 
     func run() throws {
         do { try explain() } catch { fail(error) }
@@ -61,9 +62,13 @@ struct WhyCommand: ParsableCommand {
             let values = engine.flatMap { e in e.graph.keyText.firstIndex(of: key).map { e.graph.tasks[$0].params } } ?? []
             if !trace.params.isEmpty {
                 lines.append("  parameters")
-                for p in trace.params {
+                let recorded = trace.paramValues.count == trace.params.count ? trace.paramValues : []
+                for (i, p) in trace.params.enumerated() {
+                    let then = i < recorded.count ? Value.displayText(canonical: recorded[i]) : nil
                     let now = values.first { $0.0 == p.name }?.1
-                    let shown = now.map { Digest($0) == p.digest ? "= \($0)" : "= (a value since changed; now \($0))" } ?? "digest \(p.digest.description.prefix(16))"
+                    var shown = "= " + (then ?? now.flatMap { Digest($0) == p.digest ? Value.displayText(canonical: $0) : nil }
+                                        ?? "(value not recorded)")
+                    if let now, Digest(now) != p.digest { shown += "   (changed since: now \(Value.displayText(canonical: now)))" }
                     lines.append("    \(p.name) \(shown)")
                 }
             }
@@ -74,7 +79,7 @@ struct WhyCommand: ParsableCommand {
             lines.append("  outputs")
             for o in trace.outputs { lines.append("    \(o.path)  \(o.digest.description.prefix(16))") }
         }
-        if let now = engine?.explain(key) {
+        if let now = engine?.explain(key, all: all) {
             lines.append("now:")
             lines.append(contentsOf: now.split(separator: "\n").map { "  " + $0 })
         }

@@ -155,8 +155,19 @@ extension Checker {
                 return notAllowed(id, in: context, allowed: "after 'for ... in' or as an input")
             }
             checkManifestCall(id, arguments, scope: scope)
+        case "int", "float", "str":
+            guard context != .input, context != .output, context != .manifest else {
+                return notAllowed(id, in: context, allowed: "in a let, a param, a setting or a 'for' list")
+            }
+            guard arguments.count == 1 else {
+                return arityError(id, arguments.count, expected: "1 (as in \(id.name)(env(\"N\", \"3\")))")
+            }
+            if case .list = arguments[0] {
+                return error("\(id.name)() converts one value, not a list", at: arguments[0].location)
+            }
+            checkExpression(arguments[0], in: context, scope: scope)
         default:
-            error("unknown function '\(id.name)'\(DidYouMean.hint(for: id.name, among: Keywords.functions)); expected one of: env, glob, range, manifest",
+            error("unknown function '\(id.name)'\(DidYouMean.hint(for: id.name, among: Keywords.functions)); expected one of: \(Keywords.functions.joined(separator: ", "))",
                   at: id.location)
         }
     }
@@ -216,6 +227,8 @@ extension Checker {
                 bounds.append(number)
             case .call(let fn, let inner, _) where fn.name == "env":
                 if viaLet == nil { checkEnv(fn, inner, in: context, scope: scope) }
+            case .call(let fn, _, _) where fn.name == "int" || fn.name == "float":
+                if viaLet == nil { checkExpression(argument, in: context, scope: scope) }
             case .name where viaLet == nil:
                 // Not a let: an unknown name, a product, or (in a param) a loop variable.
                 checkExpression(argument, in: context, scope: scope)

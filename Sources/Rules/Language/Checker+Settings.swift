@@ -114,6 +114,9 @@ extension Checker {
         case .call(let id, let arguments, _) where id.name == "env":
             if viaLet == nil { checkEnv(id, arguments, in: context, scope: scope) }
             return nil
+        case .call(let id, _, _) where id.name == "int" || id.name == "float" || id.name == "str":
+            if viaLet == nil { checkExpression(value, in: context, scope: scope) }
+            return nil
         case .name(let id, _) where viaLet == nil:
             if scope.isLoopVariable(id.name) { return nil }
             // An unknown name or a product: the name check reports it.

@@ -13,7 +13,7 @@ enum Keywords {
     /// Words that start a statement inside `product NAME { ... }`.
     static let product = ["for", "input", "output", "manifest", "param", "after"] + productSettings
     /// The built-in functions.
-    static let functions = ["env", "glob", "range", "manifest"]
+    static let functions = ["env", "glob", "range", "manifest", "int", "float", "str"]
     /// Attributes any path-valued template field or name may take: `{file.stem}`.
     static let pathAttributes = ["stem", "name", "dir", "ext"]
     /// Names a `shell` (or `description`) template may use besides lets, loop variables and

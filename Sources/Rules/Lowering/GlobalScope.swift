@@ -64,12 +64,23 @@ struct ExpressionEvaluator {
                 guard let first = args.first, case .string(let name) = try value(first) else {
                     throw Diagnostic.at(loc, "env() expects a variable name as a string")
                 }
-                if let v = environment[name] { return .string(v) }
-                if args.count > 1 { return try value(args[1]) }
-                throw Diagnostic.at(loc, "environment variable \(name) is not set and env() has no default")
+                let fallback = args.count > 1 ? try value(args[1]) : nil
+                guard let text = environment[name] else {
+                    if let fallback { return fallback }
+                    throw Diagnostic.at(loc, "environment variable \(name) is not set and env() has no default")
+                }
+                // The value has the default's type: env("N", 3) is a number whatever N holds.
+                guard let fallback else { return .string(text) }
+                return try TypedText.value(text, like: fallback, what: "environment variable \(name)", at: loc)
+            case "int", "float", "str":
+                guard args.count == 1 else { throw Diagnostic.at(loc, "\(fn.name)() takes one value") }
+                return try TypedText.convert(try value(args[0]), to: fn.name, at: loc)
             case "range":
-                guard args.count == 2, case .integer(let a) = try value(args[0]), case .integer(let b) = try value(args[1]) else {
-                    throw Diagnostic.at(loc, "range(a, b) expects two integers")
+                guard args.count == 2 else { throw Diagnostic.at(loc, "range(a, b) expects two integers") }
+                let bounds = try args.map { try value($0) }
+                guard case .integer(let a) = bounds[0], case .integer(let b) = bounds[1] else {
+                    let bad = bounds.first { if case .integer = $0 { return false } else { return true } }!
+                    throw Diagnostic.at(loc, "range(a, b) expects two integers, found \(ParamType.describe(bad)) (write int(...), or give env() a number default as in env(\"N\", 36))")
                 }
                 return .list(a < b ? (a..<b).map { .integer($0) } : [])
             case "glob":

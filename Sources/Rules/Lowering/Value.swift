@@ -34,3 +34,37 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
         return [self]
     }
 }
+
+extension Value {
+    /// A value's `canonical` text as people read it: `"5"` for a string, `5` for an integer,
+    /// `5.0` for a number, `true`, `[1, "a"]` for a list. Best effort for cut or odd text.
+    public static func displayText(canonical text: String) -> String {
+        var i = text.startIndex
+        return display(text, &i)
+    }
+
+    private static func display(_ s: String, _ i: inout String.Index) -> String {
+        guard i < s.endIndex else { return "" }
+        if s[i] == "[" {
+            i = s.index(after: i)
+            var items: [String] = []
+            while i < s.endIndex, s[i] != "]" {
+                items.append(display(s, &i))
+                if i < s.endIndex, s[i] == "\u{1F}" { i = s.index(after: i) }
+            }
+            if i < s.endIndex { i = s.index(after: i) }
+            return "[" + items.joined(separator: ", ") + "]"
+        }
+        // One scalar: "t:" then text up to a list separator or the end of a list.
+        let start = i
+        while i < s.endIndex, s[i] != "\u{1F}", s[i] != "]" { i = s.index(after: i) }
+        let item = s[start..<i]
+        guard item.count >= 2, item[item.index(after: item.startIndex)] == ":" else { return String(item) }
+        let body = String(item.dropFirst(2))
+        switch item.first {
+        case "s": return "\"" + body + "\""
+        case "b": return body == "1" ? "true" : "false"
+        default: return body
+        }
+    }
+}
