@@ -7,6 +7,8 @@
 #   scripts/slurm-local.sh stop     stop the daemons and remove the directory
 #   scripts/slurm-local.sh status   exit 0 when it is up and its node idle or busy
 #   scripts/slurm-local.sh env      print `export SLURM_CONF=...`
+#   scripts/slurm-local.sh config   only write the configuration (no daemons: a cluster that is down,
+#                                   for `arrakis build --dry-run --executor slurm` and its tests)
 #
 # Settings (environment): ARRAKIS_SLURM_DIR (default /tmp/arrakis-slurm-$UID),
 # ARRAKIS_SLURM_CPUS (CPUs the node offers; default: this machine's cores),
@@ -61,7 +63,25 @@ start() {
   munged "${force[@]}" --socket="$dir/munge/munge.socket" --key-file="$dir/munge/munge.key" \
     --pid-file="$dir/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munge.seed"
 
-  local cpus mem
+  write_config
+  export SLURM_CONF="$conf"
+  slurmctld -f "$conf" -i
+  slurmd -f "$conf" -N "$host"
+  for _ in $(seq 1 60); do
+    if up; then
+      echo "slurm-local: up ($cpus CPUs, ${mem} MB; logs in $dir/log)" >&2
+      echo "export SLURM_CONF=$conf"
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "slurm-local: the cluster did not come up; last log lines:" >&2
+  tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 2>/dev/null || true
+  exit 1
+}
+
+write_config() {
+  mkdir -p "$dir"/{munge,state,spool,log}
   cpus="${ARRAKIS_SLURM_CPUS:-$(nproc)}"
   mem=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 * 9 / 10 ))
   cat > "$conf" <<EOF
@@ -107,20 +127,6 @@ InactiveLimit=0
 NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
-  export SLURM_CONF="$conf"
-  slurmctld -f "$conf" -i
-  slurmd -f "$conf" -N "$host"
-  for _ in $(seq 1 60); do
-    if up; then
-      echo "slurm-local: up ($cpus CPUs, ${mem} MB; logs in $dir/log)" >&2
-      echo "export SLURM_CONF=$conf"
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "slurm-local: the cluster did not come up; last log lines:" >&2
-  tail -n 20 "$dir/log/slurmctld.log" "$dir/log/slurmd.log" "$dir/log/munged.log" >&2 2>/dev/null || true
-  exit 1
 }
 
 stop() {
@@ -145,5 +151,6 @@ case "${1:-}" in
   stop) stop ;;
   status) up ;;
   env) echo "export SLURM_CONF=$conf" ;;
-  *) echo "usage: $0 start|stop|status|env" >&2; exit 2 ;;
+  config) if up; then echo "slurm-local: it is up; stop it first" >&2; exit 1; fi; write_config; echo "export SLURM_CONF=$conf" ;;
+  *) echo "usage: $0 start|stop|status|env|config" >&2; exit 2 ;;
 esac

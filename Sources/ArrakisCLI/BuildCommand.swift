@@ -34,6 +34,10 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "With --dry-run: print one JSON object {count, tasks:[{product, reason}]}.")
     var json = false
 
+    @Option(help: ArgumentHelp("With --executor slurm: write the job scripts a build would submit to DIR, without calling sbatch (implies --dry-run).",
+                               valueName: "DIR"))
+    var printJobScripts: String?
+
     @Option(help: "Explain why PRODUCT is or is not out of date (what changed since its last build), then stop.")
     var explain: String?
 
@@ -65,6 +69,11 @@ struct BuildCommand: ParsableCommand {
     }
 
     private func runBuild(_ ws: Workspace) throws {
+        guard slurm.executor == "local" || slurm.executor == "slurm" else {
+            throw CLIError("--executor must be local or slurm, not '\(slurm.executor)'")
+        }
+        if printJobScripts != nil && slurm.executor != "slurm" { throw CLIError("--print-job-scripts goes with --executor slurm") }
+        let dryRun = self.dryRun || printJobScripts != nil
         if json && !dryRun { throw CLIError("--json needs --dry-run") }
         if all && explain == nil { throw CLIError("--all goes with --explain PRODUCT") }
         if let explain {
@@ -123,6 +132,20 @@ struct BuildCommand: ParsableCommand {
                     printOut("  note: \(f) was expanded from the last manifest; it is re-expanded after its provider is rebuilt\n")
                 }
             }
+            if slurm.executor == "slurm" {
+                // What would be submitted, from the plan and the settings alone: no cluster needed.
+                let settings = try slurm.settings(project: ws.project)
+                // Recorded durations size the elements, as in a build (read only; none: the rules' times).
+                let recorded = (try? HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory))
+                    .flatMap { $0 }.flatMap { try? $0.openForReading().meanDurations(overRuns: HistorySession.estimateRuns) }
+                let estimates = recorded.map { DurationEstimates($0.mapValues(\.meanSeconds)) } ?? DurationEstimates()
+                let preview = SlurmPreview(engine: engine, settings: settings, estimates: estimates, stateDirectory: ws.stateDirectory)
+                if !json { printOut(preview.text) }
+                if let dir = printJobScripts {
+                    let paths = try preview.writeScripts(to: dir)
+                    printErr("arrakis: wrote \(paths.count) job script\(paths.count == 1 ? "" : "s") to \(dir) (nothing submitted)\n")
+                }
+            }
             for e in engine.errors { printErr("arrakis: error: \(e)\n") }
             if !engine.errors.isEmpty { throw BuildFailed(description: "\(engine.errors.count) problem(s) found while planning") }
             return
@@ -140,9 +163,6 @@ struct BuildCommand: ParsableCommand {
         // products (every path string, array and trace) would cost ~10% of a no-op build
         // for nothing, so the engine is deliberately never released (ninja does the same).
         _ = Unmanaged.passRetained(engine)
-        guard slurm.executor == "local" || slurm.executor == "slurm" else {
-            throw CLIError("--executor must be local or slurm, not '\(slurm.executor)'")
-        }
         // Run history opens (and reads its duration estimates, a scan of the last runs'
         // tasks) on another thread while the local build is planned: a no-op build needs
         // neither until the end.

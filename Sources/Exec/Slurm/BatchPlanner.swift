@@ -1,3 +1,5 @@
+import Graph
+
 /// Splits the tasks waiting for SLURM into job arrays: one array per resource class (tasks
 /// asking the same cpus, memory and time share one), each element running a batch of tasks.
 struct BatchPlanner {
@@ -10,6 +12,24 @@ struct BatchPlanner {
         var account: String?
         var partition: String?
         var qos: String?
+        /// What a task with resources `r` asks for: its own, else the settings' defaults.
+        init(_ r: Resources, settings: SlurmSettings) {
+            self.init(cpus: max(1, r.cpus == 1 ? (settings.cpus ?? 1) : r.cpus),
+                      memoryMB: r.memoryMB > 0 ? r.memoryMB : (settings.memoryMB ?? 0),
+                      timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0),
+                      account: r.queue["account"] ?? settings.account, partition: r.queue["partition"] ?? settings.partition,
+                      qos: r.queue["qos"] ?? settings.qos)
+        }
+
+        init(cpus: Int, memoryMB: Int, timeSeconds: Int, account: String? = nil, partition: String? = nil, qos: String? = nil) {
+            self.cpus = cpus
+            self.memoryMB = memoryMB
+            self.timeSeconds = timeSeconds
+            self.account = account
+            self.partition = partition
+            self.qos = qos
+        }
+
         static func < (a: Self, b: Self) -> Bool {
             (a.cpus, a.memoryMB, a.timeSeconds, a.partition ?? "", a.account ?? "", a.qos ?? "")
                 < (b.cpus, b.memoryMB, b.timeSeconds, b.partition ?? "", b.account ?? "", b.qos ?? "")
@@ -47,7 +67,8 @@ struct BatchPlanner {
                 i += perElement
             }
             left -= elements.count
-            arrays.append(Array(resources: resources, elements: elements, tasksPerElement: perElement))
+            // The largest element decides the time asked for (one task of a class asks for one task's time).
+            arrays.append(Array(resources: resources, elements: elements, tasksPerElement: elements.map(\.count).max() ?? perElement))
         }
         return arrays
     }

@@ -27,6 +27,51 @@ struct SlurmClient {
         var stderr: String
     }
 
+    /// Runs `tool ARGS` (from PATH) and collects its output; with a `timeout`, a command
+    /// still running then is stopped and nil returned.
+    func run(_ tool: String, _ args: [String], timeout: Double) throws -> Output? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = [tool] + args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { throw SlurmError("cannot run \(tool): \(error)") }
+        let deadline = Date().addingTimeInterval(timeout)
+        while p.isRunning, Date() < deadline { usleep(10_000) }
+        if p.isRunning {
+            p.terminate()
+            p.waitUntilExit()
+            return nil
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        if p.terminationStatus == 127 {
+            throw SlurmError("\(tool) not found on PATH (is this a SLURM login node? scripts/slurm-local.sh starts a cluster on this machine)")
+        }
+        return Output(status: p.terminationStatus, stdout: String(decoding: data, as: UTF8.self), stderr: "")
+    }
+
+    /// Fails at once, with what to do, when the cluster cannot take work: no SLURM tools,
+    /// a SLURM_CONF that names no file, or a controller that does not answer `scontrol ping`
+    /// (which answers in milliseconds either way, where squeue or sbatch would retry for
+    /// many seconds).
+    func preflight(environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        let hint = "start the cluster's controller (on this machine: scripts/slurm-local.sh start, then export the SLURM_CONF it prints), point SLURM_CONF at the cluster's slurm.conf, or build with --executor local; `arrakis build --dry-run --executor slurm` shows what would be submitted without a cluster"
+        if let conf = environment["SLURM_CONF"], !FileManager.default.fileExists(atPath: conf) {
+            throw SlurmError("SLURM_CONF is \(conf), which does not exist: \(hint)")
+        }
+        let where_ = environment["SLURM_CONF"].map { " (SLURM_CONF=\($0))" } ?? ""
+        guard let r = try run("scontrol", ["ping"], timeout: 2) else {
+            throw SlurmError("`scontrol ping` did not answer within 2 s\(where_): \(hint)")
+        }
+        // Without scontrol's banner of asterisks.
+        let said = Self.trimmed(r.stdout.split(separator: "\n").filter { !$0.hasPrefix("*") }.joined(separator: "\n"))
+        guard r.status == 0, said.contains("is UP") else {
+            throw SlurmError("the SLURM controller is not answering: `scontrol ping` (exit \(r.status)) said: \(said.isEmpty ? "nothing" : said)\(where_); \(hint)")
+        }
+    }
+
     /// Runs `tool ARGS` (from PATH) and collects its output.
     func run(_ tool: String, _ args: [String]) throws -> Output {
         let p = Process()

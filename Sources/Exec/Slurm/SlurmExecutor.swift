@@ -148,6 +148,7 @@ public final class SlurmExecutor {
         try FileManager.default.createDirectory(atPath: options.stateDirectory + "/logs", withIntermediateDirectories: true)
         InterruptFlag.install()
         let interruptsAtStart = InterruptFlag.interrupts
+        try client.preflight()
         progress = ProgressReporter(mode: options.progress, workers: settings.maxJobs, estimates: options.estimates)
         maxArraySize = client.maxArraySize()
         let queue = try client.queue(namePrefix: namePrefix)
@@ -284,11 +285,7 @@ public final class SlurmExecutor {
     }
 
     private func resourceClass(_ r: Resources) -> BatchPlanner.ResourceClass {
-        .init(cpus: max(1, r.cpus == 1 ? (settings.cpus ?? 1) : r.cpus),
-              memoryMB: r.memoryMB > 0 ? r.memoryMB : (settings.memoryMB ?? 0),
-              timeSeconds: r.timeSeconds > 0 ? r.timeSeconds : (settings.timeSeconds ?? 0),
-              account: r.queue["account"] ?? settings.account, partition: r.queue["partition"] ?? settings.partition,
-              qos: r.queue["qos"] ?? settings.qos)
+        BatchPlanner.ResourceClass(r, settings: settings)
     }
 
     private func submit(_ elements: [[Task]], resources: BatchPlanner.ResourceClass, tasksPerElement: Int) throws {
