@@ -19,7 +19,7 @@ struct BuildCommand: ParsableCommand {
     @Argument(help: "What to build (default: the Arrakisfile's `default`, else everything).")
     var targets: [String] = []
 
-    @Option(name: .customShort("j"), help: "Run N tasks at once (default: number of cores).")
+    @Option(name: .customShort("j", allowingJoined: true), help: "Run N tasks at once (default: number of cores); -j 4 or -j4.")
     var jobs: Int = ProcessorCount.value
 
     @Option(name: .long, help: "Memory budget in MB shared by running tasks (default: unlimited).")

@@ -17,8 +17,10 @@ struct RMSynthCommand: ParsableCommand {
             undefined (RM-Tools' NaN, e.g. mom2CCFDF with no clean components) are null.
 
             --batch DIR|LIST analyses every *.dat in DIR (or every path listed in LIST, one per
-            line) on --jobs threads and prints one JSON object per line, in input order, each with
-            "file" and either the results or "error". The exit status is 1 if any spectrum failed.
+            line; a relative path in LIST is relative to LIST's directory, not the current one;
+            blank lines and lines starting with # are skipped) on --jobs threads and prints one
+            JSON object per line, in input order, each with "file" (the path as resolved) and
+            either the results or "error". The exit status is 1 if any spectrum failed.
             """)
 
     @Argument(help: "Spectrum file: columns freq(Hz) I Q U dI dQ dU.")

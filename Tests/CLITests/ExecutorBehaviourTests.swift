@@ -99,6 +99,22 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// `-j1` reads as `-j 1`; a failed command's standard output is kept in its log with its
+    /// standard error, in the order written, and the failure quotes both.
+    func testFailedTaskKeepsStdoutAndStderrInItsLog() throws {
+        let dir = try scratchDirectory(self)
+        try write("product f { output \"f.txt\"; shell \"echo first-on-stdout; echo then-on-stderr >&2; echo last-on-stdout; exit 3\" }\n",
+                  to: dir + "/Arrakisfile")
+        let r = try arrakis(["build", "-j1", "--progress", "plain"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("exit status 3"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("| first-on-stdout\n    | then-on-stderr\n    | last-on-stdout"), r.stderr)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: dir + "/.arrakis/logs").filter { $0.hasPrefix("f-") }
+        XCTAssertEqual(logs.count, 1)
+        XCTAssertEqual(try read(dir + "/.arrakis/logs/" + logs[0]), "first-on-stdout\nthen-on-stderr\nlast-on-stdout\n")
+        XCTAssertEqual(try arrakis(["build", "-j", "1", "--dry-run"], in: dir).status, 0)
+    }
+
     func testResourcesFromTheEnvironment() throws {
         let dir = try scratchDirectory(self)
         try write(
