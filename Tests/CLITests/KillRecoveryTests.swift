@@ -92,7 +92,7 @@ final class KillRecoveryTests: XCTestCase {
 }
 
 /// A small deterministic PRNG so a failing trial can be replayed.
-struct SplitMix64 {
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -206,6 +206,24 @@ final class RuleSignatureTests: XCTestCase {
         XCTAssertNoThrow(try parse(source.replacingOccurrences(of: "mosaics_of_a_field[epoch, field]", with: "spectra_of_a_field[epoch, field]")))
     }
 
+    /// Inputs that are files the rule reads directly (a table, cubes) refuse a product.
+    func testPathsOnlyInputRefusesAProduct() throws {
+        var checked = 0
+        for kind in catalog.kinds {
+            let signature = catalog[kind]!
+            for input in signature.inputs where input.pathsOnly {
+                let others = signature.inputs.filter { $0.required && $0.name != input.name }
+                var sample = Self.sample(signature, inputs: others)
+                sample.lines.insert("    input \(input.name) = other", at: 1)
+                sample.lines.append("product other { output \"o.txt\"; shell \"true > {output}\" }")
+                assertDiagnostic(sample.text, line: 2, column: 14 + input.name.count,
+                                 "input '\(input.name)' of rule '\(kind)' is \(input.count == .one ? "a file path" : "file paths")")
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThanOrEqual(checked, 6)
+    }
+
     func testRetiredParamSaysWhereItWent() {
         var sample = Self.sample(catalog["rmclean"]!)
         sample.lines.insert("    param phi_max = 500", at: 1)

@@ -12,7 +12,7 @@ extension CatalogueRule: PipelineRule {
                       "the components' field the RM results are read from"),
         ],
         inputs: [
-            InputSpec("table", "the field's table, written by a `sources` product"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
             InputSpec("mosaics", producers: ["mosaics"], "the field's mosaics (for each island's restoring beam)"),
             InputSpec("rmclean", producers: ["rmclean", "rmsynth"],
                       "the field's RM results to follow: an `rmclean` (or `rmsynth`) product"),

@@ -13,9 +13,9 @@ extension CutoutsRule: PipelineRule {
             CommonSignature.database,
         ],
         inputs: [
-            InputSpec("table", "the field's table, written by a `sources` product into its `fields` directory"),
-            InputSpec("cubes", count: .many, "the field's beam cubes (`image.restored.{i,q,u}.*.beamNN.conv.fits`)"),
-            InputSpec("weights", required: false, count: .many, "the beams' weights files (`weights.restored.*.txt`), needed by mosaics"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product into its `fields` directory"),
+            InputSpec("cubes", count: .many, pathsOnly: true, "the field's beam cubes (`image.restored.{i,q,u}.*.beamNN.conv.fits`)"),
+            InputSpec("weights", required: false, count: .many, pathsOnly: true, "the beams' weights files (`weights.restored.*.txt`), needed by mosaics"),
         ],
         manifest: true,
         writes: ["the cutouts of the field under `cutouts`",

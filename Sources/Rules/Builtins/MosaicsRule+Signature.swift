@@ -13,7 +13,7 @@ extension MosaicsRule: PipelineRule {
             CommonSignature.database,
         ],
         inputs: [
-            InputSpec("table", "the field's table, written by a `sources` product"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
             InputSpec("cutouts", producers: ["cutouts"], "the field's cutouts (a `cutouts` product)"),
         ],
         manifest: true,

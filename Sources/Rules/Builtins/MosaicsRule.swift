@@ -48,6 +48,10 @@ public struct MosaicsRule: BuiltinRule {
                     failures.append("\(island.sourceID) \(s.uppercased()): no cutouts"); continue
                 }
                 let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
+                // A mosaics product of its own (another `cutouts` directory) starts with none.
+                do { try FileManager.default.createDirectory(atPath: islandDir, withIntermediateDirectories: true) } catch {
+                    throw BuiltinRuleError.failed("cannot create \(islandDir): \(error.localizedDescription)")
+                }
                 let imageName = MosaicNames.image(sourceID: island.sourceID, stokes: s, field: table.field)
                 let image = islandDir + "/" + imageName
                 let weight = islandDir + "/" + MosaicNames.weights(sourceID: island.sourceID, stokes: s, field: table.field)

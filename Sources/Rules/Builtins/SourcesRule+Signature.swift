@@ -13,9 +13,9 @@ extension SourcesRule: PipelineRule {
             CommonSignature.database,
         ],
         inputs: [
-            InputSpec("islands", "the island catalogue (FITS, VOTable or CSV)"),
-            InputSpec("components", "the component catalogue (FITS, VOTable or CSV)"),
-            InputSpec("racs_tables", required: false, count: .many,
+            InputSpec("islands", pathsOnly: true, "the island catalogue (FITS, VOTable or CSV)"),
+            InputSpec("components", pathsOnly: true, "the component catalogue (FITS, VOTable or CSV)"),
+            InputSpec("racs_tables", required: false, count: .many, pathsOnly: true,
                       "the RACS database's files when `racs` is a directory, so that a change to them rebuilds the epoch"),
         ],
         manifest: true,

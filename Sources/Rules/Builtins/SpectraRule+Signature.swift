@@ -10,7 +10,7 @@ extension SpectraRule: PipelineRule {
                       "the directory of cutouts (as the mosaics product's); spectra go to `<cutouts>/<Source_ID>/<FIELD>/`"),
         ],
         inputs: [
-            InputSpec("table", "the field's table, written by a `sources` product"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
             InputSpec("mosaics", producers: ["mosaics"], "the field's mosaics (a `mosaics` product)"),
         ],
         manifest: true,

@@ -8,7 +8,7 @@ extension ValidationRule: PipelineRule {
         inputs: [
             InputSpec("catalogue", count: .many, producers: ["survey_catalogue", "catalogue"],
                       "the catalogue (its `.fits` output is read)"),
-            InputSpec("truth", required: false, count: .many, "a simulated survey's `truth.csv` (at most one; none on a real survey)"),
+            InputSpec("truth", required: false, count: .many, pathsOnly: true, "a simulated survey's `truth.csv` (at most one; none on a real survey)"),
         ],
         outputs: [OutputSpec("report", "the HTML report")]
             + ValidationPlot.allCases.map { OutputSpec($0.rawValue, required: false, "the \($0.rawValue) plot (PNG)") },

@@ -97,7 +97,10 @@ extension Checker {
                 error("input '\(id.name)' of rule '\(kind)' is one path (\(spec.meaning)), found a list of \(items.count)",
                       at: input.value.location)
             }
-            if !spec.producers.isEmpty, let producer = producerName(of: input.value), let decl = products[producer],
+            if spec.pathsOnly, let producer = producerName(of: input.value) {
+                error("input '\(id.name)' of rule '\(kind)' is \(spec.count == .one ? "a file path" : "file paths") (\(spec.meaning)), not a product: '\(producer)' would give its outputs",
+                      at: input.value.location)
+            } else if !spec.producers.isEmpty, let producer = producerName(of: input.value), let decl = products[producer],
                let producerKind = ruleKind(of: decl), producerKind != "shell", !spec.producers.contains(producerKind) {
                 let wanted = spec.producers.map { "'\($0)'" }.joined(separator: " or ")
                 error("input '\(id.name)' of rule '\(kind)' reads what a product of rule \(wanted) writes, but '\(producer)' uses rule '\(producerKind)' (expected \(spec.meaning))",

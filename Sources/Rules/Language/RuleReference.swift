@@ -31,8 +31,9 @@ public enum RuleReference {
             out += "\n| Input | Count | Meaning |\n|---|---|---|\n"
             for i in s.inputs {
                 let count = (i.required ? "required, " : "optional, ") + (i.count == .one ? "one path" : "any number of paths")
-                let from = i.producers.isEmpty ? "" : " From a product of rule " + i.producers.map { "`\($0)`" }.joined(separator: " or ")
+                var from = i.producers.isEmpty ? "" : " From a product of rule " + i.producers.map { "`\($0)`" }.joined(separator: " or ")
                     + " (or a shell product, or a path)."
+                if i.pathsOnly { from = " Paths, not a product." }
                 out += "| `\(i.name)` | \(count) | \(cell(i.meaning)).\(from) |\n"
             }
         }

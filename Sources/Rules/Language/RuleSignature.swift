@@ -233,13 +233,18 @@ public struct InputSpec: Sendable {
     /// The rule kinds whose products may be given (their manifest is what the rule reads);
     /// empty when the input is files.
     public var producers: [String]
+    /// Whether it must be paths (a file the rule reads directly, such as a field's table or
+    /// a cube), not a product: a product would give its manifest.
+    public var pathsOnly: Bool
     public var meaning: String
 
-    public init(_ name: String, required: Bool = true, count: Count = .one, producers: [String] = [], _ meaning: String) {
+    public init(_ name: String, required: Bool = true, count: Count = .one, producers: [String] = [], pathsOnly: Bool = false,
+                _ meaning: String) {
         self.name = name
         self.required = required
         self.count = count
         self.producers = producers
+        self.pathsOnly = pathsOnly
         self.meaning = meaning
     }
 }
