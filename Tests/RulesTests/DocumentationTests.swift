@@ -110,6 +110,26 @@ final class DocumentationTests: XCTestCase {
         }
     }
 
+    /// The "one owner" example's message is the one the engine and the project give.
+    func testOutputConflictExampleGivesTheMessageShown() throws {
+        let blocks = try Self.blocks()
+        let file = try XCTUnwrap(blocks.first { $0.marker == "conflict: Arrakisfile" }).text
+        let shown = try XCTUnwrap(blocks.first { $0.marker == "conflict: message" }).text
+        let dir = try temporaryDirectory(self)
+        try write(file, to: dir + "/Arrakisfile")
+        let previous = FileManager.default.currentDirectoryPath
+        FileManager.default.changeCurrentDirectoryPath(dir)
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let project = try Project.load(path: "Arrakisfile", environment: [:])
+        let graph = BuildGraph()
+        do {
+            for f in project.families { try graph.add(family: f.name, variables: f.variables, tasks: try f.expand(in: graph)) }
+            XCTFail("no conflict")
+        } catch {
+            XCTAssertEqual("\(project.located(error))\n", shown)
+        }
+    }
+
     func testRebuildReasonsAreTheEnginesWords() throws {
         let text = try String(contentsOfFile: Self.path, encoding: .utf8)
         let reasons: [DirtyReason] = [
