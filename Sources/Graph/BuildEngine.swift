@@ -330,7 +330,7 @@ public final class BuildEngine {
                 if src.expansionFamilies.contains(where: { !graph.isExpanded($0) || (familyPending($0) ?? 1) > 0 }) { continue }
                 do {
                     let specs = try times.measure("expand \(f)") { try expand(src) }
-                    try graph.add(family: f, variables: src.variables, tasks: specs)
+                    try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
                     grow(to: graph.count)
                     while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
                 } catch let conflict as OutputConflict {
@@ -376,7 +376,9 @@ public final class BuildEngine {
             }
             if provisional { provisionalFamilies.append(f) }
             // An OutputConflict stops the build (and the dry run) before anything runs.
-            let range = try times.measure("index \(f)") { try graph.add(family: f, variables: src.variables, tasks: specs) }
+            let range = try times.measure("index \(f)") {
+                try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
+            }
             grow(to: graph.count)
             while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
             if wholeFamilies.contains(f) {

@@ -41,11 +41,13 @@ public final class BuildGraph: @unchecked Sendable {
     /// what another instance writes (`OutputConflict`). A file input that an instance of an
     /// earlier family declares as an output becomes a dependency on it (as in make); one in
     /// a directory an earlier instance owns, an order-only one (`TaskSpec.orderOnly`).
+    /// `linksInputs` false skips the file-input links: the rule layer knows when no input
+    /// of the family can be another family's output.
     @discardableResult
-    public func add(family: String, variables: [String], tasks new: [TaskSpec]) throws -> Range<InstanceID> {
+    public func add(family: String, variables: [String], tasks new: [TaskSpec], linksInputs: Bool = true) throws -> Range<InstanceID> {
         let start = tasks.count
         var new = new
-        try claimOutputs(&new, family: family, start: start)
+        try claimOutputs(&new, family: family, start: start, linksInputs: linksInputs)
         // Key texts and their digests: in parallel for a big fan-out.
         let (texts, digests) = Self.keyTexts(new)
         // Duplicates: the key digests find candidates, the values decide.
@@ -74,8 +76,8 @@ public final class BuildGraph: @unchecked Sendable {
 
     /// Links file inputs to earlier families' producers, then records what the new
     /// instances write, refusing any that another instance already writes.
-    private func claimOutputs(_ new: inout [TaskSpec], family: String, start: Int) throws {
-        if !owners.isEmpty {
+    private func claimOutputs(_ new: inout [TaskSpec], family: String, start: Int, linksInputs: Bool) throws {
+        if linksInputs, !owners.isEmpty {
             for i in new.indices where !new[i].fileInputs.isEmpty {
                 for path in new[i].fileInputs {
                     guard let (producer, viaDirectory) = owners.producer(of: path),
@@ -85,12 +87,23 @@ public final class BuildGraph: @unchecked Sendable {
                 }
             }
         }
-        for i in new.indices {
-            if let (owner, what) = owners.add(new[i], id: start + i) {
-                let ownerKey = owner < start ? keyText[owner] : Self.text(new[owner - start].key)
-                let ownerFamily = owner < start ? tasks[owner].key.family : family
-                throw OutputConflict(what: what, first: ownerKey, firstFamily: ownerFamily,
-                                     second: Self.text(new[i].key), secondFamily: family)
+        func key(_ id: InstanceID) -> String { id < start ? keyText[id] : Self.text(new[id - start].key) }
+        func owner(_ id: InstanceID) -> String { id < start ? tasks[id].key.family : family }
+        let directoriesBefore = owners.directoryClaims
+        if let (other, id, what) = owners.add(new, start: start) {
+            throw OutputConflict(what: what, first: key(other), firstFamily: owner(other), second: key(id), secondFamily: family)
+        }
+        // A directory claimed now may hold files declared before it.
+        let claimedNow = owners.directoryClaims.filter { directoriesBefore[$0.key] == nil }
+        guard !claimedNow.isEmpty else { return }
+        for (dir, id) in claimedNow {
+            let inside = dir + "/"
+            for other in 0..<(start + new.count) where other != id {
+                let outputs = other < start ? tasks[other].outputs : new[other - start].outputs
+                if let o = outputs.first(where: { OutputOwners.normal($0).hasPrefix(inside) }) {
+                    throw OutputConflict(what: "\(o), in the directory \(dir)", first: key(other), firstFamily: owner(other),
+                                         second: key(id), secondFamily: owner(id))
+                }
             }
         }
     }
@@ -173,6 +186,6 @@ public final class BuildGraph: @unchecked Sendable {
 
     /// The instance that writes `path` (as declared), if any.
     public func instance(forOutput path: String) -> InstanceID? {
-        owners.file(OutputOwners.normal(path))
+        owners.file(path)
     }
 }

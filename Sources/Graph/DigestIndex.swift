@@ -55,6 +55,14 @@ struct DigestIndex: Sendable {
         }
     }
 
+    /// Room for `total` keys in all without passing half full (rehashes when it must).
+    mutating func reserve(_ total: Int) {
+        guard total * 2 > mask + 1 else { return }
+        var bigger = DigestIndex(capacity: total)
+        forEach { bigger.update($1, forKey: $0) }
+        self = bigger
+    }
+
     /// Every (key, value), in no particular order.
     func forEach(_ body: (Digest, Int32) -> Void) {
         for i in 0..<values.count where values[i] >= 0 { body(keys[i], values[i]) }

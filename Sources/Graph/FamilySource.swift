@@ -12,6 +12,11 @@ public protocol FamilySource: Sendable {
     /// Creates the instances. `graph` holds every family expanded so far.
     func expand(in graph: BuildGraph) throws -> [TaskSpec]
 
+    /// Whether a file input of an instance may be another family's declared output (or lie
+    /// in a directory another family owns), so that the graph must link it to its writer
+    /// (`BuildGraph.add`). True by default; a rule layer that knows better says false.
+    var linksFileInputs: Bool { get }
+
     /// For a family whose instances depend only on its definition and on directory
     /// listings: a digest of everything in the definition that could change them. Nil (the
     /// default) when they depend on more, such as other families' instances.
@@ -24,6 +29,7 @@ public protocol FamilySource: Sendable {
 
 extension FamilySource {
     public var expansionDefinition: Digest? { nil }
+    public var linksFileInputs: Bool { true }
 
     public func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?) {
         (try expand(in: graph), nil)

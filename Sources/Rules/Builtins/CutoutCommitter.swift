@@ -51,16 +51,19 @@ final class CutoutCommitter: @unchecked Sendable {
     private let database: any PipelineDatabase
     private let field: String
     private let epoch: Int
+    /// The beams documents' field the paths go under (`beams`, the original's).
+    private let record: String
     private let queue = DispatchQueue(label: "arrakis.cutouts.commit")
     private let slot = DispatchSemaphore(value: 1)
     /// Touched only on `queue`, and by the caller once the queue is drained.
     private var outcome = Outcome()
     private var failure: (any Error)?
 
-    init(database: any PipelineDatabase, field: String, epoch: Int) {
+    init(database: any PipelineDatabase, field: String, epoch: Int, record: String = "beams") {
         self.database = database
         self.field = field
         self.epoch = epoch
+        self.record = record
     }
 
     /// Hands over a beam; waits while the previous one is still being committed.
@@ -102,8 +105,8 @@ final class CutoutCommitter: @unchecked Sendable {
                 outcome.written[id, default: 0] += 1
                 outcome.manifest += "\(id)\t\(s)\t\(beam.number)\t\(image)\t\(w ?? "")\t\(digest)\t\(cube.inputs[id]!)\n"
                 if sets[id] == nil { order.append(id) }
-                sets[id, default: []].append(("beams.\(field).\(s)_beam\(beam.number)_image_file", .string(image)))
-                if let w, !w.isEmpty { sets[id]!.append(("beams.\(field).\(s)_beam\(beam.number)_weight_file", .string(w))) }
+                sets[id, default: []].append(("\(self.record).\(field).\(s)_beam\(beam.number)_image_file", .string(image)))
+                if let w, !w.isEmpty { sets[id]!.append(("\(self.record).\(field).\(s)_beam\(beam.number)_weight_file", .string(w))) }
             }
             for k in cube.kept { record(k.sourceID, image: k.image, weights: k.weights, digest: k.digest) }
             for result in cube.cut?.outcomes(afterCommit: failures) ?? [] {

@@ -10,6 +10,7 @@ extension CutoutsRule: PipelineRule {
                       "the margin around each island's components, in restoring-beam widths"),
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts: `<cutouts>/<Source_ID>/<Source_ID>.cutout.<cube name>` and the weights beside each"),
+            CommonSignature.beamsResults,
             CommonSignature.database,
         ],
         inputs: [
@@ -19,13 +20,13 @@ extension CutoutsRule: PipelineRule {
         ],
         manifest: true,
         writes: ["the cutouts of the field under `cutouts`",
-                 "`beams.<FIELD>.<s>_beam<N>_image_file` and `_weight_file` in `database`"])
+                 "`<results>.<FIELD>.<s>_beam<N>_image_file` and `_weight_file` of the beams documents in `database`"])
 
     static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
         let field = CommonSignature.field(args)
         return [
             .resource("the cutouts of field \(field) under \(ClaimPath.normal(args.string("cutouts", default: "?")))"),
-            .resource("the cutout paths (beams.\(field).*_beam*_file) of \(CommonSignature.epochOf(args))"),
+            .resource("the cutout paths (\(args.string("results", default: CommonSignature.beamsRecord)).\(field).*_beam*_file) of \(CommonSignature.epochOf(args))"),
         ]
     }
 }

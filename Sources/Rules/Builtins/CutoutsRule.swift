@@ -34,7 +34,7 @@ public struct CutoutsRule: BuiltinRule {
                                 contentDigest: { Digest(bytes: $0).description })
         let directory = try args.string("cutouts")
         let committer = CutoutCommitter(database: try PipelineStoreAccess.pipeline(args), field: table.field,
-                                        epoch: table.epoch)
+                                        epoch: table.epoch, record: args.string("results", default: CommonSignature.beamsRecord))
 
         var requestsByBeam: [Int: [CutoutRequest]] = [:]
         for island in table.islands {

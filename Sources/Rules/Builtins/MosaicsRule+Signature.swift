@@ -8,8 +8,12 @@ extension MosaicsRule: PipelineRule {
         params: [
             ParamSpec("cutoff", .number(NumberBounds(above: 0, below: 1)), default: "0.01",
                       "the primary-beam level below which a beam's pixels are left out"),
+            ParamSpec("dish_diameter", .number(NumberBounds(above: 0)), default: "12",
+                      "the antennas' diameter in metres, for the Gaussian primary beam (FWHM = fwhm_factor x lambda / diameter)"),
+            ParamSpec("fwhm_factor", .number(NumberBounds(above: 0)), default: "1.09", "the primary beam's FWHM in units of lambda / diameter"),
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts (as the cutouts product's); the mosaics are written beside them"),
+            CommonSignature.beamsResults,
             CommonSignature.database,
         ],
         inputs: [
@@ -18,13 +22,13 @@ extension MosaicsRule: PipelineRule {
         ],
         manifest: true,
         writes: ["`<Source_ID>.cutout.image.restored.<s>.<FIELD>.contcube.linmos.fits` and its weights under `cutouts`",
-                 "`beams.<FIELD>.<s>_file` in `database`"])
+                 "`<results>.<FIELD>.<s>_file` of the beams documents in `database`"])
 
     static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
         let field = CommonSignature.field(args)
         return [
             .resource("the mosaics of field \(field) under \(ClaimPath.normal(args.string("cutouts", default: "?")))"),
-            .resource("the mosaic paths (beams.\(field).*_file) of \(CommonSignature.epochOf(args))"),
+            .resource("the mosaic paths (\(args.string("results", default: CommonSignature.beamsRecord)).\(field).*_file) of \(CommonSignature.epochOf(args))"),
         ]
     }
 }

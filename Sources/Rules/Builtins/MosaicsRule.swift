@@ -21,9 +21,13 @@ public struct MosaicsRule: BuiltinRule {
         let args = BuiltinArguments(arguments, kind: "mosaics")
         let table = try FieldTable.read(try args.inputPath("table"))
         let rows = try ManifestTable(try args.inputPath("cutouts")).rows(requiring: ["source_id", "stokes", "beam", "image", "weights"])
-        let linmos = Linmos(cutoff: try args.double("cutoff", default: 0.01))
+        var beam = GaussianPrimaryBeam()
+        beam.dishDiameter = try args.double("dish_diameter", default: beam.dishDiameter)
+        beam.fwhmFactor = try args.double("fwhm_factor", default: beam.fwhmFactor)
+        let linmos = Linmos(cutoff: try args.double("cutoff", default: 0.01), primaryBeam: .gaussian(beam))
         let directory = try args.string("cutouts")
         let db = try PipelineStoreAccess.pipeline(args)
+        let record = args.string("results", default: CommonSignature.beamsRecord)
 
         var inputs: [String: [LinmosInput]] = [:]   // "Source_ID\ts"
         var sources: [String: [String]] = [:]       // what each mosaic is made from, for reuse
@@ -39,7 +43,9 @@ public struct MosaicsRule: BuiltinRule {
         }
         var manifest = "source_id\tstokes\timage\tweight\tdigest\tinputs\n"
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["source_id", "stokes"], fileColumns: ["image", "weight"])
-        let cutoff = arguments["cutoff"] ?? "0.01"
+        // The beam model is part of each mosaic's inputs when it is not the default.
+        let cutoff = (arguments["cutoff"] ?? "0.01") + (arguments["dish_diameter"] == nil && arguments["fwhm_factor"] == nil ? ""
+            : " beam \(beam.dishDiameter) \(beam.fwhmFactor)")
         var failures: [String] = []
         for island in table.islands {
             var updates: [(path: String, value: DocValue)] = []
@@ -68,7 +74,7 @@ public struct MosaicsRule: BuiltinRule {
                     digest = try ContentDigest.of([image, weight])
                 }
                 manifest += "\(island.sourceID)\t\(s)\t\(image)\t\(weight)\t\(digest)\t\(unitInputs)\n"
-                updates.append(("beams.\(table.field).\(s)_file", .string(island.sourceID + "/" + imageName)))
+                updates.append(("\(record).\(table.field).\(s)_file", .string(island.sourceID + "/" + imageName)))
             }
             if !updates.isEmpty {
                 try db.upsert(.beams, epoch: table.epoch, [Upsert(key: ["Source_ID": .string(island.sourceID)], set: updates)])

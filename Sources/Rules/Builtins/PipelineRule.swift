@@ -22,6 +22,13 @@ enum CommonSignature {
         "the pipeline database (`sqlite:PATH` or `mongodb://user@host`); its password comes from ARRAKIS_DB_PASSWORD or the file ARRAKIS_DB_PASSWORD_FILE names")
 
     static let rmResults = "rm_outputs_1d"
+    /// The beams documents' field holding each field's cutout and mosaic paths.
+    static let beamsRecord = "beams"
+
+    /// `results` for the paths cutouts and mosaics record in the beams documents.
+    static let beamsResults = ParamSpec(
+        "results", .fieldName, default: beamsRecord, outputLocation: true,
+        "the beams documents' field the paths are recorded under (`<results>.<FIELD>...`; the original's `beams`); give a second product its own")
 
     /// The pipeline database a claim names: the URL without user or password, so two
     /// spellings of one database are one place.

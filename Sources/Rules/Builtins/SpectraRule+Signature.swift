@@ -8,6 +8,14 @@ extension SpectraRule: PipelineRule {
         params: [
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts (as the mosaics product's); spectra go to `<cutouts>/<Source_ID>/<FIELD>/`"),
+            ParamSpec("inner_radius", .number(NumberBounds(atLeast: 0)), default: "1.5",
+                      "the background annulus's inner radius, in restoring-beam minor axes (BMIN)"),
+            ParamSpec("outer_radius", .number(NumberBounds(above: 0)), default: "5",
+                      "the background annulus's outer radius, in BMIN; more than `inner_radius`"),
+            ParamSpec("clip_sigma", .number(NumberBounds(above: 0)), default: "3",
+                      "the sigma-clipping threshold of the annulus's background and noise"),
+            ParamSpec("flag_sigma", .number(NumberBounds(above: 0)), default: "5",
+                      "a channel whose noise is this many sigma from the median channel noise (in any Stokes) is flagged"),
         ],
         inputs: [
             InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),

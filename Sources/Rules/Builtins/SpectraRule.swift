@@ -15,6 +15,12 @@ import Graph
 public struct SpectraRule: BuiltinRule {
     public init() {}
 
+    /// The extraction settings by default: units made with them keep their inputs digests.
+    static let defaultSettings: String = {
+        let e = SpectrumExtractor()
+        return "annulus=\(e.innerRadius)-\(e.outerRadius) clip=\(e.clipSigma) flag=\(e.flagSigma)"
+    }()
+
     public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
         let args = BuiltinArguments(arguments, kind: "spectra")
         let table = try FieldTable.read(try args.inputPath("table"))
@@ -26,7 +32,16 @@ public struct SpectraRule: BuiltinRule {
             mosaics[r["source_id"]! + "\t" + r["stokes"]!] = r["image"]!
             mosaicDigests[r["source_id"]! + "\t" + r["stokes"]!] = r["digest"] ?? ""
         }
-        let extractor = SpectrumExtractor()
+        var extractor = SpectrumExtractor()
+        extractor.innerRadius = try args.double("inner_radius", default: extractor.innerRadius)
+        extractor.outerRadius = try args.double("outer_radius", default: extractor.outerRadius)
+        extractor.clipSigma = try args.double("clip_sigma", default: extractor.clipSigma)
+        extractor.flagSigma = try args.double("flag_sigma", default: extractor.flagSigma)
+        guard extractor.innerRadius < extractor.outerRadius else {
+            throw BuiltinRuleError.failed("rule spectra: inner_radius \(extractor.innerRadius) must be less than outer_radius \(extractor.outerRadius)")
+        }
+        // What every spectrum depends on besides its mosaics and position.
+        let settings = "annulus=\(extractor.innerRadius)-\(extractor.outerRadius) clip=\(extractor.clipSigma) flag=\(extractor.flagSigma)"
 
         var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\n"
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["spectrum", "background"])
@@ -45,7 +60,7 @@ public struct SpectraRule: BuiltinRule {
             }
             let mosaicState = ["i", "q", "u"].map { mosaicDigests[island.sourceID + "\t" + $0]! }
             for c in island.components {
-                let unitInputs = UnitReuse.inputs([island.sourceID, "\(c.ra) \(c.dec)"] + mosaicState)
+                let unitInputs = UnitReuse.inputs([island.sourceID, "\(c.ra) \(c.dec)"] + mosaicState + (settings == Self.defaultSettings ? [] : [settings]))
                 if let old = reuse.previous([c.gaussianID], inputs: unitInputs), old["source_id"] == island.sourceID {
                     manifest += [c.gaussianID, island.sourceID, old["spectrum"]!, old["background"]!, old["flagged"] ?? "0",
                                  old["digest"]!, unitInputs].joined(separator: "\t") + "\n"

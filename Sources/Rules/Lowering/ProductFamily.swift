@@ -14,6 +14,8 @@ struct ProductFamily: FamilySource {
     /// Position of each loop variable in a binding row.
     private let variableIndex: [String: Int]
     let inputFamilies: [String]
+    /// Whether any file input may be another product's output (`PathLinks`).
+    let linksFileInputs: Bool
     let expansionFamilies: [String]
     let ruleKind: String
     let ruleVersion: String
@@ -125,6 +127,7 @@ struct ProductFamily: FamilySource {
             }
         }
         inputFamilies = Array(Set(fams + linked)).sorted()
+        linksFileInputs = !linked.isEmpty
         expansionFamilies = expansion
 
         let staticEval = ExpressionEvaluator(lookup: { [scope] n, loc in
