@@ -45,7 +45,7 @@ final class IncrementalBuildTests: XCTestCase {
     func testChangedParameterPlansExactlyItsUsers() throws {
         let plan = try dryRunPlan(in: dir, environment: ["MIN_WORDS": "7"])
         XCTAssertEqual(plan.products, Set(names.map { "long[\($0)]" }))
-        XCTAssertTrue(plan.tasks.allSatisfy { $0.reason == "parameter threshold changed" }, "\(plan.tasks)")
+        XCTAssertTrue(plan.tasks.allSatisfy { $0.reason == "parameter threshold changed (1 -> 7)" }, "\(plan.tasks)")
     }
 
     func testDeletedOutputPlansOnlyIt() throws {
