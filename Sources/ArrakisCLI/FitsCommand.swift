@@ -5,7 +5,7 @@ import Foundation
 struct FitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fits", abstract: "Inspect FITS files.",
-        subcommands: [FitsHeaderCommand.self, FitsWindowsCommand.self])
+        subcommands: [FitsHeaderCommand.self, FitsWindowsCommand.self, FitsWCSCommand.self])
 }
 
 struct FitsHeaderCommand: ParsableCommand {

@@ -35,7 +35,21 @@ func cfitsioErrorText(_ status: Int32) -> String {
         let line = String(cBuffer: message).trimmingCharacters(in: " ")
         if !line.isEmpty, !parts.contains(line) { parts.append(line) }
     }
-    return parts.joined(separator: "; ")
+    // cfitsio quotes header bytes in some messages: keep them printable.
+    return printableText(parts.joined(separator: "; "))
+}
+
+/// Text with every control or non-ASCII byte shown as \xNN, so a message from a corrupt
+/// file cannot write raw binary to a terminal.
+func printableText(_ s: String) -> String {
+    var out = ""
+    for b in s.utf8 {
+        if b >= 32 && b < 127 { out.unicodeScalars.append(UnicodeScalar(b)) } else {
+            let hex = String(b, radix: 16, uppercase: true)
+            out += "\\x" + (hex.count < 2 ? "0" + hex : hex)
+        }
+    }
+    return out
 }
 
 extension String {

@@ -4,6 +4,9 @@ extension FITSFile {
     /// Every card of the current HDU's header, in order. Long strings continued over
     /// CONTINUE cards are joined into one value.
     public func readHeader() throws -> FITSHeader {
+        // A tile-compressed image: the header of the image it holds (NAXISn, BITPIX of the
+        // image, not of the table that stores it), as cfitsio presents it.
+        if try isCompressedImage() { return try header(fromCardImages: try cardImages()) }
         var count: Int32 = 0
         var more: Int32 = 0
         try call("read header size") { ffghsp(handle, &count, &more, &$0) }
@@ -40,6 +43,32 @@ extension FITSFile {
         var s = pointer.map { String(cString: $0) } ?? ""
         while s.hasSuffix(" ") { s.removeLast() }
         return s
+    }
+
+    /// Cards parsed from 80-character records with cfitsio's own card parser.
+    func header(fromCardImages text: String) throws -> FITSHeader {
+        var cards: [FITSCard] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        var name = [CChar](repeating: 0, count: Int(FLEN_KEYWORD))
+        var value = [CChar](repeating: 0, count: Int(FLEN_VALUE))
+        var comment = [CChar](repeating: 0, count: Int(FLEN_COMMENT))
+        while i + 80 <= bytes.count {
+            var record = Array(bytes[i..<i + 80].map { CChar(bitPattern: $0) }) + [0]
+            i += 80
+            var length: Int32 = 0, status: Int32 = 0
+            ffgknm(&record, &name, &length, &status)
+            ffpsvc(&record, &value, &comment, &status)
+            guard status == 0 else { continue }
+            let key = String(cBuffer: name), text = String(cBuffer: value), note = String(cBuffer: comment)
+            if key == "CONTINUE" || key == "END" { continue }
+            if key == "COMMENT" || key == "HISTORY" || (key.isEmpty && text.isEmpty) {
+                cards.append(FITSCard(key, nil, comment: note))
+            } else {
+                cards.append(FITSCard(key, try parseValue(text, keyword: key), comment: note))
+            }
+        }
+        return FITSHeader(cards)
     }
 
     /// Deletes the two COMMENT cards cfitsio adds to every new primary header (citing the

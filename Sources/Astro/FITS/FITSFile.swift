@@ -196,40 +196,74 @@ public final class FITSFile {
         }
     }
 
-    /// Fails when the current HDU's header promises more data than the file holds.
+    /// Fails when the current HDU's header promises more data than the file holds. The
+    /// size is the one cfitsio sees (a gzipped file's uncompressed size), and a
+    /// tile-compressed image is judged by the table that holds it, not the image it makes.
     func checkDataPresent() throws {
         var headStart: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
         try call("locate HDU") { ffghadll(handle, &headStart, &dataStart, &dataEnd, &$0) }
         let needed = try dataBytes()
-        if dataStart + needed > fileSize {
-            throw FITSError.invalid(path: path, message: "file is truncated: the header promises \(needed) bytes of data from byte \(dataStart), but the file has \(fileSize) bytes")
+        let size = logicalFileSize
+        let (end, overflow) = dataStart.addingReportingOverflow(needed)
+        if overflow || end > size {
+            throw FITSError.invalid(path: path, message: "file is truncated: the header promises \(needed) bytes of data from byte \(dataStart), but the file has \(size) bytes")
         }
     }
 
-    /// Bytes of data in the current HDU (without the padding to 2880).
+    /// The file's size as cfitsio reads it (uncompressed, for a gzipped file).
+    var logicalFileSize: Int64 {
+        guard let handle, let shared = handle.pointee.Fptr else { return fileSize }
+        return max(fileSize, Int64(shared.pointee.logfilesize))
+    }
+
+    /// Bytes of data in the current HDU (without the padding to 2880), from the header as
+    /// written (for a compressed image, its table), with every product checked for
+    /// overflow: a header whose sizes cannot be real is an error naming the card.
     func dataBytes() throws -> Int64 {
-        var bitpix: Int32 = 0
-        var naxis: Int32 = 0
         var hduType: Int32 = 0
         try call("read HDU type") { ffghdt(handle, &hduType, &$0) }
-        if hduType == IMAGE_HDU {
+        if hduType == IMAGE_HDU, try !isCompressedImage() {
+            var bitpix: Int32 = 0
+            var naxis: Int32 = 0
             try call("read BITPIX") { ffgidt(handle, &bitpix, &$0) }
             try call("read NAXIS") { ffgidm(handle, &naxis, &$0) }
+            guard (0...999).contains(naxis) else { throw badCard("NAXIS", "\(naxis)", "expected 0 to 999 axes") }
             if naxis == 0 { return 0 }
             var axes = [Int64](repeating: 0, count: Int(naxis))
             try call("read NAXISn") { ffgiszll(handle, naxis, &axes, &$0) }
-            return axes.reduce(Int64(abs(bitpix) / 8), *)
+            var total = Int64(abs(bitpix) / 8)
+            for (i, n) in axes.enumerated() {
+                guard n >= 0 else { throw badCard("NAXIS\(i + 1)", "\(n)", "an axis length cannot be negative") }
+                let (product, overflow) = total.multipliedReportingOverflow(by: n)
+                guard !overflow else { throw badCard("NAXIS\(i + 1)", "\(n)", "the image would hold more than 2^63 bytes") }
+                total = product
+            }
+            return total
         }
-        var width: Int64 = 0
-        var rows: Int64 = 0
-        var pcount: Int64 = 0
+        let width = try headerInteger("NAXIS1"), rows = try headerInteger("NAXIS2")
+        let pcount = (try? headerInteger("PCOUNT")) ?? 0
+        guard width >= 0 else { throw badCard("NAXIS1", "\(width)", "a row length cannot be negative") }
+        guard rows >= 0 else { throw badCard("NAXIS2", "\(rows)", "a row count cannot be negative") }
+        guard pcount >= 0 else { throw badCard("PCOUNT", "\(pcount)", "a heap size cannot be negative") }
+        let (table, overflow) = width.multipliedReportingOverflow(by: rows)
+        let (total, overflow2) = table.addingReportingOverflow(pcount)
+        guard !overflow, !overflow2 else { throw badCard("NAXIS2", "\(rows)", "the table would hold more than 2^63 bytes") }
+        return total
+    }
+
+    /// An integer keyword of the current HDU's header as written.
+    func headerInteger(_ keyword: String) throws -> Int64 {
+        var value: Int64 = 0
         var comment = [CChar](repeating: 0, count: 80)
-        try call("read NAXIS1") { ffgkyjj(handle, "NAXIS1", &width, &comment, &$0) }
-        try call("read NAXIS2") { ffgkyjj(handle, "NAXIS2", &rows, &comment, &$0) }
-        var status: Int32 = 0
-        if ffgkyjj(handle, "PCOUNT", &pcount, &comment, &status) != 0 { pcount = 0 }
-        _ = cfitsioErrorText(0)
-        return width * rows + pcount
+        try call("read \(keyword)") { ffgkyjj(handle, keyword, &value, &comment, &$0) }
+        return value
+    }
+
+    /// The error for a header card whose value cannot be used, naming the HDU.
+    func badCard(_ keyword: String, _ value: String, _ reason: String) -> FITSError {
+        var number: Int32 = 0
+        ffghdn(handle, &number)
+        return .invalid(path: path, message: "HDU \(number): \(keyword) = \(value): \(reason)")
     }
 
     static func temporaryName(for path: String) -> String {

@@ -156,7 +156,8 @@ extension FITSFile {
 
     /// A mapped reader for the current HDU when its layout allows one, else nil.
     func mappedReader() -> MappedImageReader? {
-        guard temporaryPath == nil else { return nil }
+        // A gzipped file is decompressed in memory by cfitsio: its bytes on disk are not the image's.
+        guard temporaryPath == nil, logicalFileSize == fileSize else { return nil }
         var status: Int32 = 0
         if fits_is_compressed_image(handle, &status) != 0 || status != 0 { return nil }
         var head: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0

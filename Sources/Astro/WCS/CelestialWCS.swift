@@ -1,26 +1,21 @@
 import Foundation
 
-/// The celestial part of a FITS world coordinate system: pixel ↔ sky for the
-/// two celestial axes of an image or cube (Calabretta & Greisen 2002).
+/// The celestial part of a FITS world coordinate system: pixel ↔ sky for the two celestial
+/// axes of an image or cube, through wcslib (`WCSLibTransform`): every projection of
+/// Calabretta & Greisen (2002), SIP, TPV and DSS distortions, and the legacy forms wcsfix
+/// repairs (CROTA, PC00i00j, NCP, nonstandard units), which are listed in `fixes`.
 ///
-/// The celestial axes are found by CTYPEi wherever they are in the cube (RA---SIN
-/// and DEC--SIN are axes 1 and 2 of an ASKAP cube, but need not be). Supported:
-/// - projections SIN (including the slant orthographic, PV<lat>_1/PV<lat>_2) and TAN;
-/// - frames RA/DEC, GLON/GLAT, ELON/ELAT, SLON/SLAT (the `ra`/`dec` arguments are then
-///   longitude/latitude in that frame);
-/// - the linear part as CDi_j, or CDELTi (default 1) with PCi_j (default identity),
-///   or CDELTi with the legacy CROTA<lat> when neither PC nor CD is given. A header
-///   with both CD and PC is rejected (`WCSError.inconsistent`), and so is one coupling
-///   a celestial axis to another pixel axis (e.g. a nonzero PC1_3);
-/// - LONPOLE (or PV<lon>_3); by default 180°, or 0° when CRVAL<lat> = 90°.
-///
-/// Pixel coordinates are 0-based (astropy's origin = 0): the centre of the first
-/// pixel is (0, 0), i.e. FITS pixel p is p - 1 here. `x` runs along the
-/// lower-numbered celestial axis (NAXIS1 for an ASKAP cube), `y` along the other.
-/// Angles are degrees; returned longitudes are in [0, 360).
+/// The celestial axes are found by CTYPEi wherever they are in the cube (RA---SIN and
+/// DEC--SIN are axes 1 and 2 of an ASKAP cube, but need not be); other axes stay at their
+/// reference pixel. Pixel coordinates here are 0-based (astropy's origin = 0): the centre of
+/// the first pixel is (0, 0), i.e. FITS pixel p is p - 1 here. `x` runs along the
+/// lower-numbered celestial axis (NAXIS1 for an ASKAP cube), `y` along the other. Angles
+/// are degrees; returned longitudes are in [0, 360). A point outside the projection's
+/// domain (beyond a SIN image's limb, the far side of TAN) is nil.
 public struct CelestialWCS: Sendable {
-    /// The projection of CTYPEi.
-    public let projection: Projection
+    let transform: WCSLibTransform
+    /// The projection code of CTYPEi ("SIN", "ZEA", ...).
+    public let projection: String
     /// Which celestial system the axes name.
     public let frame: CelestialFrame
     /// 1-based FITS axis numbers of the longitude and latitude axes.
@@ -29,116 +24,87 @@ public struct CelestialWCS: Sendable {
     /// longitude in [0, 360).
     public let reference: (ra: Double, dec: Double)
     /// The reference pixel (CRPIX - 1 of the x and y axes), 0-based.
-    public private(set) var referencePixel: (x: Double, y: Double)
-    /// Degrees per pixel: the square root of |det| of the linear matrix (the
+    public let referencePixel: (x: Double, y: Double)
+    /// Degrees per pixel: the square root of |det| of the celestial linear matrix (the
     /// geometric mean of |CDELT1| and |CDELT2| when there is no skew).
     public let pixelScale: Double
     /// The native longitude of the celestial pole, degrees.
-    public let lonpole: Double
+    public var lonpole: Double { transform.lonpole }
+    /// What wcsfix repaired in the header (empty for a standard one).
+    public var fixes: [String] { transform.fixes }
+    /// The distortions applied, as "prior:1:SIP" (stage, axis, function).
+    public var distortions: [String] { transform.distortions }
 
-    private let rotation: SphericalRotation
-    // Pixel offsets → plane coordinates in radians, and its inverse.
-    private let a00, a01, a10, a11: Double
-    private let b00, b01, b10, b11: Double
-
-    /// Reads the celestial WCS of a header; throws `WCSError` naming the first
-    /// missing, unsupported or inconsistent keyword.
+    /// Reads the celestial WCS of a header; throws `WCSError` naming what wcslib could not
+    /// use (a missing or invalid keyword, an unsupported distortion).
     public init(header: FITSHeader) throws {
-        let (lon, lat, frame, projection) = try Self.celestialAxes(in: header)
-        for axis in [lon.axis, lat.axis] {
-            if let unit = header.unit(axis: axis), unit.lowercased() != "deg" {
-                throw WCSError.unsupportedUnit(keyword: "CUNIT\(axis)", unit: unit, supported: "deg is")
-            }
-        }
-        let crvalLon = try header.requiredDouble("CRVAL\(lon.axis)")
-        let crvalLat = try header.requiredDouble("CRVAL\(lat.axis)")
-        guard abs(crvalLat) <= 90 else {
-            throw WCSError.invalid(keyword: "CRVAL\(lat.axis)", value: String(crvalLat),
-                                   reason: "a latitude must be within [-90, 90]")
-        }
-        let xAxis = min(lon.axis, lat.axis), yAxis = max(lon.axis, lat.axis)
-        let crpixX = try header.requiredDouble("CRPIX\(xAxis)")
-        let crpixY = try header.requiredDouble("CRPIX\(yAxis)")
+        let naxis = (1...max(1, header.int("NAXIS") ?? 0)).map { header.int("NAXIS\($0)") ?? 0 }
+        try self.init(transform: WCSLibTransform(cardImages: header.cardImages, naxis: naxis))
+    }
 
-        // Linear part: rows are world axes (lon, lat), columns pixel axes (x, y).
-        let linear = try LinearPart(header: header)
-        for row in [lon.axis, lat.axis] {
-            try linear.requireSeparable(row: row, from: [xAxis, yAxis])
-        }
-        var m = [[Double]](repeating: [0, 0], count: 2)
-        let crota = try header.optionalDouble("CROTA\(lat.axis)")
-        if !linear.usesCD, !linear.hasPC(row: lon.axis), !linear.hasPC(row: lat.axis), let rho = crota {
-            // Paper II eq. 188: CD from CDELT and CROTA<lat>, in (lon, lat) order.
-            let dLon = try header.optionalDouble("CDELT\(lon.axis)") ?? 1
-            let dLat = try header.optionalDouble("CDELT\(lat.axis)") ?? 1
-            let (s, c) = sinCos(degrees: rho)
-            let byLonLat = [[dLon * c, -dLat * s], [dLon * s, dLat * c]]
-            let lonFirst = lon.axis < lat.axis
-            for r in 0..<2 {
-                m[r] = lonFirst ? byLonLat[r] : [byLonLat[r][1], byLonLat[r][0]]
-            }
-        } else {
-            for (r, row) in [lon.axis, lat.axis].enumerated() {
-                m[r] = [try linear.element(row, xAxis), try linear.element(row, yAxis)]
-            }
-        }
-        let det = m[0][0] * m[1][1] - m[0][1] * m[1][0]
+    init(transform: WCSLibTransform) throws {
+        guard let lng = transform.longitude, let lat = transform.latitude else { throw WCSError.noCelestialAxes }
+        self.transform = transform
+        let lonType = transform.ctype[lng]
+        projection = transform.projection ?? ""
+        frame = CelestialFrame.classify(String(lonType.prefix(4)).trimmingCharacters(in: CharacterSet(charactersIn: "-")))?.frame
+            ?? .equatorial
+        axes = (lng + 1, lat + 1)
+        reference = (normalizedLongitude(transform.crval[lng]), transform.crval[lat])
+        let (xAxis, yAxis) = (min(lng, lat), max(lng, lat))
+        referencePixel = (transform.crpix[xAxis] - 1, transform.crpix[yAxis] - 1)
+        let m = transform.linearMatrix, n = transform.naxis
+        let det = m.isEmpty ? 0 : m[lng * n + xAxis] * m[lat * n + yAxis] - m[lng * n + yAxis] * m[lat * n + xAxis]
         guard det != 0, det.isFinite else {
-            throw WCSError.inconsistent(
-                "the linear matrix of axes \(xAxis) and \(yAxis) (CDELT, PC, CD or CROTA) is singular")
+            throw WCSError.inconsistent("the linear matrix of axes \(xAxis + 1) and \(yAxis + 1) (CDELT, PC, CD or CROTA) is singular")
         }
-
-        // Rotation: for a zenithal projection the reference point is the native pole.
-        let lonpole = try Self.lonpole(header: header, lonAxis: lon.axis, crvalLat: crvalLat)
-
-        let radians = Double.pi / 180
-        self.projection = projection
-        self.frame = frame
-        self.axes = (lon.axis, lat.axis)
-        self.reference = (normalizedLongitude(crvalLon), crvalLat)
-        self.referencePixel = (crpixX - 1, crpixY - 1)
-        self.pixelScale = abs(det).squareRoot()
-        self.lonpole = lonpole
-        self.rotation = SphericalRotation(alphaP: crvalLon, deltaP: crvalLat, phiP: lonpole)
-        a00 = m[0][0] * radians; a01 = m[0][1] * radians
-        a10 = m[1][0] * radians; a11 = m[1][1] * radians
-        let inverse = 1 / (det * radians)
-        b00 = m[1][1] * inverse; b01 = -m[0][1] * inverse
-        b10 = -m[1][0] * inverse; b11 = m[0][0] * inverse
+        pixelScale = abs(det).squareRoot()
     }
 
     /// The same sky grid for an image whose pixel p is this image's pixel p - (x, y):
     /// the reference pixel moves by (x, y), as when cutting (x, y negative) or padding.
     public func shifted(x: Double, y: Double) -> CelestialWCS {
-        var copy = self
-        copy.referencePixel = (referencePixel.x + x, referencePixel.y + y)
-        return copy
+        var shift = [Double](repeating: 0, count: transform.naxis)
+        let (lng, lat) = (axes.longitude - 1, axes.latitude - 1)
+        shift[min(lng, lat)] = x
+        shift[max(lng, lat)] = y
+        // A copy of a struct wcsset accepted is accepted again with another CRPIX.
+        return try! CelestialWCS(transform: WCSLibTransform(transform, shiftingReferencePixel: shift))
     }
 
-    /// The 0-based pixel of a sky position (degrees), or nil when the projection
-    /// does not reach it (SIN: more than 90° from the reference point; TAN: 90° or more).
+    /// The 0-based pixel of a sky position (degrees), or nil when the projection does not
+    /// reach it.
     public func pixel(ra: Double, dec: Double) -> (x: Double, y: Double)? {
-        guard ra.isFinite, abs(dec) <= 90 else { return nil }
-        let alpha = ra * (Double.pi / 180), delta = dec * (Double.pi / 180)
-        let cosDelta = cos(delta)
-        let (l, m, n) = rotation.toNative(cosDelta * cos(alpha), cosDelta * sin(alpha), sin(delta))
-        guard let (u, v) = projection.project(l, m, n) else { return nil }
-        return (referencePixel.x + b00 * u + b01 * v, referencePixel.y + b10 * u + b11 * v)
+        guard ra.isFinite, dec.isFinite, abs(dec) <= 90 else { return nil }
+        let n = transform.naxis
+        let (lng, lat) = (axes.longitude - 1, axes.latitude - 1)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buf -> (x: Double, y: Double)? in
+            let world = buf.baseAddress!, pixel = buf.baseAddress! + n
+            for k in 0..<n { world[k] = transform.crval[k] }
+            world[lng] = ra
+            world[lat] = dec
+            guard transform.transformOne(world, pixel, toWorld: false) else { return nil }
+            let (xAxis, yAxis) = (min(lng, lat), max(lng, lat))
+            let x = pixel[xAxis] - 1, y = pixel[yAxis] - 1
+            return x.isFinite && y.isFinite ? (x, y) : nil
+        }
     }
 
-    /// The sky position (degrees, ra in [0, 360)) of a 0-based pixel, or nil outside
-    /// the projection's domain (SIN: beyond the limb, plane radius over 1 radian).
+    /// The sky position (degrees, ra in [0, 360)) of a 0-based pixel, or nil outside the
+    /// projection's domain.
     public func sky(x: Double, y: Double) -> (ra: Double, dec: Double)? {
-        let dx = x - referencePixel.x, dy = y - referencePixel.y
-        guard let (l, m, n) = projection.deproject(a00 * dx + a01 * dy, a10 * dx + a11 * dy) else {
-            return nil
+        guard x.isFinite, y.isFinite else { return nil }
+        let n = transform.naxis
+        let (lng, lat) = (axes.longitude - 1, axes.latitude - 1)
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * n) { buf -> (ra: Double, dec: Double)? in
+            let pixel = buf.baseAddress!, world = buf.baseAddress! + n
+            for k in 0..<n { pixel[k] = transform.crpix[k] }
+            pixel[min(lng, lat)] = x + 1
+            pixel[max(lng, lat)] = y + 1
+            guard transform.transformOne(pixel, world, toWorld: true) else { return nil }
+            let ra = world[lng], dec = world[lat]
+            return ra.isFinite && dec.isFinite ? (normalizedLongitude(ra), dec) : nil
         }
-        let (cx, cy, cz) = rotation.toCelestial(l, m, n)
-        let degrees = 180 / Double.pi
-        let ra = atan2(cy, cx) * degrees
-        let dec = atan2(cz, (cx * cx + cy * cy).squareRoot()) * degrees
-        guard ra.isFinite, dec.isFinite else { return nil }
-        return (normalizedLongitude(ra), dec)
     }
 }
 

@@ -1,10 +1,8 @@
 /// The frequency axis of a cube: CTYPEi = 'FREQ', linear in channel
-/// (Greisen et al. 2006), f = CRVAL + CDELT × (p + 1 - CRPIX) for 0-based channel p.
-///
-/// CUNITi may be Hz (the default), kHz, MHz or GHz; frequencies here are always Hz.
+/// (Greisen et al. 2006), f = CRVAL + CDELT × (p + 1 - CRPIX) for 0-based channel p, as
+/// wcslib reads it (CUNITi Hz, kHz, MHz or GHz are converted; frequencies here are Hz).
 public struct SpectralAxis: Sendable, Equatable {
     private let linear: LinearAxis
-    private let toHz: Double
 
     /// 1-based FITS axis number.
     public var axis: Int { linear.axis }
@@ -13,26 +11,19 @@ public struct SpectralAxis: Sendable, Equatable {
     /// The reference channel (CRPIX - 1), 0-based.
     public var referenceChannel: Double { linear.crpix - 1 }
     /// The frequency of the reference channel, Hz.
-    public var referenceFrequency: Double { linear.crval * toHz }
+    public var referenceFrequency: Double { linear.crval }
     /// The channel increment, Hz (negative when frequency falls along the axis).
-    public var channelWidth: Double { linear.step * toHz }
+    public var channelWidth: Double { linear.step }
 
     /// Reads the FREQ axis; throws `WCSError.noAxis("FREQ")` when there is none.
     public init(header: FITSHeader) throws {
         guard let linear = try LinearAxis.find("FREQ", in: header) else { throw WCSError.noAxis("FREQ") }
-        let units: [String: Double] = ["Hz": 1, "HZ": 1, "kHz": 1e3, "MHz": 1e6, "GHz": 1e9]
-        let unit = header.unit(axis: linear.axis) ?? "Hz"
-        guard let scale = units[unit] else {
-            throw WCSError.unsupportedUnit(keyword: "CUNIT\(linear.axis)", unit: unit,
-                                           supported: "Hz, kHz, MHz, GHz are")
-        }
         self.linear = linear
-        self.toHz = scale
     }
 
     /// The frequency (Hz) of 0-based channel `channel`.
     public func frequency(channel: Int) -> Double {
-        linear.world(Double(channel)) * toHz
+        linear.world(Double(channel))
     }
 
     /// The frequencies (Hz) of channels 0..<count.
@@ -42,6 +33,6 @@ public struct SpectralAxis: Sendable, Equatable {
 
     /// The fractional 0-based channel of a frequency (Hz); the inverse of `frequency(channel:)`.
     public func channel(frequency: Double) -> Double {
-        linear.pixel(frequency / toHz)
+        linear.pixel(frequency)
     }
 }

@@ -9,8 +9,13 @@ public enum WCSError: Error, Equatable, CustomStringConvertible {
     case noCelestialAxes
     /// No axis with this CTYPE (e.g. "FREQ").
     case noAxis(String)
-    /// A celestial CTYPE with a projection code other than SIN or TAN.
-    case unsupportedProjection(keyword: String, ctype: String, code: String)
+    /// The header has no world coordinate keywords wcslib could read.
+    case noWCS
+    /// A distortion wcslib cannot apply (astropy's lookup tables), which would otherwise be
+    /// ignored: `keyword` names the card.
+    case unsupportedDistortion(keyword: String, kind: String)
+    /// What wcslib reported (its own message names the keyword).
+    case wcslib(String)
     /// A CUNITi this code does not convert; `supported` lists the ones it does.
     case unsupportedUnit(keyword: String, unit: String, supported: String)
     /// A keyword whose value cannot be used, and why.
@@ -26,9 +31,12 @@ public enum WCSError: Error, Equatable, CustomStringConvertible {
             return "no celestial axes: no CTYPEi is RA/DEC, GLON/GLAT, ELON/ELAT or SLON/SLAT"
         case .noAxis(let ctype):
             return "no \(ctype) axis: no CTYPEi is '\(ctype)'"
-        case .unsupportedProjection(let keyword, let ctype, let code):
-            let known = CelestialWCS.Projection.supportedCodes.joined(separator: ", ")
-            return "\(keyword) '\(ctype)': projection \(code) is not supported (\(known) are)"
+        case .noWCS:
+            return "no world coordinate system in the header"
+        case .unsupportedDistortion(let keyword, let kind):
+            return "\(keyword): \(kind) is not supported; refusing the header rather than ignoring the distortion"
+        case .wcslib(let message):
+            return message
         case .unsupportedUnit(let keyword, let unit, let supported):
             return "\(keyword) '\(unit)' is not supported (\(supported))"
         case .invalid(let keyword, let value, let reason):
