@@ -36,24 +36,29 @@ static inline char arrakis_wcs_alt(const struct wcsprm *wcs) { return wcs->alt[0
 
 /* The message of the last error wcslib recorded in the struct, or "". */
 static inline const char *arrakis_wcs_error(const struct wcsprm *wcs) {
-    return (wcs && wcs->err && wcs->err->msg[0]) ? wcs->err->msg : "";
+    return (wcs && wcs->err && wcs->err->msg && wcs->err->msg[0]) ? wcs->err->msg : "";
 }
 
 /* Runs wcsfixi (all fixes, units not translated, as astropy does) and writes the message of
-   each fix that changed something, separated by newlines, to `out` (at most `size` bytes).
+   each fix that changed something, separated by 0x1f (a message may hold newlines), to `out` (at most `size` bytes);
+   `stat` receives each fixer's status (CDFIX ... CYLFIX; -1 no change, 0 changed, > 0 failed).
    Returns the number of fixes that failed with an error (their messages prefixed "error: "). */
-static inline int arrakis_wcs_fix(struct wcsprm *wcs, const int *naxis, char *out, int size) {
-    int stat[NWCSFIX];
+static inline int arrakis_wcs_fix(struct wcsprm *wcs, const int *naxis, char *out, int size, int stat[NWCSFIX]) {
     struct wcserr info[NWCSFIX];
     memset(info, 0, sizeof info);
     wcsfixi(0, naxis, wcs, stat, info);
     int failures = 0;
     out[0] = '\0';
     for (int i = 0; i < NWCSFIX; i++) {
-        if (stat[i] == FIXERR_NO_CHANGE || info[i].msg[0] == '\0') continue;
-        if (stat[i] > 0) { failures++; strncat(out, "error: ", size - strlen(out) - 1); }
-        strncat(out, info[i].msg, size - strlen(out) - 1);
-        strncat(out, "\n", size - strlen(out) - 1);
+        /* wcserr's msg is allocated by wcslib (or NULL): read it, then free it. */
+        const char *msg = info[i].msg;
+        if (stat[i] != FIXERR_NO_CHANGE && msg && msg[0]) {
+            if (stat[i] > 0) { failures++; strncat(out, "error: ", size - strlen(out) - 1); }
+            strncat(out, msg, size - strlen(out) - 1);
+            strncat(out, "\x1f", size - strlen(out) - 1);
+        }
+        free(info[i].msg);
+        info[i].msg = NULL;
     }
     return failures;
 }

@@ -28,12 +28,19 @@ final class WCSLibTransform: @unchecked Sendable {
     /// The distortions in use, as "prior:1:SIP" (stage, 1-based axis, function).
     let distortions: [String]
 
+    /// Serialises parsing and setting up (see `init`).
+    static let setupLock = NSRecursiveLock()
+
     /// wcslib writes its error messages into the structs only when asked, once per process.
     private static let errorsEnabled: Bool = { wcserr_enable(1); return true }()
 
     /// Parses `cardImages` (80-character records). `naxis` (NAXISi) helps the fixes; the
     /// WCS with key `alternate` (" " for the primary) is used.
     init(cardImages: String, naxis dimensions: [Int], alternate: Character = " ") throws {
+        // wcslib's header and unit parsers (flex scanners) and its fixes keep global state:
+        // one struct is set up at a time in the process; transforms then run in parallel.
+        Self.setupLock.lock()
+        defer { Self.setupLock.unlock() }
         _ = Self.errorsEnabled
         try Self.refuseUnsupported(cardImages)
         let (normalised, conventions) = ScampConvention.normalise(cardImages)
@@ -85,9 +92,25 @@ final class WCSLibTransform: @unchecked Sendable {
         // Fixes, with a NAXIS per axis (0 where unknown: cylfix then leaves it alone).
         var dims = (0..<n).map { Int32(clamping: $0 < dimensions.count ? dimensions[$0] : 0) }
         var messages = [CChar](repeating: 0, count: 4096)
-        let failed = dims.withUnsafeMutableBufferPointer { d in arrakis_wcs_fix(copy, d.baseAddress, &messages, 4096) }
+        var stat = [Int32](repeating: -1, count: Int(NWCSFIX))
+        let typesBefore = (0..<n).map { String(cString: arrakis_wcs_ctype(copy, Int32($0))) }
+        let unitsBefore = (0..<n).map { String(cString: arrakis_wcs_cunit(copy, Int32($0))) }
+        let failed = dims.withUnsafeMutableBufferPointer { d in arrakis_wcs_fix(copy, d.baseAddress, &messages, 4096, &stat) }
         let fixText = String(cString: messages)
-        let fixLines = fixText.split(separator: "\n").map(String.init)
+        var fixLines = fixText.split(separator: "\u{1F}").map {
+            $0.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        }
+        // This wcslib says what a successful fix did only sometimes: say it from the cards.
+        for k in 0..<n {
+            let t = String(cString: arrakis_wcs_ctype(copy, Int32(k))).trimmingCharacters(in: .whitespaces)
+            let u = String(cString: arrakis_wcs_cunit(copy, Int32(k))).trimmingCharacters(in: .whitespaces)
+            let (t0, u0) = (typesBefore[k].trimmingCharacters(in: .whitespaces), unitsBefore[k].trimmingCharacters(in: .whitespaces))
+            if t != t0 { fixLines.append("CTYPE\(k + 1) '\(t0)' read as '\(t)'") }
+            if u != u0, !u0.isEmpty, !fixText.contains("units") { fixLines.append("CUNIT\(k + 1) '\(u0)' read as '\(u)'") }
+        }
+        let names = ["cdfix: completed the CDi_j matrix", "datfix: repaired or derived DATE-OBS / MJD-OBS",
+                     "obsfix: completed OBSGEO-X/Y/Z or L/B/H", "", "", "", "cylfix: moved a cylindrical projection's reference point"]
+        for (i, name) in names.enumerated() where stat[i] == 0 && !name.isEmpty && fixText.isEmpty { fixLines.append(name) }
         // A fix that failed is reported, as astropy warns; wcsset below decides whether the
         // header can be used at all.
         var notes = conventions
@@ -124,6 +147,8 @@ final class WCSLibTransform: @unchecked Sendable {
 
     /// A copy whose reference pixel moves by `shift` (per axis, pixels).
     init(_ other: WCSLibTransform, shiftingReferencePixel shift: [Double]) throws {
+        Self.setupLock.lock()
+        defer { Self.setupLock.unlock() }
         guard let copy = other.lock.withLock({ arrakis_wcs_copy(other.wcs) }) else {
             throw WCSError.wcslib("cannot copy the WCS (out of memory)")
         }
@@ -221,7 +246,7 @@ final class WCSLibTransform: @unchecked Sendable {
 
     /// wcsprt's description of the struct.
     var printed: String {
-        lock.withLock {
+        Self.setupLock.withLock {
             guard let text = arrakis_wcs_describe(wcs) else { return "" }
             defer { free(text) }
             return String(cString: text)
@@ -272,7 +297,10 @@ final class WCSLibTransform: @unchecked Sendable {
         let lines = report.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for (i, line) in lines.enumerated() where line.count >= 9 && line.dropFirst(8).hasPrefix("=") {
             let keyword = line.prefix(8).trimmingCharacters(in: .whitespaces)
-            let value = line.dropFirst(9).split(separator: "/").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            var value = line.dropFirst(9).split(separator: "/").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
+                value = "'" + value.dropFirst().dropLast().trimmingCharacters(in: .whitespaces) + "'"
+            }
             var reason = i + 1 < lines.count ? lines[i + 1].trimmingCharacters(in: .whitespaces) : ""
             if reason.hasPrefix("Rejected"), let comma = reason.range(of: "), ") { reason = String(reason[comma.upperBound...]) }
             if reason.hasSuffix(".") { reason.removeLast() }
