@@ -50,6 +50,11 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "Print the time spent in each phase (loading, expanding, evaluating, running).")
     var timings = false
 
+    func validate() throws {
+        try OptionRange.check(jobs, 1...4096, "-j")
+        try OptionRange.check(mem, 0...Int(Int32.max), "--mem")
+    }
+
     func run() throws {
         var ws: Workspace?
         do {

@@ -15,6 +15,8 @@ struct FitsHeaderCommand: ParsableCommand {
     @Argument(help: "FITS file.") var file: String
     @Option(help: "HDU number (1 = primary).") var hdu = 1
 
+    func validate() throws { try OptionRange.check(hdu, 1...99_999, "--hdu") }
+
     func run() throws {
         do {
             let f = try FITSFile.open(file)
@@ -44,6 +46,11 @@ struct FitsWindowsCommand: ParsableCommand {
     @Option(help: "Window side in pixels.") var size = 64
     @Option(help: "Number of windows.") var count = 200
     @Option(help: "Random seed for window positions.") var seed: UInt64 = 1
+
+    func validate() throws {
+        try OptionRange.check(size, 1...65_536, "--size")
+        try OptionRange.check(count, 1...10_000_000, "--count")
+    }
 
     func run() throws {
         do {

@@ -12,6 +12,8 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Seconds to wait for a database server (MongoDB server selection and connect, PostgreSQL connect_timeout) before calling it unreachable.")
     var timeout: Double = DatabaseOpener.defaultTimeout
 
+    func validate() throws { try OptionRange.check(timeout, above: 0, atMost: 86_400, "--timeout") }
+
     func credentials(url: String) throws -> Credentials {
         let parsed = url.contains("://") ? try? DatabaseURL(url) : nil
         return try Credentials.resolve(username: username ?? parsed?.username, urlPassword: parsed?.password,
@@ -39,6 +41,8 @@ struct InitCommand: ParsableCommand {
     @Flag(name: [.customShort("l"), .long], help: "Load islands, components and beams.") var load = false
     @Flag(name: [.customShort("f"), .long], help: "Load fields and beam_inf.") var field = false
     @Option(name: [.customShort("e"), .long], parsing: .upToNextOption, help: "Epochs to load.") var epochs: [Int] = [0]
+
+    func validate() throws { for e in epochs { try OptionRange.check(e, 0...100_000, "--epochs") } }
     @Flag(help: "Drop the epochs' collections first (asks for confirmation unless --yes).") var replace = false
     @Flag(help: "Do not ask before --replace.") var yes = false
     @Flag(help: "Print what was loaded and the time of each phase as one JSON line on stdout.") var json = false

@@ -65,8 +65,15 @@ struct RMSynthCommand: ParsableCommand {
         guard RMWeighting(rawValue: weight) != nil else {
             throw ValidationError("--weight must be variance or uniform, not '\(weight)'")
         }
-        guard (-5...5).contains(polyOrder) else { throw ValidationError("--poly-order must be in -5...5") }
-        guard jobs >= 0 else { throw ValidationError("--jobs must be >= 0") }
+        try OptionRange.check(polyOrder, -5...5, "--poly-order")
+        try OptionRange.check(jobs, 0...4096, "--jobs")
+        try OptionRange.check(maxIter, 0...100_000_000, "--max-iter")
+        try OptionRange.check(gain, above: 0, atMost: 1, "--gain")
+        try OptionRange.check(samples, above: 0, atMost: 1e6, "--samples")
+        try OptionRange.check(cutoff, nonZero: true, "--cutoff")
+        if let phiMax { try OptionRange.check(phiMax, above: 0, atMost: 1e9, "--phi-max") }
+        if let dPhi { try OptionRange.check(dPhi, above: 0, atMost: 1e9, "--dphi") }
+        if let window { try OptionRange.check(window, nonZero: true, "--window") }
     }
 
     var synthesisSettings: RMSynthesisSettings {

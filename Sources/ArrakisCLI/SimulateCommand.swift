@@ -31,6 +31,16 @@ struct SimulateCommand: ParsableCommand {
     var catalogueOnly = false
     @Flag(help: "Replace DIR if it already holds files.") var force = false
 
+    func validate() throws {
+        try OptionRange.check(fields, 1...100_000, "--fields")
+        try OptionRange.check(epochs, 1...1000, "--epochs")
+        try OptionRange.check(beams, 1...36, "--beams")
+        try OptionRange.check(channels, 1...100_000, "--channels")
+        try OptionRange.check(sources, 0...100_000_000, "--sources")
+        try OptionRange.check(npix, 8...65_536, "--npix")
+        try OptionRange.check(jobs, 0...4096, "--jobs")
+    }
+
     func run() throws {
         var p = SurveyParameters()
         p.seed = seed

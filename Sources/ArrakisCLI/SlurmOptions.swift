@@ -30,6 +30,13 @@ struct SlurmOptions: ParsableArguments {
     @Option(help: "SLURM: --qos for every job.")
     var qos: String?
 
+    func validate() throws {
+        if let v = tasksPerJob { try OptionRange.check(v, 1...1_000_000, "--tasks-per-job") }
+        if let v = maxJobs { try OptionRange.check(v, 1...100_000, "--max-jobs") }
+        if let v = minJobs { try OptionRange.check(v, 1...100_000, "--min-jobs") }
+        if let v = poll { try OptionRange.check(v, above: 0, atMost: 86_400, "--poll") }
+    }
+
     /// The block's settings, then the options given here.
     func settings(project: Project) throws -> SlurmSettings {
         var s = try Self.blockSettings(project)

@@ -17,6 +17,13 @@ struct BenchHistoryCommand: ParsableCommand {
     @Option(help: "Then queue this many records at once and time how fast they are written.") var burst = 0
     @Option(help: "Spool directory (default: a temporary one).") var spool: String?
 
+    func validate() throws {
+        try OptionRange.check(rate, above: 0, atMost: 1e7, "--rate")
+        try OptionRange.check(seconds, above: 0, atMost: 1e7, "--seconds")
+        try OptionRange.check(producers, 1...10_000, "--producers")
+        try OptionRange.check(burst, 0...100_000_000, "--burst")
+    }
+
     func run() throws {
         do { try bench() } catch { fail(error) }
     }

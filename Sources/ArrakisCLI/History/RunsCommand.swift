@@ -32,6 +32,8 @@ struct RunsList: ParsableCommand {
     @Flag(help: "Print a JSON array of runs.") var json = false
     @Option(help: "How many runs to list.") var limit = 20
 
+    func validate() throws { try OptionRange.check(limit, 1...1_000_000, "--limit") }
+
     func run() throws {
         do {
             let history = try options.open()

@@ -147,6 +147,9 @@ public final class FITSFile {
 
     /// Moves to HDU `number` (1 = primary).
     public func moveTo(hdu number: Int) throws {
+        guard (1...Int(Int32.max)).contains(number) else {
+            throw FITSError.invalid(path: path, message: "there is no HDU \(number) (HDUs are numbered from 1)")
+        }
         try finishCurrentHDU()
         var type: Int32 = 0
         mapped = nil
