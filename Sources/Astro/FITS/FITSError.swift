@@ -8,12 +8,13 @@ public enum FITSError: Error, Equatable, CustomStringConvertible {
     /// truncated data, unsupported column type...).
     case invalid(path: String, message: String)
 
+    /// Bytes a damaged file put in the message are shown as \\xNN: never raw.
     public var description: String {
         switch self {
         case let .cfitsio(path, operation, status, text):
-            return "\(path): \(operation) failed: \(text) (cfitsio status \(status))"
+            return "\(path): \(printableText(operation)) failed: \(printableText(text)) (cfitsio status \(status))"
         case let .invalid(path, message):
-            return "\(path): \(message)"
+            return "\(path): \(printableText(message))"
         }
     }
 

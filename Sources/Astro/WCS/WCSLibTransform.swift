@@ -42,6 +42,7 @@ final class WCSLibTransform: @unchecked Sendable {
         Self.setupLock.lock()
         defer { Self.setupLock.unlock() }
         _ = Self.errorsEnabled
+        try Self.requireWellFormed(cardImages)
         try Self.refuseUnsupported(cardImages)
         let (normalised, conventions) = ScampConvention.normalise(cardImages)
         var text = Array(normalised.utf8CString)
@@ -307,6 +308,42 @@ final class WCSLibTransform: @unchecked Sendable {
             out.append((keyword, value, reason.isEmpty ? "rejected by wcslib" : "wcslib rejected it: " + reason))
         }
         return out
+    }
+
+    /// wcslib's header scanner trusts its input (a string value left open across records
+    /// overruns its buffers): every record must be printable ASCII with its string value
+    /// closed, or the header is refused, naming the card.
+    static func requireWellFormed(_ cardImages: String) throws {
+        let bytes = Array(cardImages.utf8)
+        guard bytes.count % 80 == 0 else {
+            throw WCSError.invalid(keyword: "header", value: "\(bytes.count) bytes", reason: "not whole 80-character cards")
+        }
+        for r in 0..<bytes.count / 80 {
+            let card = bytes[r * 80..<r * 80 + 80]
+            let key = String(decoding: card.prefix(8), as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            let name = key.isEmpty ? "card \(r + 1)" : key
+            if let bad = card.first(where: { $0 < 32 || $0 > 126 }) {
+                throw WCSError.invalid(keyword: name, value: "(card \(r + 1))",
+                                       reason: "holds the byte 0x\(String(bad, radix: 16, uppercase: true)), which is not printable ASCII")
+            }
+            guard card.dropFirst(8).starts(with: [61, 32]) else { continue }   // "= "
+            var i = card.startIndex + 10
+            while i < card.endIndex, card[i] == 32 { i += 1 }
+            guard i < card.endIndex, card[i] == 39 else { continue }            // a string value
+            i += 1
+            var closed = false
+            while i < card.endIndex {
+                if card[i] == 39 {
+                    if i + 1 < card.endIndex, card[i + 1] == 39 { i += 2; continue }   // '' is a quote
+                    closed = true
+                    break
+                }
+                i += 1
+            }
+            if !closed {
+                throw WCSError.invalid(keyword: name, value: "(card \(r + 1))", reason: "its string value has no closing quote")
+            }
+        }
     }
 
     /// Refuses what wcslib would silently ignore: astropy's lookup-table distortions
