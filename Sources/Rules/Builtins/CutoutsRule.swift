@@ -26,6 +26,13 @@ import Store
 public struct CutoutsRule: BuiltinRule {
     public init() {}
 
+    /// What wcslib had to repair in a cube's header (a legacy CROTA, NCP, nonstandard units),
+    /// said once per cube in the task's log, as astropy warns.
+    static func logFixes(_ cube: String, _ log: TaskLog) {
+        guard let header = try? FITSFile.open(cube).readHeader(), let wcs = try? CelestialWCS(header: header) else { return }
+        for fix in wcs.fixes { log.write("note: \(cube): wcslib fixed the header: \(fix)") }
+    }
+
     public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
         let args = BuiltinArguments(arguments, kind: "cutouts")
         let table = try FieldTable.read(try args.inputPath("table"))
@@ -55,6 +62,7 @@ public struct CutoutsRule: BuiltinRule {
                     let cube = try cubes.cube(stokes: s, beam: beam, field: table.field)
                     let weights = cubes.weights(forCube: cube)
                     if weights == nil { log.write("warning: no weights file for \(cube); mosaics will need one") }
+                    Self.logFixes(cube, log)
                     let source = [table.field, pad, UnitReuse.signature(cube), weights.map(UnitReuse.signature) ?? ""]
                     // Islands whose box, cube and weights are as last time keep their cutouts.
                     var cubeBatch = CutoutCommitter.Cube(stokes: s)
