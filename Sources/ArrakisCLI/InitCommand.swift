@@ -12,7 +12,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: "Seconds to wait for a database server (MongoDB server selection and connect, PostgreSQL connect_timeout) before calling it unreachable.")
     var timeout: Double = DatabaseOpener.defaultTimeout
 
-    func validate() throws { try OptionRange.check(timeout, above: 0, atMost: 86_400, "--timeout") }
+    func validate() throws { try OptionRange.check(timeout, above: 0, atMost: 3600, "--timeout") }
 
     func credentials(url: String) throws -> Credentials {
         let parsed = url.contains("://") ? try? DatabaseURL(url) : nil

@@ -141,7 +141,8 @@ import Testing
         #expect(cat[column: "rm_method"]?.texts == ["RM Synthesis - Fractional polarization"])
         #expect(cat[column: "telescope"]?.texts == ["ASKAP"])
         #expect(cat[column: "pol_bias"]?.texts == ["2012PASA...29..214G"])
-        #expect(cat[column: "ionosphere"]?.texts == ["FRion"])
+        // No correction was applied: the row must not claim one.
+        #expect(cat[column: "ionosphere"]?.texts == ["None"])
         #expect(cat[column: "flux_type"]?.texts == ["Peak"])
         #expect(cat[column: "catalog_name"]?.texts == ["Test-DR1"])
         #expect(cat[column: "aperture"]?.reals == [0])

@@ -57,8 +57,8 @@ final class InitCommandTests: XCTestCase {
             XCTAssertLessThan(elapsed, 4, "\(command) took \(elapsed) s")
         }
         let bad = try arrakis(["status", "mongodb://127.0.0.1:\(port)", "--timeout", "0"], in: dir)
-        XCTAssertEqual(bad.status, 2)
-        XCTAssertTrue(bad.stderr.contains("--timeout must be more than 0"), bad.stderr)
+        XCTAssertEqual(bad.status, 64, "a usage error")
+        XCTAssertTrue(bad.stderr.contains("--timeout must be a finite number, > 0, <= 3600, not 0.0"), bad.stderr)
     }
 
     func testUnreachablePostgreSQLFailsWithinTheTimeout() throws {

@@ -6,7 +6,9 @@ public struct CatalogueOptions: Sendable, Equatable {
     public var rmMethod = "RM Synthesis - Fractional polarization"
     public var telescope = "ASKAP"
     public var polarisationBias = "2012PASA...29..214G"
-    public var ionosphere = "FRion"
+    /// "None": no ionospheric Faraday rotation correction is applied to the spectra (RMTable's
+    /// term); it may say "FRion" only for rows whose spectra a correction actually changed.
+    public var ionosphere = "None"
     public var fluxType = "Peak"
     /// `complex_test`: both tests are used; each is an RMTable v1.3 term, comma-separated as the
     /// standard separates telescopes (rmtable's check mentions the comma form but does not

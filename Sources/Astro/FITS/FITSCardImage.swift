@@ -34,8 +34,15 @@ enum FITSCardImage {
     static func valueText(_ value: FITSValue) -> String? {
         switch value {
         case .string(let s):
-            let quoted = "'" + s.replacing("'", with: "''").padding(8) + "'"
-            return quoted
+            // One card holds 68 characters of string: a longer one (a CONTINUE'd note) is cut,
+            // never left without its closing quote (WCS values are short).
+            var body = ""
+            for c in s {
+                let piece = c == "'" ? "''" : String(c)
+                if body.count + piece.count > 68 { break }
+                body += piece
+            }
+            return "'" + body.padding(8) + "'"
         case .integer(let i):
             return String(repeating: " ", count: max(0, 20 - String(i).count)) + String(i)
         case .real(let d):
