@@ -184,8 +184,10 @@ public final class LocalExecutor: @unchecked Sendable {
             key: r.job.key, family: r.job.spec.key.family, reason: r.job.reason, fingerprint: r.job.fingerprint,
             attempt: r.attempt, status: .failed, started: r.started, ended: r.ended, seconds: r.seconds,
             exitStatus: r.details.exitStatus, peakMemoryKB: r.details.peakMemoryKB, logPath: r.details.logPath)
+        var outcome = r.outcome
+        if case .success = outcome, let problem = engine.depfileProblem(r.job) { outcome = .failure(problem) }
         do {
-            switch r.outcome {
+            switch outcome {
             case .success(let outputs):
                 event.status = .succeeded
                 event.outputs = outputs

@@ -203,13 +203,19 @@ public final class BuildEngine {
 
     /// Records a successful run: outputs already committed at their final paths.
     public func finished(_ id: InstanceID, outputs: [Trace.Output]) throws {
-        guard case .running = state[id], let p = parts.removeValue(forKey: id) else { return }
+        guard case .running = state[id], parts[id] != nil else { return }
+        let t = graph.tasks[id]
+        let discovered: [NamedDigest]
+        do { discovered = try t.depfile.map(discoveredInputs) ?? [] } catch {
+            return try failed(id, message: "\(error)")
+        }
+        guard let p = parts.removeValue(forKey: id) else { return }
         running -= 1
         let old = traces.summary(forKey: graph.keyDigests[id])
-        let t = graph.tasks[id]
         traces.record(Trace(key: graph.keyText[id], family: t.key.family, fingerprint: p.fingerprint,
                             rule: p.rule, ruleDescription: p.ruleDescription, outputs: outputs,
-                            params: p.params, inputs: p.inputs, paramValues: p.paramValues))
+                            params: p.params, inputs: p.inputs, paramValues: p.paramValues,
+                            discovered: discovered))
         let changed = old.map { $0.outputs.map(\.digest) != outputs.map(\.digest) } ?? true
         counts.built += 1
         if !changed { counts.unchangedAfterBuild += 1 }

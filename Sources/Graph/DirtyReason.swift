@@ -12,6 +12,9 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
     case inputChanged(String)
     case inputAdded(String)
     case inputRemoved(String)
+    /// A file the last run said it read (its depfile) changed or is gone.
+    case discoveredInputChanged(String)
+    case discoveredInputMissing(String)
     case outputsChanged
     case outputMissing(String)
     case outputModified(String)
@@ -29,6 +32,8 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
         case .inputChanged(let i): return "input \(i) changed"
         case .inputAdded(let i): return "input \(i) added"
         case .inputRemoved(let i): return "input \(i) removed"
+        case .discoveredInputChanged(let i): return "input \(i) changed (read by the last run)"
+        case .discoveredInputMissing(let i): return "input \(i) is gone (read by the last run)"
         case .outputsChanged: return "declared outputs changed"
         case .outputMissing(let o): return "output \(o) missing"
         case .outputModified(let o): return "output \(o) modified"

@@ -110,6 +110,14 @@ struct InstanceEvaluator: Sendable {
                 touched = true
             }
         }
+        if summary.hasDiscovered, let trace = traces.trace(forKey: key) {
+            // A file listed but absent at the last run has digest zero: its appearance counts.
+            for d in trace.discovered {
+                let now = (try? (handles.map { try digests.digest(of: d.name, handles: $0) } ?? digests.digest(of: d.name))) ?? nil
+                if now == nil, d.digest != .zero { return .dirty(.discoveredInputMissing(d.name), parts) }
+                if let now, now != d.digest { return .dirty(.discoveredInputChanged(d.name), parts) }
+            }
+        }
         if touched, var trace = traces.trace(forKey: key) {
             // Same content under a new signature (touched, copied back): remember the new one.
             for (i, path) in outputs.enumerated() {

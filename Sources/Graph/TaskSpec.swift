@@ -61,6 +61,12 @@ public struct TaskSpec: Sendable {
     /// instances may claim the same. Not part of the fingerprint; built-in rules only (the
     /// expansion cache, which holds shell families, does not store them).
     public var claims: [OutputClaim] = []
+    /// A file the task writes listing, one path per line, the files it read besides its
+    /// declared inputs (found only when it ran: the IONEX maps of its observation's days,
+    /// say). After a successful run the engine hashes them into the trace, and a later
+    /// change to one makes the product stale (ninja's depfile). Built-in rules only (not
+    /// stored by the expansion cache); not part of the fingerprint.
+    public var depfile: String?
 
     public init(key: ProductKey, fileInputs: [String] = [], productInputs: [InstanceID] = [],
                 outputs: [String], manifest: String? = nil, params: [(String, String)] = [],

@@ -27,10 +27,16 @@ public struct Trace: Sendable, Equatable {
     /// later change can be shown as `old -> new`; empty in traces written before values
     /// were kept. Long values are cut to `ParamValue.limit` characters.
     public var paramValues: [String]
+    /// (path, digest) of each file the task said it read besides its declared inputs (its
+    /// depfile, `TaskSpec.depfile`), as they were when it finished: a later change to one
+    /// makes the product stale. Empty for most products.
+    public var discovered: [NamedDigest]
 
     public init(key: String, family: String, fingerprint: Digest, rule: Digest, ruleDescription: String,
-                outputs: [Output], params: [NamedDigest], inputs: [NamedDigest], paramValues: [String] = []) {
+                outputs: [Output], params: [NamedDigest], inputs: [NamedDigest], paramValues: [String] = [],
+                discovered: [NamedDigest] = []) {
         self.paramValues = paramValues
+        self.discovered = discovered
         self.key = key
         self.family = family
         self.fingerprint = fingerprint
@@ -49,7 +55,9 @@ public struct Trace: Sendable, Equatable {
         w.digest(Digest(family))
         w.digest(fingerprint)
         w.digest(rule)
-        w.u32(UInt32(outputs.count))
+        // The count's top bit says "has discovered inputs", so the no-op check (which reads
+        // only this prefix) knows when it must look further.
+        w.u32(UInt32(outputs.count) | (discovered.isEmpty ? 0 : Self.discoveredFlag))
         for o in outputs {
             o.signature.encode(into: &w)
             w.digest(o.digest)
@@ -63,12 +71,18 @@ public struct Trace: Sendable, Equatable {
         w.u32(UInt32(inputs.count))
         for i in inputs { w.string(i.name); w.digest(i.digest) }
         // Appended last: traces written before it decode with no values.
-        if !paramValues.isEmpty {
+        if !paramValues.isEmpty || !discovered.isEmpty {
             w.u32(UInt32(paramValues.count))
             for v in paramValues { w.string(v) }
         }
+        if !discovered.isEmpty {
+            w.u32(UInt32(discovered.count))
+            for d in discovered { w.string(d.name); w.digest(d.digest) }
+        }
         return w.bytes
     }
+
+    static let discoveredFlag: UInt32 = 1 << 31
 
     static func decode(_ raw: UnsafeRawBufferPointer) throws -> Trace {
         var r = ByteReader(raw)
@@ -76,7 +90,7 @@ public struct Trace: Sendable, Equatable {
         _ = try r.digest()
         let fp = try r.digest()
         let rule = try r.digest()
-        let n = Int(try r.u32())
+        let n = Int(try r.u32() & ~discoveredFlag)
         var sigs: [(FileSignature, Digest)] = []
         for _ in 0..<n { sigs.append((try FileSignature.decode(&r), try r.digest())) }
         let key = try r.string()
@@ -93,8 +107,12 @@ public struct Trace: Sendable, Equatable {
             for _ in 0..<Int(try r.u32()) { values.append(try r.string()) }
             if values.count != params.count { values = [] }
         }
+        var discovered: [NamedDigest] = []
+        if r.remaining > 0 {
+            for _ in 0..<Int(try r.u32()) { discovered.append(NamedDigest(try r.string(), try r.digest())) }
+        }
         return Trace(key: key, family: family, fingerprint: fp, rule: rule, ruleDescription: ruleDesc,
-                     outputs: outputs, params: params, inputs: inputs, paramValues: values)
+                     outputs: outputs, params: params, inputs: inputs, paramValues: values, discovered: discovered)
     }
 }
 
@@ -119,15 +137,18 @@ public struct NamedDigest: Sendable, Equatable {
 public struct TraceSummary: Sendable {
     public var fingerprint: Digest
     public var outputs: [(signature: FileSignature, digest: Digest)]
+    /// The trace lists discovered inputs (`Trace.discovered`) to check as well.
+    public var hasDiscovered = false
 
     static func decode(_ raw: UnsafeRawBufferPointer) throws -> TraceSummary {
         var r = ByteReader(raw, offset: 32)
         let fp = try r.digest()
         _ = try r.digest()
-        let n = Int(try r.u32())
+        let raw = try r.u32()
+        let n = Int(raw & ~Trace.discoveredFlag)
         var outs: [(FileSignature, Digest)] = []
         outs.reserveCapacity(n)
         for _ in 0..<n { outs.append((try FileSignature.decode(&r), try r.digest())) }
-        return TraceSummary(fingerprint: fp, outputs: outs)
+        return TraceSummary(fingerprint: fp, outputs: outs, hasDiscovered: raw & Trace.discoveredFlag != 0)
     }
 }

@@ -71,7 +71,8 @@ public final class TraceStore: Sendable {
         let (fresh, index) = lookup(key)
         if let fresh {
             return TraceSummary(fingerprint: fresh.fingerprint,
-                                outputs: fresh.outputs.map { ($0.signature, $0.digest) })
+                                outputs: fresh.outputs.map { ($0.signature, $0.digest) },
+                                hasDiscovered: !fresh.discovered.isEmpty)
         }
         guard let index else { return nil }
         let rec = log.records[index]

@@ -380,6 +380,10 @@ public final class SlurmExecutor {
                     try finishFailed(task, message: "job \(record.jobID) on \(record.host) reported success but its outputs are missing or changed", record: record)
                     continue
                 }
+                if let problem = engine.depfileProblem(task.job) {
+                    try finishFailed(task, message: "\(problem) (job \(record.jobID) on \(record.host))", record: record)
+                    continue
+                }
                 try succeed(task, record, outputs)
             } else {
                 try finishFailed(task, message: "\(record.message ?? "failed") (job \(record.jobID) on \(record.host))", record: record)

@@ -24,10 +24,15 @@ public struct RuleSignature: Sendable {
     /// The implementation's version: raised when what the rule writes changes form, so that
     /// products built by the earlier one are rebuilt (`rmsynth v1 (built-in 2)`).
     public var version: Int
+    /// The rule reads files it finds only when it runs (named by the database, say) and
+    /// lists them in `<manifest>.inputs` (the `depfile` argument): the engine checks them on
+    /// later builds (`TaskSpec.depfile`). Requires a manifest.
+    public var discoversInputs: Bool
 
     public init(kind: String, version: Int = 1, summary: String, loopVariables: [LoopVariableSpec] = [],
                 params: [ParamSpec] = [], inputs: [InputSpec] = [], outputs: [OutputSpec] = [], manifest: Bool,
-                writes: [String] = [], retiredParams: [String: String] = [:]) {
+                writes: [String] = [], retiredParams: [String: String] = [:], discoversInputs: Bool = false) {
+        self.discoversInputs = discoversInputs
         self.kind = kind
         self.version = version
         self.summary = summary

@@ -513,6 +513,7 @@ struct ProductFamily: FamilySource {
         let key = ProductKey(family: name, values: row.map(\.description))
         let command: TaskCommand
         var claimed: [OutputClaim] = []
+        var depfile: String?
         if ruleKind == "shell", let shell = shellSetting {
             guard let template = shellTemplate else {
                 throw Diagnostic.at(shell.value.location, "shell expects a command string")
@@ -575,6 +576,10 @@ struct ProductFamily: FamilySource {
                     }
                 }
             }
+            if signature?.discoversInputs == true, let manifest {
+                depfile = manifest + ".inputs"
+                args["depfile"] = depfile
+            }
             command = .builtin(kind: ruleKind, arguments: args)
             claimed = claims?(ruleKind, args) ?? []
         }
@@ -583,6 +588,7 @@ struct ProductFamily: FamilySource {
                             ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
         if hasOrderOnly { spec.orderOnly = orderOnlyInputs.subtracting(regularInputs) }
         spec.claims = claimed
+        spec.depfile = depfile
         return spec
     }
 
