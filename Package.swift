@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro"],
                     exclude: ["Support/astropy_wcs.py", "Support/astropy_cutouts.py", "Support/make_rmtools_extra_cases.py",
-                              "Support/rmtable_check.py", "Support/ionosphere_rmextract.py",
+                              "Support/rmtable_check.py", "Support/frion_anchor.py", "Support/ionosphere_rmextract.py",
                               "Support/ionosphere_astropy_altaz.py"],
                     resources: [.copy("Resources/rmtools-1.5.0-cases.json"),
                                 .copy("Resources/rmtools-1.5.0-extra-cases.json")]),

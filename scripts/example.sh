@@ -7,9 +7,10 @@ scripts/install-deps.sh
 echo "building arrakis (release; the first build takes a few minutes on 2 cores)..." >&2
 swift build -c release --product arrakis >&2
 export PATH="$PWD/.build/release:$PATH"     # the Arrakisfile's shell rules call arrakis
-if [ ! -f examples/survey/survey.json ]; then
-  echo "== arrakis simulate examples/survey" >&2
-  arrakis simulate examples/survey
+if [ ! -f examples/survey/survey.json ] || [ ! -d examples/survey/ionex ]; then
+  # (A survey simulated before the ionosphere existed has no IONEX maps: made again.)
+  echo "== arrakis simulate examples/survey --ionosphere" >&2
+  arrakis simulate examples/survey --ionosphere --force
 fi
 echo "== arrakis build" >&2
 arrakis build

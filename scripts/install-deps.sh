@@ -4,12 +4,14 @@
 #   scripts/install-deps.sh --test   plus what the tests and benches use (python3 with astropy, numpy;
 #                                    mockupdb, montydb and pymongo for the MongoDB test server;
 #                                    rmtable for the catalogue's RMTable checks;
+#                                    FRion 1.1.5 and RMextract 0.5.1, the ionosphere's anchor;
 #                                    a PostgreSQL server for scripts/pg-test-server.sh;
 #                                    slurm-wlm and munge for scripts/slurm-local.sh)
 set -euo pipefail
 packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(ninja-build python3 postgresql slurm-wlm munge)
+  # g++ and python3-dev: RMextract (the ionosphere anchor) has no wheel for Python 3.13, pip builds it.
+  packages+=(ninja-build python3 python3-dev g++ postgresql slurm-wlm munge)
 fi
 missing=()
 for p in "${packages[@]}"; do
@@ -37,13 +39,14 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import astropy, numpy' 2>/dev/null; 
     }
   fi
 fi
-if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo, rmtable' 2>/dev/null; then
+if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo, rmtable, FRion.predict, RMextract.getRM, ephem' 2>/dev/null; then
   # The MongoDB tests run Tests/TestServers/mongo_test_server.py; the catalogue tests run
   # Tests/AstroTests/Support/rmtable_check.py (PyPI rmtable). Debian packages none
-  # of mockupdb, montydb and rmtable, so they come from PyPI. Debian's own python3 refuses pip installs
+  # of mockupdb, montydb and rmtable, so they come from PyPI; nor FRion and RMextract (the ionosphere tests'
+  # anchor, Tests/AstroTests/Support/frion_anchor.py), pinned to the versions the tests were written against. Debian's own python3 refuses pip installs
   # (PEP 668) unless told otherwise: --break-system-packages puts them under /usr/local
   # (root) or ~/.local (a user), apart from apt's files (Debian 12's pip 23.0 has the flag).
-  echo "installing: mockupdb montydb pymongo rmtable (pip)" >&2
+  echo "installing: mockupdb montydb pymongo rmtable FRion RMextract (pip)" >&2
   pip_flags=(--quiet)
   if [ "$(command -v python3)" = /usr/bin/python3 ]; then
     pip_flags+=(--break-system-packages)
@@ -54,8 +57,8 @@ if [ "${1:-}" = "--test" ] && ! python3 -c 'import mockupdb, montydb, pymongo, r
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-pip >&2
     fi
   fi
-  python3 -m pip install "${pip_flags[@]}" mockupdb montydb pymongo rmtable >&2 || {
-    echo "error: could not pip-install mockupdb, montydb, pymongo and rmtable for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
+  python3 -m pip install "${pip_flags[@]}" mockupdb montydb pymongo rmtable FRion==1.1.5 RMextract==0.5.1 >&2 || {
+    echo "error: could not pip-install mockupdb, montydb, pymongo, rmtable, FRion and RMextract for $(command -v python3); install them (e.g. in a venv on PATH)" >&2
     exit 1
   }
 fi

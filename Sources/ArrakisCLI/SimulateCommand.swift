@@ -29,6 +29,8 @@ struct SimulateCommand: ParsableCommand {
     var footprint: SurveyParameters.Footprint = .strip
     @Flag(help: "Write only the catalogue (CSV tables), the RACS database and truth.csv: no cubes. For loading tests at survey scale, e.g. --footprint sky --fields 1500 --beams 36 --sources 2000000 --epochs 1.")
     var catalogueOnly = false
+    @Flag(help: "Add the ionosphere: scans at each field's transit at ASKAP, synthetic IONEX maps of the scans' days in DIR/ionex/ (CODGddd0.yyI), and the ionosphere's Faraday rotation in the cubes' Q and U (truth.csv's rm stays the sky's; its rm_ion and ionosphere.csv give what was injected).")
+    var ionosphere = false
     @Flag(help: "Replace DIR if it already holds files.") var force = false
 
     func validate() throws {
@@ -39,6 +41,9 @@ struct SimulateCommand: ParsableCommand {
         try OptionRange.check(sources, 0...100_000_000, "--sources")
         try OptionRange.check(npix, 8...65_536, "--npix")
         try OptionRange.check(jobs, 0...4096, "--jobs")
+        if ionosphere && catalogueOnly {
+            throw ValidationError("--ionosphere needs the cubes: it cannot be used with --catalogue-only")
+        }
     }
 
     func run() throws {
@@ -51,6 +56,7 @@ struct SimulateCommand: ParsableCommand {
         p.sources = sources
         p.npix = npix
         p.footprint = footprint
+        if ionosphere { p.ionosphere = true }
         do {
             if catalogueOnly {
                 let survey = try CatalogueSurvey(p)

@@ -56,6 +56,7 @@ final class RuleSignatureTests: XCTestCase {
         case .database: return "\"sqlite:work/pipeline.db\""
         case .racsDatabase: return "\"survey\""
         case .fieldName: return "\"rm_outputs_1d\""
+        case .text: return "\"codg\""
         }
     }
 
@@ -64,7 +65,7 @@ final class RuleSignatureTests: XCTestCase {
         switch type {
         case .integer, .number, .boolean: return "\"five\""
         case .choice: return "\"no-such-choice\""
-        case .path, .racsDatabase, .fieldName: return "5"
+        case .path, .racsDatabase, .fieldName, .text: return "5"
         case .database: return "\"postgres-is-not-a-pipeline-database\""
         }
     }

@@ -29,9 +29,13 @@ public struct CatalogueComponent: Sendable, Equatable {
     public var beam: RestoringBeam?
     /// RM synthesis and RM-CLEAN results, or the failure.
     public var measurement: CatalogueMeasurement
+    /// The ionospheric RM (rad/m^2, FRion's time average) removed from the spectrum before
+    /// RM synthesis; nil when the spectrum was not corrected (`ionosphere` is then "None").
+    public var ionosphericRM: Double?
 
     public init(stokesI: StokesIComponent, observation: CatalogueObservation, beam: RestoringBeam?,
-                measurement: CatalogueMeasurement) {
+                measurement: CatalogueMeasurement, ionosphericRM: Double? = nil) {
+        self.ionosphericRM = ionosphericRM
         self.stokesI = stokesI
         self.observation = observation
         self.beam = beam

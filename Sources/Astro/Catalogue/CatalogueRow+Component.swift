@@ -9,6 +9,7 @@ extension CatalogueRow {
             beamMinor = beam.minor
             beamPositionAngle = Self.modulo180(beam.positionAngle)
         }
+        ionosphericRM = component.ionosphericRM
         let id = component.stokesI.gaussianID
         switch component.measurement {
         case .measured(let synthesis, let clean):

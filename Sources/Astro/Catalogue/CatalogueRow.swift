@@ -65,4 +65,6 @@ struct CatalogueRow: Sendable {
     var isBlended = false, blendedCount = 0, blendRatio = Double.nan
     var leakage = Double.nan
     var notes: [String] = []
+    /// FRion's RM removed from this row's spectrum; nil when it was not corrected.
+    var ionosphericRM: Double?
 }

@@ -172,7 +172,7 @@ enum CatalogueSchema {
             text("telescope", "instr.tel", "Name of Telescope(s)") { _ in o.telescope },
             text("pol_bias", "meta.note", "Polarization bias correction method") { _ in o.polarisationBias },
             text("catalog_name", "meta.note", "Name of catalog") { _ in o.catalogName },
-            text("ionosphere", "meta.note", "Ionospheric correction method") { _ in o.ionosphere },
+            text("ionosphere", "meta.note", "Ionospheric correction method") { $0.ionosphericRM == nil ? o.ionosphere : "FRion" },
             text("flux_type", "meta.note", "Stokes extraction method") { _ in o.fluxType },
             real("aperture", deg, "phys.angSize", "Integration aperture") { _ in o.aperture },
             real("leakage", .none, "phys.polarization.linear", "Instrumental leakage estimate") { $0.leakage },
@@ -204,6 +204,8 @@ enum CatalogueSchema {
             integer("stokesI_fit_status", "meta.code.status",
                     "RM-Tools IfitStat: fitter status + 64 (model below dI) + 128 (model negative)") { $0.fitStatus },
             logical("rmsynth_failed", "meta.code.error", "RM synthesis failed; the reason is in notes") { $0.failed },
+            real("rm_ion", .radianPerSquareMetre, "phys.polarization.rotMeasure;obs.atmos",
+                 "Ionospheric RM removed before RM synthesis (FRion, time average); blank if not corrected") { $0.ionosphericRM ?? .nan },
         ]
     }
 }

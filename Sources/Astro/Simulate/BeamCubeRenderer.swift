@@ -10,6 +10,12 @@ struct BeamCubeRenderer {
     let parameters: SurveyParameters
     let sky: SkyModel
     let primaryBeam = GaussianPrimaryBeam()
+    /// With `--ionosphere`: each component's modulation per observation (index through
+    /// `observationIndex`), applied to its Q and U.
+    var ionosphere: SurveyIonosphere?
+    var observationIndex: [String: Int] = [:]
+
+    static func observationKey(_ o: SurveyLayout.Observation) -> String { "\(o.epoch)/\(o.field)" }
 
     struct Output {
         var header: FITSHeader
@@ -96,7 +102,8 @@ struct BeamCubeRenderer {
         let reach = p.beamPitch * 1.5 + 4 * p.restoringBeam   // image half-diagonal and a margin
 
         var spectrum = [[Float]](repeating: [Float](repeating: 0, count: nchan), count: 3)
-        for component in sky.components {
+        let modulations = observationIndex[Self.observationKey(observation)].flatMap { ionosphere?.modulation[$0] }
+        for (index, component) in sky.components.enumerated() {
             // The primary beam is centred on the beam's pointing (not on CRVAL, the field centre).
             let distance = SkyMath.separation(beam.ra, beam.dec, component.ra, component.dec)
             guard distance < reach, let (x, y) = wcs.pixel(ra: component.ra, dec: component.dec),
@@ -108,6 +115,18 @@ struct BeamCubeRenderer {
                 spectrum[0][c] = Float(model.i * attenuation)
                 spectrum[1][c] = Float(model.q * attenuation)
                 spectrum[2][c] = Float(model.u * attenuation)
+            }
+            if let modulations {
+                // The ionosphere rotates (and slightly depolarises) what reaches the telescope:
+                // P_observed = P_sky x theta.
+                guard let theta = modulations[index] else {
+                    throw SimulationError.io("--ionosphere: no modulation for \(component.gaussianID) in epoch \(observation.epoch), field \(field.name)")
+                }
+                for c in 0..<nchan {
+                    let q = Double(spectrum[1][c]), u = Double(spectrum[2][c])
+                    spectrum[1][c] = Float(q * theta[c].re - u * theta[c].im)
+                    spectrum[2][c] = Float(q * theta[c].im + u * theta[c].re)
+                }
             }
             let (x0, y0, width) = (footprint.x0, footprint.y0, footprint.width)
             for s in 0..<3 {

@@ -39,13 +39,28 @@ public struct SurveyLayout: Sendable {
         for epoch in 0..<p.epochs {
             for field in fields where epoch == 0 || (field.index + epoch) % 2 == 1 || fields.count == 1 {
                 let sbid = p.footprint == .sky ? 100_000 * (epoch + 1) + field.index : 8500 + 1000 * epoch + field.index
-                let start = (59_000 + 100 * Double(epoch) + Double(field.index) * 0.05) * 86_400
+                var start = (59_000 + 100 * Double(epoch) + Double(field.index) * 0.05) * 86_400
+                if p.hasIonosphere {
+                    // A real scan: centred on the field's transit at ASKAP, after the nominal day starts.
+                    start = Self.transit(ra: field.ra, after: (59_000 + 100 * Double(epoch)) * 86_400) - 450
+                }
                 observations.append(Observation(epoch: epoch, field: field.index, sbid: sbid,
                                                 scanStart: start, scanLength: 900))
             }
         }
         self.fields = fields
         self.observations = observations
+    }
+
+    /// The first time (UTC, MJD seconds) at or after `after` when right ascension `ra` (deg)
+    /// crosses ASKAP's meridian: local sidereal time = ra (GMST by the IAU 1982 expression).
+    static func transit(ra: Double, after: Double) -> Double {
+        let siderealRate = 360.98564736629   // degrees of GMST per UT day
+        let jd = after / 86_400 + 2_400_000.5
+        let lst = 280.46061837 + siderealRate * (jd - 2_451_545.0) + GeodeticPosition.askap.longitude
+        var wait = (ra - lst).truncatingRemainder(dividingBy: 360)
+        if wait < 0 { wait += 360 }
+        return after + wait / siderealRate * 86_400
     }
 
     /// Fields in a strip along RA at one declination; neighbouring fields overlap.

@@ -31,6 +31,11 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
     public var beamPixels = 3.0
     /// Per-channel noise in Stokes I, Q and U (Jy/beam), before per-channel scatter.
     public var channelNoise = 1.0e-3
+    /// `--ionosphere`: scans at transit, synthetic IONEX maps, and the ionosphere's Faraday
+    /// rotation in the cubes (`SurveyIonosphere`). Nil (off) is left out of survey.json.
+    public var ionosphere: Bool?
+
+    public var hasIonosphere: Bool { ionosphere == true }
 
     public init() {}
 

@@ -25,6 +25,9 @@ public struct SurveySimulator: Sendable {
         public static let islands = "catalogues/RACS-DR1_islands.fits"
         public static let components = "catalogues/RACS-DR1_components.fits"
         public static let description = "survey.json"
+        /// With `--ionosphere`: every component's injected RM_ion per observation, and the maps.
+        public static let ionosphere = "ionosphere.csv"
+        public static let ionex = SurveyIonosphere.directory
 
         public static func cube(epoch: Int, field: String, stokes: String, beam: Int) -> String {
             "epoch_\(epoch)/\(field)/\(SurveyLayout.cubeName(stokes: stokes, field: field, beam: beam))"
@@ -83,7 +86,14 @@ public struct SurveySimulator: Sendable {
 
     private func writeEverything(into root: String, threads: Int,
                                  progress: @escaping @Sendable (Int, Int) -> Void) throws {
-        try writeText(SurveyTextFiles.truthUnits + "\n" + SurveyTextFiles.truth(sky: sky, parameters: parameters),
+        var ionosphere: SurveyIonosphere?
+        if parameters.hasIonosphere {
+            let model = try SurveyIonosphere.make(root: root, layout: layout, sky: sky, parameters: parameters)
+            ionosphere = model
+            try writeText(SurveyTextFiles.ionosphere(layout: layout, sky: sky, model: model), to: "\(root)/\(Paths.ionosphere)")
+        }
+        try writeText(SurveyTextFiles.truthUnits + "\n" + (ionosphere == nil ? "" : SurveyTextFiles.truthIonosphereUnits + "\n")
+                      + SurveyTextFiles.truth(sky: sky, parameters: parameters, rmIon: ionosphere.map(firstObservationRM)),
                       to: "\(root)/\(Paths.truth)")
         let catalogue = CatalogueTables(parameters: parameters, layout: layout, sky: sky)
         try makeDirectory("\(root)/catalogues")
@@ -102,7 +112,12 @@ public struct SurveySimulator: Sendable {
         let jobs = layout.observations.flatMap { obs in layout.fields[obs.field].beams.map { (obs, $0) } }
         let failure = Mutex<Error?>(nil)
         let done = Mutex(0)
-        let renderer = BeamCubeRenderer(parameters: parameters, sky: sky)
+        var configured = BeamCubeRenderer(parameters: parameters, sky: sky)
+        configured.ionosphere = ionosphere
+        configured.observationIndex = Dictionary(uniqueKeysWithValues: layout.observations.enumerated().map {
+            (BeamCubeRenderer.observationKey($0.element), $0.offset)
+        })
+        let renderer = configured
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let next = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, jobs.count))) { _ in
@@ -136,6 +151,18 @@ public struct SurveySimulator: Sendable {
             try writeText(SurveyTextFiles.weights(sigma: output.channelSigma),
                           to: "\(root)/\(Paths.weights(epoch: observation.epoch, field: field.name, stokes: stokes, beam: beam.number))")
         }
+    }
+
+    /// Each component's RM_ion in its first observation: epoch 0 of its island's own field.
+    private func firstObservationRM(_ model: SurveyIonosphere) -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for (c, comp) in sky.components.enumerated() {
+            let tile = sky.islands[comp.island].tile
+            if let o = layout.observations.firstIndex(where: { $0.epoch == 0 && $0.field == tile }), let rm = model.meanRM[o]?[c] {
+                out[c] = rm
+            }
+        }
+        return out
     }
 
     /// `survey.json`: the parameters and the layout, for people and for later stages.

@@ -44,13 +44,31 @@ enum SurveyTextFiles {
     }
 
     /// `truth.csv`: what was injected, per component.
-    static func truth(sky: SkyModel, parameters: SurveyParameters) -> String {
-        var rows = ["gaussian_id,source_id,ra,dec,flux,spectral_index,frac_pol,rm,pol_angle,major,minor,pa,ref_freq,isolated"]
-        for c in sky.components {
-            rows.append([c.gaussianID, c.sourceID, "\(c.ra)", "\(c.dec)", "\(c.flux)", "\(c.spectralIndex)",
+    /// With `rmIon` (`--ionosphere`), a last column `rm_ion`: the time-averaged ionospheric RM
+    /// injected in the component's first observation (epoch 0, its own field), blank if none;
+    /// `ionosphere.csv` has every observation's.
+    static func truth(sky: SkyModel, parameters: SurveyParameters, rmIon: [Int: Double]? = nil) -> String {
+        var rows = ["gaussian_id,source_id,ra,dec,flux,spectral_index,frac_pol,rm,pol_angle,major,minor,pa,ref_freq,isolated"
+                    + (rmIon == nil ? "" : ",rm_ion")]
+        for (i, c) in sky.components.enumerated() {
+            var cells = [c.gaussianID, c.sourceID, "\(c.ra)", "\(c.dec)", "\(c.flux)", "\(c.spectralIndex)",
                          "\(c.fractionalPolarisation)", "\(c.rm)", "\(c.angle)", "\(c.major * 3600)",
                          "\(c.minor * 3600)", "\(c.positionAngle)", "\(parameters.referenceFrequency)",
-                         c.isolated ? "1" : "0"].joined(separator: ","))
+                         c.isolated ? "1" : "0"]
+            if let rmIon { cells.append(rmIon[i].map { "\($0)" } ?? "") }
+            rows.append(cells.joined(separator: ","))
+        }
+        return rows.joined(separator: "\n") + "\n"
+    }
+
+    /// `ionosphere.csv`: the injected time-averaged RM_ion of every component in every
+    /// observation whose images reach it.
+    static func ionosphere(layout: SurveyLayout, sky: SkyModel, model: SurveyIonosphere) -> String {
+        var rows = ["epoch,field,sbid,gaussian_id,rm_ion"]
+        for (o, obs) in layout.observations.enumerated() {
+            for (c, rm) in (model.meanRM[o] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                rows.append("\(obs.epoch),\(layout.fields[obs.field].name),\(obs.sbid),\(sky.components[c].gaussianID),\(rm)")
+            }
         }
         return rows.joined(separator: "\n") + "\n"
     }
@@ -61,5 +79,10 @@ enum SurveyTextFiles {
         # spectral_index (S ~ nu^alpha); frac_pol; rm (rad/m^2); pol_angle: intrinsic angle (deg);
         # major, minor: intrinsic FWHM (arcsec, 0 = point source); pa (deg E of N); ref_freq (Hz);
         # isolated: 1 when no other component lies within 3 restoring beams.
+        """
+
+    static let truthIonosphereUnits = """
+        # rm_ion: the ionospheric RM (rad/m^2, time average) injected in the component's first observation
+        # (epoch 0, its own field); ionosphere.csv has every observation's.
         """
 }

@@ -38,7 +38,10 @@ struct FieldCatalogueAssembler {
                 } else {
                     measurement = .failed(reason: element?["error"]?.string ?? "no RM synthesis result for this field", channels: 0)
                 }
-                out.append(CatalogueComponent(stokesI: stokesI, observation: observation, beam: beam, measurement: measurement))
+                // Corrected only where the element says FRion removed an RM from this spectrum.
+                let ionosphericRM = element?["ionosphere"]?.string == "FRion" ? element?["rm_ion"]?.double : nil
+                out.append(CatalogueComponent(stokesI: stokesI, observation: observation, beam: beam, measurement: measurement,
+                                              ionosphericRM: ionosphericRM))
             }
         }
         return out

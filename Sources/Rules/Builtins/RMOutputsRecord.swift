@@ -11,16 +11,8 @@ import Store
 enum RMOutputsRecord {
     static func update(_ db: PipelineDatabase, results: String, epoch: Int, gaussianID: String, field: String,
                        _ change: (inout Document) -> Void) throws {
-        try db.atomically {
-            let doc = try db.find(.components, epoch: epoch, Filter([("Gaussian_ID", .string(gaussianID))])).first
-            var elements = doc?[results]?.array ?? []
-            let index = elements.firstIndex { $0.document?["field"]?.string == field }
-            var element = index.flatMap { elements[$0].document } ?? Document([("field", .string(field))])
-            change(&element)
-            if let index { elements[index] = .document(element) } else { elements.append(.document(element)) }
-            try db.upsert(.components, epoch: epoch, [Upsert(key: ["Gaussian_ID": .string(gaussianID)],
-                                                             set: [(results, .array(elements))])])
-        }
+        try FieldElementRecord.update(db, .components, epoch: epoch, key: ("Gaussian_ID", gaussianID), path: results,
+                                      field: field, change)
     }
 
     /// RM-Tools' result dictionary as a document (NaN and undefined values as null).

@@ -25,7 +25,8 @@ extension RMSynthRule: PipelineRule {
                       "the components' field that holds the results (one element per field); give a second rmsynth product its own"),
             CommonSignature.database,
         ],
-        inputs: [InputSpec("spectra", producers: ["spectra"], "the field's spectra (a `spectra` product)")],
+        inputs: [InputSpec("spectra", producers: ["spectra", "frion"],
+                           "the field's spectra: a `spectra` product, or a `frion` product for the ionosphere-corrected ones")],
         manifest: true,
         writes: ["`<Gaussian_ID>_FDFdirty.dat`, `_RMSF.dat`, `_weight.dat`, `_RMsynth.dat`, `_RMsynth.json` beside each spectrum (or under `directory`)",
                  "the field's element of `components.<results>`: `rmsynth1d`, `rm1dfiles`, `rmsynth_summary` or `error`"])

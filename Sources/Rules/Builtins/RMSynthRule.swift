@@ -66,6 +66,7 @@ public struct RMSynthRule: BuiltinRule {
                     ])))
                     e.set("rmsynth_summary", .document(RMOutputsRecord.document(result.fields)))
                     e.set("error", .null)
+                    Self.recordIonosphere(r, in: &e)
                 }
                 manifest += [gid, r["source_id"]!, spectrumPath, "ok", "", summary, try ContentDigest.of([summary]), inputs, location]
                     .joined(separator: "\t") + "\n"
@@ -77,6 +78,7 @@ public struct RMSynthRule: BuiltinRule {
                 try RMOutputsRecord.update(db, results: results, epoch: epoch, gaussianID: gid, field: field) { e in
                     e.set("rmsynth1d", .bool(false))
                     e.set("error", .string(reason))
+                    Self.recordIonosphere(r, in: &e)
                 }
                 manifest += [gid, r["source_id"]!, spectrumPath, "failed", reason, "", "", inputs, location]
                     .joined(separator: "\t") + "\n"
@@ -85,6 +87,19 @@ public struct RMSynthRule: BuiltinRule {
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
         log.write("\(field): \(rows.count) spectra, \(failed) failed, \(reuse.reused) unchanged")
+    }
+
+    /// Whether the spectrum was corrected for the ionosphere: a `frion` manifest's rows carry
+    /// `rm_ion`, the RM it removed. The catalogue's `ionosphere` and `rm_ion` columns say so
+    /// per row.
+    static func recordIonosphere(_ row: [String: String], in e: inout Document) {
+        if let text = row["rm_ion"], let rm = Double(text), rm.isFinite {
+            e.set("ionosphere", .string("FRion"))
+            e.set("rm_ion", .double(rm))
+        } else {
+            e.set("ionosphere", .string("None"))
+            e.set("rm_ion", .null)
+        }
     }
 
     /// A reason fit for one TSV cell.

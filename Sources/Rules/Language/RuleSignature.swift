@@ -115,6 +115,8 @@ public enum ParamType: Sendable, Equatable {
     case racsDatabase
     /// A database field name: letters, digits and `_`, not starting with a digit.
     case fieldName
+    /// Any non-empty text (a URL template, a file-name prefix).
+    case text
 
     public static let number = ParamType.number(NumberBounds())
 
@@ -135,6 +137,7 @@ public enum ParamType: Sendable, Equatable {
         case .database: return "a database URL (\"sqlite:PATH\" or \"mongodb://[user@]host[:port]\")"
         case .racsDatabase: return "a RACS database (a directory or \"postgresql://[user@]host/db\")"
         case .fieldName: return "a database field name (letters, digits and _)"
+        case .text: return "a string"
         }
     }
 
@@ -160,6 +163,8 @@ public enum ParamType: Sendable, Equatable {
             if s.hasPrefix("mongodb://") || s.hasPrefix("mongodb+srv://") { return nil }
             return "found \"\(s)\""
         case (.racsDatabase, .string(let s)):
+            return s.isEmpty ? "found an empty string" : nil
+        case (.text, .string(let s)):
             return s.isEmpty ? "found an empty string" : nil
         case (.fieldName, .string(let s)):
             let ok = s.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true

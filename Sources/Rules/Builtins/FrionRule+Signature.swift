@@ -1,0 +1,55 @@
+import Graph
+
+enum FrionSignature {
+    /// The islands' field holding each field's prediction (the original's `frion`).
+    static let results = "frion"
+}
+
+extension FrionRule: PipelineRule {
+    static let signature = RuleSignature(
+        kind: "frion",
+        summary: "removes the ionosphere's Faraday rotation (FRion: IONEX maps, WMM, time-averaged) from the spectra of one field",
+        loopVariables: [CommonSignature.epoch, CommonSignature.field],
+        params: [
+            ParamSpec("ionex", .path, required: true,
+                      "the directory of IONEX maps, one file per UTC day: `CODGddd0.yyI` or `COD0OPSFIN_YYYYDDD0000_01D_01H_GIM.INX`, plain, `.Z` or `.gz`"),
+            ParamSpec("ionex_prefix", .text, default: "codg",
+                      "the maps' analysis centre and product in the old names (`codg`: CODE final); its first three letters name the long ones"),
+            ParamSpec("ionex_url", .text, unset: "no download: a missing day is an error",
+                      "a URL template to download a missing day into `ionex`: `{yyyy}`, `{yy}`, `{ddd}`, `{prefix}`, `{PREFIX}` are replaced"),
+            ParamSpec("download_timeout", .number(NumberBounds(above: 0, atMost: 3600)), default: "60",
+                      "seconds before one download attempt is abandoned"),
+            ParamSpec("download_retries", .integer(min: 1, max: 20), default: "3", "download attempts per day"),
+            ParamSpec("shell_height", .number(NumberBounds(above: 0, atMost: 20_000)), default: "450",
+                      "the thin ionospheric shell's height above the ellipsoid, km (RMextract's)"),
+            ParamSpec("timestep", .number(NumberBounds(atLeast: 1, atMost: 86_400)), default: "300",
+                      "seconds between samples of RM_ion(t) (the original asks FRion for 300)"),
+            ParamSpec("interpolation", .choice(["linear", "rotated"]), default: "linear",
+                      "TEC between maps: `linear` at fixed longitude (RMextract's), or `rotated` with the Sun (IONEX 1.1's method 3)"),
+            ParamSpec("site_latitude", .number(NumberBounds(atLeast: -90, atMost: 90)), default: "-26.7042",
+                      "the telescope's geodetic latitude, degrees (ASKAP)"),
+            ParamSpec("site_longitude", .number(NumberBounds(atLeast: -180, atMost: 360)), default: "116.6589",
+                      "the telescope's longitude, degrees east (ASKAP)"),
+            ParamSpec("site_height", .number(NumberBounds(atLeast: -1000, atMost: 10_000)), default: "381",
+                      "the telescope's height above the WGS84 ellipsoid, metres (ASKAP)"),
+            ParamSpec("results", .fieldName, default: FrionSignature.results, outputLocation: true,
+                      "the islands' field that holds the predictions (one element per field); give a second frion product its own"),
+            CommonSignature.database,
+        ],
+        inputs: [
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
+            InputSpec("spectra", producers: ["spectra"], "the field's spectra (a `spectra` product)"),
+        ],
+        manifest: true,
+        writes: ["`<Gaussian_ID>.ion.dat` (the corrected spectrum) beside each spectrum, and `<Source_ID>_ion.txt` (freq, Re theta, Im theta) beside its island's",
+                 "the field's element of `islands.<results>`: `times`, `RMs`, `elevations`, `freq`, `theta_real`, `theta_imag`, `RM_ion_mean`, `ionex`",
+                 "the list of the IONEX files it read, `<manifest>.inputs` (a later change to one rebuilds it)",
+                 "downloaded IONEX files into `ionex`, when `ionex_url` is set"],
+        discoversInputs: true)
+
+    static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
+        let results = args.string("results", default: FrionSignature.results)
+        return [.resource("the ionospheric corrections beside the spectra of \(args.values["input.spectra"] ?? "?")"),
+                .resource("the ionospheric predictions (islands.\(results), field \(CommonSignature.field(args))) of \(CommonSignature.epochOf(args))")]
+    }
+}
