@@ -7,7 +7,7 @@
 #                                    a PostgreSQL server for scripts/pg-test-server.sh;
 #                                    slurm-wlm and munge for scripts/slurm-local.sh)
 set -euo pipefail
-packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev libsqlite3-dev libpq-dev libmongoc-dev)
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev zlib1g-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
   packages+=(ninja-build python3 postgresql slurm-wlm munge)
 fi
