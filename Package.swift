@@ -20,8 +20,11 @@ let package = Package(
         // System-library shim for wcslib (world coordinates: every projection, distortions, fixes).
         .systemLibrary(name: "CWCSLib", path: "Sources/CWCSLib", pkgConfig: "wcslib",
                        providers: [.apt(["wcslib-dev"])]),
+        // System-library shim for zlib (gzip-compressed IONEX ionosphere maps).
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         // Science kernels: FITS I/O, WCS, the survey simulator (later: cutouts, RM synthesis).
-        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib"]),
+        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
@@ -51,9 +54,10 @@ let package = Package(
         .testTarget(name: "AstroTests", dependencies: ["Astro"],
                     exclude: ["Support/astropy_wcs.py", "Support/astropy_cutouts.py", "Support/make_rmtools_extra_cases.py",
                               "Support/rmtable_check.py", "Support/frion_anchor.py", "Support/ionosphere_rmextract.py",
-                              "Support/ionosphere_astropy_altaz.py"],
+                              "Support/ionosphere_astropy_altaz.py", "Support/rmextract_ionex.py"],
                     resources: [.copy("Resources/rmtools-1.5.0-cases.json"),
-                                .copy("Resources/rmtools-1.5.0-extra-cases.json")]),
+                                .copy("Resources/rmtools-1.5.0-extra-cases.json"),
+                                .copy("Resources/ionex")]),
         // Servers the tests start for real (the MongoDB wire-protocol test server).
         .target(name: "TestServers", path: "Tests/TestServers", exclude: ["mongo_test_server.py"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Astro", "TestServers"]),

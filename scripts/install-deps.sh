@@ -8,7 +8,7 @@
 #                                    a PostgreSQL server for scripts/pg-test-server.sh;
 #                                    slurm-wlm and munge for scripts/slurm-local.sh)
 set -euo pipefail
-packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev libsqlite3-dev libpq-dev libmongoc-dev)
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev zlib1g-dev libsqlite3-dev libpq-dev libmongoc-dev)
 if [ "${1:-}" = "--test" ]; then
   # g++ and python3-dev: RMextract (the ionosphere anchor) has no wheel for Python 3.13, pip builds it.
   packages+=(ninja-build python3 python3-dev g++ postgresql slurm-wlm munge)
