@@ -6,6 +6,6 @@ public struct Arrakis: ParsableCommand {
         commandName: "arrakis",
         abstract: "Build the SPICE-RACS polarisation pipeline incrementally, locally or on SLURM.",
         subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self,
-                      RunsCommand.self, WhyCommand.self, RulesCommand.self, BenchHistoryCommand.self, RunTaskCommand.self],
+                      RunsCommand.self, WhyCommand.self, RulesCommand.self, FrionCommand.self, BenchHistoryCommand.self, RunTaskCommand.self],
         defaultSubcommand: nil)
 }

@@ -53,7 +53,7 @@ final class FrionBuildTests: XCTestCase {
         let ids = try texts("cat_id"), fields = try texts("field"), ion = try texts("ionosphere")
         let rm = try reals("rm"), err = try reals("rm_err"), snr = try reals("snr_polint"), rmIon = try reals("rm_ion")
         return (0..<c.rowCount).map {
-            Row(id: ids[$0], field: fields[$0], epoch: Int(epochs[$0]), rm: rm[$0], rmErr: err[$0], snr: snr[$0],
+            Row(id: ids[$0], field: fields[$0], epoch: epochs[$0] ?? -1, rm: rm[$0], rmErr: err[$0], snr: snr[$0],
                 ionosphere: ion[$0], rmIon: rmIon[$0])
         }
     }

@@ -26,6 +26,8 @@ extension FrionRule: PipelineRule {
                       "seconds between samples of RM_ion(t) (the original asks FRion for 300)"),
             ParamSpec("interpolation", .choice(["linear", "rotated"]), default: "linear",
                       "TEC between maps: `linear` at fixed longitude (RMextract's), or `rotated` with the Sun (IONEX 1.1's method 3)"),
+            ParamSpec("elevation_model", .choice(["rigorous", "pyephem"]), default: "rigorous",
+                      "the line of sight: `rigorous` (RMextract with casacore, as the original runs), or `pyephem` (RMextract without casacore: a geocentric observer latitude, ~0.15 deg off) to compare with such a run"),
             ParamSpec("site_latitude", .number(NumberBounds(atLeast: -90, atMost: 90)), default: "-26.7042",
                       "the telescope's geodetic latitude, degrees (ASKAP)"),
             ParamSpec("site_longitude", .number(NumberBounds(atLeast: -180, atMost: 360)), default: "116.6589",

@@ -165,6 +165,11 @@ struct FrionSettings {
             throw BuiltinRuleError.badArgument(kind: "frion", name: "interpolation", value: interpolation, expected: "linear or rotated")
         }
         model.interpolation = mode
+        let elevation = args.string("elevation_model", default: "rigorous")
+        guard let elevationModel = IonosphereModel.ElevationModel(rawValue: elevation) else {
+            throw BuiltinRuleError.badArgument(kind: "frion", name: "elevation_model", value: elevation, expected: "rigorous or pyephem")
+        }
+        model.elevationModel = elevationModel
         let askap = GeodeticPosition.askap
         model.site = GeodeticPosition(latitude: try args.double("site_latitude", default: askap.latitude),
                                       longitude: try args.double("site_longitude", default: askap.longitude),
@@ -176,5 +181,6 @@ struct FrionSettings {
         directory = IONEXDirectory(directory: try args.string("ionex"), prefix: prefix, urlTemplate: url,
                                    timeout: timeout, retries: retries)
         text = "shell=\(model.shellHeight) step=\(model.timestep) interp=\(mode.rawValue) site=\(model.site.latitude),\(model.site.longitude),\(model.site.height)"
+            + (elevationModel == .rigorous ? "" : " elevation=\(elevationModel.rawValue)")
     }
 }

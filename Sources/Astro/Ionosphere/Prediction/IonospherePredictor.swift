@@ -49,7 +49,8 @@ public struct IonospherePredictor: Sendable {
     /// One sample: RM_ion, the elevation (degrees) and the vertical TEC at time `t`.
     public func sample(ra: Double, dec: Double, at t: Double) throws -> (rm: Double, elevation: Double, verticalTEC: Double) {
         let site = model.site
-        let (azimuth, elevation) = Horizon.azimuthElevation(ra: ra, dec: dec, mjdSeconds: t, site: site)
+        let (azimuth, elevation) = Horizon.azimuthElevation(ra: ra, dec: dec, mjdSeconds: t,
+                                                            site: model.elevationModel == .pyephem ? Self.geocentricObserver(site) : site)
         let elevationDeg = elevation * 180 / .pi
         guard elevation > 0 else {
             throw IonosphereError.belowHorizon(ra: ra, dec: dec, mjdSeconds: t, elevation: elevationDeg)
@@ -66,6 +67,19 @@ public struct IonospherePredictor: Sendable {
         // The radiation travels toward the Earth: the field along that way is -B . direction.
         let parallel = -field.itrf(at: pierce.position).dot(direction)
         return (IonosphereModel.rmPerNanoteslaTECU * parallel * vtec * pierce.slantFactor, elevationDeg, vtec)
+    }
+}
+
+extension IonospherePredictor {
+    /// The site with its geocentric latitude in place of the geodetic one, as RMextract hands
+    /// it to PyEphem: tan(geocentric) = (1 - e^2 N / (N + h)) tan(geodetic).
+    static func geocentricObserver(_ site: GeodeticPosition) -> GeodeticPosition {
+        let a = 6_378_137.0, f = 1 / 298.257223563
+        let e2 = 2 * f - f * f
+        let phi = site.latitude * .pi / 180
+        let n = a / (1 - e2 * sin(phi) * sin(phi)).squareRoot()
+        let geocentric = atan((1 - e2 * n / (n + site.height)) * tan(phi))
+        return GeodeticPosition(latitude: geocentric * 180 / .pi, longitude: site.longitude, height: site.height)
     }
 }
 
