@@ -88,7 +88,7 @@ final class RuleSignatureTests: XCTestCase {
             // A near miss of a real param is named.
             if let real = catalog[kind]!.params.first(where: { $0.name.count > 4 }) {
                 var typo = Self.sample(catalog[kind]!, params: catalog[kind]!.params.filter { $0.required && $0.name != real.name })
-                let misspelt = String(real.name.dropLast()) + "x"
+                let misspelt = String(real.name.dropLast()) + (real.name.hasSuffix("x") ? "q" : "x")
                 typo.lines.insert("    param \(misspelt) = \(Self.validValue(real.type))", at: 1)
                 assertDiagnostic(typo.text, line: 2, column: 11, "(did you mean '\(real.name)'?)")
             }
@@ -203,7 +203,7 @@ final class RuleSignatureTests: XCTestCase {
                 rule rmsynth
             }
             """
-        assertDiagnostic(source, line: 19, column: 21, "input 'spectra' of rule 'rmsynth' reads what a product of rule 'spectra' writes, but 'mosaics_of_a_field' uses rule 'mosaics'")
+        assertDiagnostic(source, line: 19, column: 21, "input 'spectra' of rule 'rmsynth' reads what a product of rule 'spectra' or 'frion' writes, but 'mosaics_of_a_field' uses rule 'mosaics'")
         XCTAssertNoThrow(try parse(source.replacingOccurrences(of: "mosaics_of_a_field[epoch, field]", with: "spectra_of_a_field[epoch, field]")))
     }
 
