@@ -35,8 +35,8 @@ final class IonosphereIONEXDirectoryTests: XCTestCase {
         let directory = TemporaryDirectory("ionex-dir")
         let store = IONEXDirectory(directory: directory.path)
         assertIONEXError(try store.path(for: day8), directory.path, "no IONEX file for 2020-01-08 (day 008)",
-                         "looked for CODG0080.20I, CODG0080.20I.Z", "COD0OPSRAP_20200080000_01D_02H_GIM.INX.Z",
-                         "no download URL is set")
+                         "looked for CODG0080.20I or codg0080.20i [.Z|.gz], COD0OPS{FIN|RAP}_20200080000_01D_{01H|02H}_GIM.INX [.gz|.Z]",
+                         "set a download URL (ionex_url)")
         let long = directory.file("COD0OPSFIN_20200080000_01D_01H_GIM.INX.gz")
         _ = FileManager.default.createFile(atPath: long, contents: Data([1]))
         XCTAssertEqual(try store.path(for: day8), long)

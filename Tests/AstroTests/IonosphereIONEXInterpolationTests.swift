@@ -24,7 +24,7 @@ final class IonosphereIONEXInterpolationTests: XCTestCase {
     // MARK: - Against RMextract
 
     func testAgreesWithRMextractOnTheRealFiles() throws {
-        if let reason = RMextract.unavailable { throw XCTSkip(reason) }
+        if let reason = RMextract.unavailable { return XCTFail(reason + " (scripts/install-deps.sh --test installs it)") }
         let directory = TemporaryDirectory("rmextract")
         for (name, plain) in [(IONEXFiles.codeDay8, "CODG0080.20I"), (IONEXFiles.igsDay349, "IGSG3490.24I")] {
             let maps = try IONEXMaps.read(path: IONEXFiles.path(name))
@@ -94,7 +94,7 @@ final class IonosphereIONEXInterpolationTests: XCTestCase {
     }
 
     func testRMextractWrapQuirkIsReal() throws {
-        if let reason = RMextract.unavailable { throw XCTSkip(reason) }
+        if let reason = RMextract.unavailable { return XCTFail(reason + " (scripts/install-deps.sh --test installs it)") }
         let directory = TemporaryDirectory("rmextract-wrap")
         let text = try IONEXFiles.expand(IONEXFiles.codeDay8, into: directory, as: "CODG0080.20I")
         let maps = try IONEXMaps.read(path: IONEXFiles.path(IONEXFiles.codeDay8))

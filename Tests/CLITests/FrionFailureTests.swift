@@ -110,7 +110,7 @@ final class FrionFailureTests: XCTestCase {
             let path = dir + "/survey/ionex/" + name
             let lines = try read(path).split(separator: "\n", omittingEmptySubsequences: false)
             let second = try XCTUnwrap(lines.firstIndex {
-                $0.hasSuffix("START OF TEC MAP") && $0.prefix(60).trimmingCharacters(in: .whitespaces) == "2"
+                $0.trimmingCharacters(in: .whitespaces).hasSuffix("START OF TEC MAP") && $0.prefix(60).trimmingCharacters(in: .whitespaces) == "2"
             })
             let end = String(repeating: " ", count: 60) + "END OF FILE"
             try write((lines[..<second] + [Substring(end), ""]).joined(separator: "\n"), to: path)
@@ -128,7 +128,7 @@ final class FrionFailureTests: XCTestCase {
         let port = 1
         var text = try read(dir + "/Arrakisfile")
         text = text.replacingOccurrences(of: "    param ionex = \"{survey}/ionex\"\n",
-                                         with: "    param ionex = \"{survey}/ionex\"\n    param ionex_url = \"http://127.0.0.1:\(port)/ionex/{yyyy}/{ddd}/{PREFIX}{ddd}0.{yy}I\"\n    param download_retries = 2\n    param download_timeout = 5\n")
+                                         with: "    param ionex = \"{survey}/ionex\"\n    param ionex_url = \"http://127.0.0.1:\(port)/ionex/{{yyyy}}/{{ddd}}/{{PREFIX}}{{ddd}}0.{{yy}}I\"\n    param download_retries = 2\n    param download_timeout = 5\n")
         try write(text, to: dir + "/Arrakisfile")
         let started = Date()
         let r = try build(["frion"], ["-k"])

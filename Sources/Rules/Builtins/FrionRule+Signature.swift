@@ -16,7 +16,7 @@ extension FrionRule: PipelineRule {
             ParamSpec("ionex_prefix", .text, default: "codg",
                       "the maps' analysis centre and product in the old names (`codg`: CODE final); its first three letters name the long ones"),
             ParamSpec("ionex_url", .text, unset: "no download: a missing day is an error",
-                      "a URL template to download a missing day into `ionex`: `{yyyy}`, `{yy}`, `{ddd}`, `{prefix}`, `{PREFIX}` are replaced"),
+                      "a URL template to download a missing day into `ionex`: `{yyyy}`, `{yy}`, `{ddd}`, `{prefix}`, `{PREFIX}` are replaced (in an Arrakisfile string, write them `{{yyyy}}`)"),
             ParamSpec("download_timeout", .number(NumberBounds(above: 0, atMost: 3600)), default: "60",
                       "seconds before one download attempt is abandoned"),
             ParamSpec("download_retries", .integer(min: 1, max: 20), default: "3", "download attempts per day"),

@@ -40,9 +40,9 @@ public struct IONEXDirectory: Sendable {
             }
         }
         // The directory is the error's file: "DIR: no IONEX file for 2020-01-08 (day 008) (looked for ...)".
-        let lookedFor = "no IONEX file for \(day) (looked for \(names.joined(separator: ", ")))"
+        let lookedFor = "no IONEX file for \(day) (looked for \(IONEXDirectory.summary(prefix: prefix, day: day)))"
         guard let urlTemplate else {
-            throw IONEXError(file: directory, message: lookedFor + "; no download URL is set")
+            throw IONEXError(file: directory, message: lookedFor + "; put the day's maps there, or set a download URL (ionex_url)")
         }
         let url = IONEXDirectory.url(template: urlTemplate, prefix: prefix, day: day)
         do {
@@ -50,6 +50,15 @@ public struct IONEXDirectory: Sendable {
         } catch {
             throw IONEXError(file: directory, message: lookedFor + "; downloading \(url) failed: \(error.reason)")
         }
+    }
+
+    /// `candidateNames` as people read them: `CODG0080.20I or codg0080.20i [.Z|.gz],
+    /// COD0OPS{FIN|RAP}_20200080000_01D_{01H|02H}_GIM.INX [.gz|.Z]`.
+    public static func summary(prefix: String, day: UTCDay) -> String {
+        let ddd = UTCDay.pad(day.dayOfYear, 3)
+        let yy = UTCDay.pad(((day.year % 100) + 100) % 100, 2)
+        return "\(prefix.uppercased())\(ddd)0.\(yy)I or \(prefix.lowercased())\(ddd)0.\(yy)i [.Z|.gz], "
+            + "\(analysisCentre(prefix))0OPS{FIN|RAP}_\(UTCDay.pad(day.year, 4))\(ddd)0000_01D_{01H|02H}_GIM.INX [.gz|.Z]"
     }
 
     /// The names an IONEX file for `day` may have, in the order they are tried:
