@@ -88,7 +88,7 @@ func read(_ path: String) throws -> String {
 }
 
 /// The root Arrakisfile's products with one instance per epoch and field.
-let perFieldFamilies = ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue"]
+let perFieldFamilies = ["cutouts", "mosaics", "spectra", "frion", "rmsynth", "rmclean", "catalogue"]
 
 /// The `{"count": N, "tasks": [...]}` object of `build --dry-run --json`.
 struct DryRunPlan: Decodable {

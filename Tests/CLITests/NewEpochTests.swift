@@ -49,13 +49,15 @@ final class NewEpochTests: XCTestCase {
 
     func newEpoch(environment: [String: String], executor: TestExecutor = .local) throws {
         let dir = try scratchDirectory(self)
-        let sim = try arrakis(["simulate", "full", "--fields", "3", "--epochs", "2", "--beams", "4",
+        let sim = try arrakis(["simulate", "full", "--ionosphere", "--fields", "3", "--epochs", "2", "--beams", "4",
                                "--sources", "24", "--channels", "12", "--npix", "64"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/survey/db", withIntermediateDirectories: true)
-        for p in ["catalogues", "truth.csv", "db/epoch_0", "epoch_0"] {
+        // The IONEX maps of every scan's day are there from the start (a new epoch's day
+        // arriving with it would be the same: its maps are read only by its products).
+        for p in ["catalogues", "truth.csv", "ionex", "db/epoch_0", "epoch_0"] {
             try fm.copyItem(atPath: "\(dir)/full/\(p)", toPath: "\(dir)/survey/\(p)")
         }
         try arrakisBuild(in: dir, environment: environment, executor: executor)

@@ -15,7 +15,7 @@ final class OutputOwnershipBuildTests: XCTestCase {
 
         product rmsynth_wide {
             for (epoch, field) in glob("{survey}/epoch_{epoch}/{field}")
-            input spectra = spectra[epoch, field]
+            input spectra = frion[epoch, field]
             param phi_max = \(phiMax)
         \(location ? "    param directory = \"work/epoch_{epoch}/rmsynth_wide\"\n    param results = \"rm_outputs_1d_wide\"\n" : "")\
             param database = pipeline_db
@@ -35,7 +35,7 @@ final class OutputOwnershipBuildTests: XCTestCase {
     /// Projects sharing one simulated survey, each with the root Arrakisfile plus `extra`.
     func projects(_ extras: [String]) throws -> [String] {
         let base = try scratchDirectory(self)
-        let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "1", "--beams", "4",
+        let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "4",
                                "--sources", "16", "--channels", "12", "--npix", "64"], in: base)
         XCTAssertEqual(sim.status, 0, sim.stderr)
         let root = try read(repositoryRoot + "/Arrakisfile")

@@ -14,7 +14,7 @@ final class PipelineBuildTests: XCTestCase {
     /// A scratch project: a 2-field, 2-epoch survey and a copy of the root Arrakisfile.
     func project() throws -> String {
         let dir = try scratchDirectory(self)
-        let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "2", "--beams", "4",
+        let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "2", "--beams", "4",
                                "--sources", "16", "--channels", "12", "--npix", "64"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
@@ -86,7 +86,7 @@ final class PipelineBuildTests: XCTestCase {
         let plan = try dryRunPlan(in: dir, environment: environment)
         let families = Set(plan.tasks.map { String($0.product.prefix { $0 != "[" }) })
         XCTAssertEqual(families.subtracting(["validation"]),
-                       ["cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue", "survey_catalogue"], "\(plan.tasks)")
+                       ["cutouts", "mosaics", "spectra", "frion", "rmsynth", "rmclean", "catalogue", "survey_catalogue"], "\(plan.tasks)")
         XCTAssertTrue(plan.tasks.contains { $0.product.hasPrefix("cutouts[") && $0.reason.contains("pad") }, "\(plan.tasks)")
         let r = try build(in: dir)
         XCTAssertFalse(r.stderr.contains("sources["), r.stderr)
@@ -138,7 +138,7 @@ final class PipelineBuildTests: XCTestCase {
     /// spectrum from that field. The field still builds (the neighbour field measures it).
     func testAComponentBeyondTheFieldsImagesDoesNotFailTheField() throws {
         let dir = try scratchDirectory(self)
-        let sim = try arrakis(["simulate", "survey", "--fields", "6", "--epochs", "1", "--beams", "1",
+        let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "6", "--epochs", "1", "--beams", "1",
                                "--sources", "24", "--channels", "8", "--npix", "32"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")

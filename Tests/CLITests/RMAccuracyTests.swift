@@ -21,6 +21,7 @@ final class RMAccuracyTests: XCTestCase {
         p.channels = 72
         p.channelWidth = 4e6
         p.channelNoise = 1.0e-4
+        p.ionosphere = true   // the root Arrakisfile removes it (frion) before RM synthesis
         try SurveySimulator(p).write(to: dir + "/survey")
     }
 

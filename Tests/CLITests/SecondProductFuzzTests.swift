@@ -115,7 +115,7 @@ final class SecondProductFuzzTests: XCTestCase {
 
     func testNoAcceptedSecondProductChangesTheFirstProductsResults() throws {
         let base = try scratchDirectory(self)
-        XCTAssertEqual(try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "1", "--beams", "4",
+        XCTAssertEqual(try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "4",
                                     "--sources", "12", "--channels", "12", "--npix", "64"], in: base).status, 0)
         let root = try read(repositoryRoot + "/Arrakisfile")
         func project(_ name: String, _ text: String) throws -> String {
@@ -133,7 +133,7 @@ final class SecondProductFuzzTests: XCTestCase {
         XCTAssertGreaterThan(cleanFiles.count, 100)
 
         let all = Self.blocks(root)
-        XCTAssertEqual(all.map(\.name), ["sources", "cutouts", "mosaics", "spectra", "rmsynth", "rmclean", "catalogue",
+        XCTAssertEqual(all.map(\.name), ["sources", "cutouts", "mosaics", "spectra", "frion", "rmsynth", "rmclean", "catalogue",
                                          "survey_catalogue", "validation"])
         var random = SplitMix64(seed: Self.seed)
         var outcomes = (refused: 0, failed: 0, built: 0)

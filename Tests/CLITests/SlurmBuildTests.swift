@@ -43,7 +43,7 @@ final class SlurmBuildTests: XCTestCase {
         let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
         func project() throws -> String {
             let dir = try scratchDirectory(self)
-            let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "2", "--beams", "4",
+            let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "2", "--beams", "4",
                                    "--sources", "16", "--channels", "12", "--npix", "64"], in: dir)
             XCTAssertEqual(sim.status, 0, sim.stderr)
             try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")

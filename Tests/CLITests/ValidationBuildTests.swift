@@ -49,7 +49,7 @@ final class ValidationBuildTests: XCTestCase {
         // Also: a new truth table replans validation alone, no truth table still builds, and
         // an unknown plot is named.
         let dir = try scratchDirectory(self)
-        let sim = try arrakis(["simulate", "survey", "--fields", "2", "--epochs", "1", "--beams", "4",
+        let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "4",
                                "--sources", "20", "--channels", "12", "--npix", "64"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
         try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")

@@ -105,8 +105,12 @@ public struct FrionRule: BuiltinRule {
                 failures.append("\(sid): \(error)")
             }
         }
-        // Written before the manifest: the engine reads it only after a success.
-        try AtomicTextFile.write(library.filesRead.map { $0 + "\n" }.joined(), to: depfile)
+        // Written before the manifest (the engine reads it only after a success), and only
+        // when it changes, so an unchanged list keeps its timestamp.
+        let inputsText = library.filesRead.map { $0 + "\n" }.joined()
+        if (try? String(contentsOfFile: depfile, encoding: .utf8)) != inputsText {
+            try AtomicTextFile.write(inputsText, to: depfile)
+        }
         if !failures.isEmpty {
             throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(failures.count) island(s) could not be corrected:\n"
                 + failures.prefix(20).map { "  " + $0 }.joined(separator: "\n") + (failures.count > 20 ? "\n  ..." : ""))
