@@ -92,7 +92,8 @@ final class ValidationBuildTests: XCTestCase {
                   to: dir + "/Arrakisfile")
         let failed = try arrakis(["build", "--progress", "plain", "validation"], in: dir, environment: environment)
         XCTAssertNotEqual(failed.status, 0)
-        XCTAssertTrue(failed.stderr.contains("Arrakisfile:142:12: error: unknown output 'bogus' for rule 'validation'; its outputs are: report, noise_i"),
+        let line = text.prefix(upTo: text.range(of: "    rule validation\n")!.lowerBound).filter { $0 == "\n" }.count + 1
+        XCTAssertTrue(failed.stderr.contains("Arrakisfile:\(line):12: error: unknown output 'bogus' for rule 'validation'; its outputs are: report, noise_i"),
                       failed.stderr)
     }
 }
