@@ -54,7 +54,7 @@ def main():
                                                         pre_download=False, server="file://offline", use_urlib=True)
         finally:
             sys.stdout = saved
-        rms.append(float(np.mean(rm)))
+        rms.extend([float(np.mean(rm))] * len(comps))   # per component, as arrakis reports it
         np.savetxt(os.path.join(out_dir, sid + "_ion.txt"), np.column_stack([freqs, theta.real, theta.imag]))
         for c in comps:
             s = np.loadtxt(c["spectrum"])
