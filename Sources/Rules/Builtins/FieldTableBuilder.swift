@@ -4,13 +4,14 @@ import Store
 enum FieldTableBuilder {
     static func tables(from db: PipelineDatabase, epoch: Int) throws -> [FieldTable] {
         // The observation chosen for each field key: SELECT = 1 first, then the highest SBID.
-        var chosen: [String: (name: String, sbid: Int, selected: Bool)] = [:]
+        var chosen: [String: (name: String, sbid: Int, selected: Bool, centre: FieldTable.Position?)] = [:]
         for row in try db.find(.fields, epoch: epoch, .all) {
             guard let name = row["FIELD_NAME"]?.string, let sbid = row["SBID"]?.int.map(Int.init), sbid >= 0 else { continue }
             let selected = (row["SELECT"]?.double ?? 0) == 1
             let key = BeamMatcher.fieldKey(name, epoch: epoch)
             if let have = chosen[key], (have.selected && !selected) || (have.selected == selected && have.sbid > sbid) { continue }
-            chosen[key] = (name, sbid, selected)
+            let centre = row["RA_DEG"]?.double.flatMap { ra in row["DEC_DEG"]?.double.map { FieldTable.Position(ra: ra, dec: $0) } }
+            chosen[key] = (name, sbid, selected, centre)
         }
         var pointings: [String: [FieldTable.Beam]] = [:]   // "NAME\tSBID"
         for row in try db.find(.beamInf, epoch: epoch, .all) {
@@ -41,7 +42,7 @@ enum FieldTableBuilder {
             let isl = islands[key] ?? []
             let beams = (pointings["\(obs.name)\t\(obs.sbid)"] ?? []).sorted { $0.beam < $1.beam }
             return FieldTable(epoch: epoch, field: key, databaseName: obs.name, sbid: obs.sbid, beams: beams,
-                              islands: isl.sorted { $0.sourceID < $1.sourceID })
+                              islands: isl.sorted { $0.sourceID < $1.sourceID }, centre: obs.centre)
         }
     }
 }
