@@ -56,6 +56,8 @@ struct BuildCommand: ParsableCommand {
     }
 
     func run() throws {
+        // Counter files of killed arrakis processes would make libmongoc warn in a later one.
+        MongoCounterFiles.removeStale()
         var ws: Workspace?
         do {
             let w = try Workspace(project)

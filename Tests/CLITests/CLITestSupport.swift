@@ -54,6 +54,10 @@ func arrakisProcess(_ args: [String], in directory: String, environment: [String
     process.arguments = args
     process.currentDirectoryURL = URL(fileURLWithPath: directory)
     var env = ProcessInfo.processInfo.environment
+    // libmongoc initialises in every arrakis process and, when a killed process left its
+    // /dev/shm counters file under a PID this one reuses, warns on stderr first: the tests
+    // read stderr, so they run without those counters.
+    env["MONGOC_DISABLE_SHM"] = "1"
     for (k, v) in environment { env[k] = v }
     process.environment = env
     return process
