@@ -12,9 +12,14 @@ public struct CatalogueObservation: Sendable, Equatable, Hashable {
     public var scanStart: Double?
     /// `SCAN_TINT`: integration time (s), when known.
     public var integrationTime: Double?
+    /// The fields whose beams made the row's mosaic: `[field]` for a field, the fields that
+    /// see the island for a merged region (whose observation values are then those of the
+    /// one among them whose tile centre is nearest).
+    public var fields: [String]
 
     public init(field: String, epoch: Int, sbid: Int? = nil, scanStart: Double? = nil,
-                integrationTime: Double? = nil) {
+                integrationTime: Double? = nil, fields: [String]? = nil) {
+        self.fields = fields ?? [field]
         self.field = field
         self.epoch = epoch
         self.sbid = sbid

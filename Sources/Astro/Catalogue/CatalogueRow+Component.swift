@@ -72,6 +72,7 @@ extension CatalogueRow {
 
     private mutating func fillObservation(_ o: CatalogueObservation) {
         field = o.field
+        fields = o.fields
         pipelineEpoch = o.epoch
         fieldSBID = o.sbid
         if let t = o.integrationTime, t.isFinite {

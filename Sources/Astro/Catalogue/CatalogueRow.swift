@@ -50,6 +50,7 @@ struct CatalogueRow: Sendable {
 
     // Observation.
     var field = "", pipelineEpoch = 0
+    var fields: [String] = []
     var fieldSBID: Int?
     var integrationTime = Double.nan, medianEpoch = Double.nan, observationInterval = Double.nan
     var l = Double.nan, b = Double.nan

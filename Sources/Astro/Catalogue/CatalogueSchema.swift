@@ -198,7 +198,10 @@ enum CatalogueSchema {
 
     static func extraColumns() -> [Spec] {
         [
-            text("field", "meta.id;obs.field", "Field whose polarisation data were measured") { $0.field },
+            text("field", "meta.id;obs.field", "Field (or merged region) whose polarisation data were measured") { $0.field },
+            text("fields", "meta.id;obs.field", "Fields whose beams were mosaicked for this row, comma-separated (several for an island a merged region sees from more than one field)") {
+                $0.fields.joined(separator: ",")
+            },
             integer("field_epoch", "meta.id", "Pipeline epoch of the field's observation") { $0.pipelineEpoch },
             integer("field_sbid", "meta.id", "Scheduling Block ID of the field's observation") { $0.fieldSBID },
             integer("stokesI_fit_status", "meta.code.status",

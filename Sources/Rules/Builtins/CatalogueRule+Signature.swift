@@ -12,10 +12,10 @@ extension CatalogueRule: PipelineRule {
                       "the components' field the RM results are read from"),
         ],
         inputs: [
-            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
-            InputSpec("mosaics", producers: ["mosaics"], "the field's mosaics (for each island's restoring beam)"),
-            InputSpec("rmclean", producers: ["rmclean", "rmsynth"],
-                      "the field's RM results to follow: an `rmclean` (or `rmsynth`) product"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product, or a region's, written by a `region` product (its `table`)"),
+            InputSpec("mosaics", count: .many, producers: ["mosaics"], "the field's mosaics (for each island's restoring beam); for a region, its islands'"),
+            InputSpec("rmclean", count: .many, producers: ["rmclean", "rmsynth"],
+                      "the field's RM results to follow: an `rmclean` (or `rmsynth`) product; for a region, its islands'"),
         ],
         outputs: [OutputSpec("votable", "the catalogue as VOTable 1.3"), OutputSpec("fits", "the catalogue as a FITS table")],
         manifest: false)

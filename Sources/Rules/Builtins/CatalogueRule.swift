@@ -18,9 +18,12 @@ public struct CatalogueRule: BuiltinRule {
     public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
         let args = BuiltinArguments(arguments, kind: "catalogue")
         let table = try FieldTable.read(try args.inputPath("table"))
-        let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
+        // A field's mosaics manifest, or a region's (one per island).
         var iMosaics: [String: String] = [:]
-        for r in rows where r["stokes"] == "i" { iMosaics[r["source_id"]!] = r["image"]! }
+        for manifest in try args.inputPaths("mosaics") {
+            let rows = try ManifestTable(manifest).rows(requiring: ["source_id", "stokes", "image"])
+            for r in rows where r["stokes"] == "i" { iMosaics[r["source_id"]!] = r["image"]! }
+        }
         let results = try Self.resultsField(args)
         let db = try PipelineStoreAccess.pipeline(args)
         let components = try FieldCatalogueAssembler(db: db, results: results).components(for: table, mosaics: iMosaics)
@@ -45,17 +48,26 @@ public struct CatalogueRule: BuiltinRule {
     /// database that disagrees with the manifest is an error rather than a catalogue of
     /// other results.
     static func resultsField(_ args: BuiltinArguments) throws -> String {
-        let manifest = try args.inputPath("rmclean")
-        let rows = try ManifestTable(manifest).rows(requiring: [])
-        let recorded = rows.first?["results"]
         let param = args.values["results"]
-        if let param, let recorded, param != recorded {
-            throw BuiltinRuleError.failed("catalogue: param results is '\(param)' but \(manifest) records its results in '\(recorded)'")
+        var found: (field: String, manifest: String)?
+        // A field's RM results manifest, or a region's (one per island): all must agree.
+        for manifest in try args.inputPaths("rmclean") {
+            let rows = try ManifestTable(manifest).rows(requiring: [])
+            let recorded = rows.first?["results"]
+            if let param, let recorded, param != recorded {
+                throw BuiltinRuleError.failed("catalogue: param results is '\(param)' but \(manifest) records its results in '\(recorded)'")
+            }
+            if let database = rows.first?["database"], database != PipelineStoreAccess.recordedURL(args) {
+                throw BuiltinRuleError.failed("catalogue: param database is '\(PipelineStoreAccess.recordedURL(args))' but \(manifest) records its results in '\(database)'")
+            }
+            if let recorded {
+                if let found, found.field != recorded {
+                    throw BuiltinRuleError.failed("catalogue: \(found.manifest) records its results in '\(found.field)' but \(manifest) in '\(recorded)'")
+                }
+                found = (recorded, manifest)
+            }
         }
-        if let database = rows.first?["database"], database != PipelineStoreAccess.recordedURL(args) {
-            throw BuiltinRuleError.failed("catalogue: param database is '\(PipelineStoreAccess.recordedURL(args))' but \(manifest) records its results in '\(database)'")
-        }
-        return param ?? recorded ?? CommonSignature.rmResults
+        return param ?? found?.field ?? CommonSignature.rmResults
     }
 }
 

@@ -41,7 +41,7 @@ final class CutoutCommitter: @unchecked Sendable {
 
     /// What the rule needs at the end.
     struct Outcome {
-        var manifest = "source_id\tstokes\tbeam\timage\tweights\tdigest\tinputs\n"
+        var manifest = "source_id\tstokes\tbeam\timage\tweights\tdigest\tinputs\tfield\n"
         /// Cutouts per island.
         var written: [String: Int] = [:]
         /// Why beams missed islands.
@@ -103,7 +103,7 @@ final class CutoutCommitter: @unchecked Sendable {
             let s = cube.stokes
             func record(_ id: String, image: String, weights w: String?, digest: String) {
                 outcome.written[id, default: 0] += 1
-                outcome.manifest += "\(id)\t\(s)\t\(beam.number)\t\(image)\t\(w ?? "")\t\(digest)\t\(cube.inputs[id]!)\n"
+                outcome.manifest += "\(id)\t\(s)\t\(beam.number)\t\(image)\t\(w ?? "")\t\(digest)\t\(cube.inputs[id]!)\t\(field)\n"
                 if sets[id] == nil { order.append(id) }
                 sets[id, default: []].append(("\(self.record).\(field).\(s)_beam\(beam.number)_image_file", .string(image)))
                 if let w, !w.isEmpty { sets[id]!.append(("\(self.record).\(field).\(s)_beam\(beam.number)_weight_file", .string(w))) }

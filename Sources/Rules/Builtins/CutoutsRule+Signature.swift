@@ -3,6 +3,7 @@ import Graph
 extension CutoutsRule: PipelineRule {
     static let signature = RuleSignature(
         kind: "cutouts",
+        version: 2,
         summary: "cuts out every island of one field from each beam's I, Q and U cubes (one pass per cube)",
         loopVariables: [CommonSignature.epoch, CommonSignature.field],
         params: [

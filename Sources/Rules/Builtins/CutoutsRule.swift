@@ -9,7 +9,7 @@ import Store
 /// After each beam (its I, Q and U cubes) its islands' paths are stored in the pipeline
 /// database (`beams.<FIELD>.<s>_beam<N>_image_file`, `..._weight_file`, one upsert per
 /// island), so a failure later loses nothing already cut. The manifest lists every cutout:
-/// `source_id stokes beam image weights digest inputs`. A cutout whose island, cube and
+/// `source_id stokes beam image weights digest inputs field`. A cutout whose island, cube and
 /// weights are as at the last build is kept as it is (`UnitReuse`).
 ///
 /// The files of a beam are written under temporary names and put in place together by a

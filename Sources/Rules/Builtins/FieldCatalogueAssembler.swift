@@ -11,13 +11,10 @@ struct FieldCatalogueAssembler {
     var results = CommonSignature.rmResults
 
     func components(for table: FieldTable, mosaics: [String: String]) throws -> [CatalogueComponent] {
-        let fieldRow = try db.find(.fields, epoch: table.epoch,
-                                   Filter([("FIELD_NAME", .string(table.databaseName)), ("SBID", .int(Int64(table.sbid)))])).first
-        let observation = CatalogueObservation(field: table.field, epoch: table.epoch, sbid: table.sbid,
-                                               scanStart: fieldRow?["SCAN_START"]?.double,
-                                               integrationTime: fieldRow?["SCAN_TINT"]?.double)
+        let observations = try RegionObservations(table: table, db: db)
         var out: [CatalogueComponent] = []
         for island in table.islands {
+            let observation = observations.observation(of: island)
             var beam: RestoringBeam?
             if let mosaic = mosaics[island.sourceID] {
                 beam = try? RestoringBeam(header: try FITSFile.open(mosaic).readHeader())
@@ -61,5 +58,43 @@ struct FieldCatalogueAssembler {
             }
         }
         return out
+    }
+}
+
+/// The observation each catalogue row names: the field's, or for an island of a merged
+/// region, the fields that see it with the observation values (SBID, scan) of the one whose
+/// tile centre is nearest the island.
+struct RegionObservations {
+    private let table: FieldTable
+    private var rows: [String: Document] = [:]   // field -> its field_data row
+
+    init(table: FieldTable, db: PipelineDatabase) throws {
+        self.table = table
+        let members = table.members ?? [FieldTable.Member(field: table.field, databaseName: table.databaseName, sbid: table.sbid, centre: table.centre)]
+        for m in members {
+            rows[m.field] = try db.find(.fields, epoch: table.epoch,
+                                        Filter([("FIELD_NAME", .string(m.databaseName)), ("SBID", .int(Int64(m.sbid)))])).first
+        }
+    }
+
+    func observation(of island: FieldTable.Island) -> CatalogueObservation {
+        guard let members = table.members else {
+            let row = rows[table.field] ?? nil
+            return CatalogueObservation(field: table.field, epoch: table.epoch, sbid: table.sbid,
+                                        scanStart: row?["SCAN_START"]?.double, integrationTime: row?["SCAN_TINT"]?.double)
+        }
+        let seeing = members.filter { (island.fields ?? []).contains($0.field) }
+        let position = island.components.first.map { ($0.ra, $0.dec) }
+        let primary = seeing.min { a, b in
+            guard let p = position else { return a.field < b.field }
+            func d(_ m: FieldTable.Member) -> Double {
+                m.centre.map { SkyMath.separation($0.ra, $0.dec, p.0, p.1) } ?? .infinity
+            }
+            return (d(a), a.field) < (d(b), b.field)
+        }
+        let row = primary.flatMap { rows[$0.field] ?? nil }
+        return CatalogueObservation(field: table.field, epoch: table.epoch, sbid: primary?.sbid,
+                                    scanStart: row?["SCAN_START"]?.double, integrationTime: row?["SCAN_TINT"]?.double,
+                                    fields: seeing.map(\.field))
     }
 }

@@ -28,7 +28,7 @@ public struct FrionRule: BuiltinRule {
             .rows(requiring: ["gaussian_id", "source_id", "spectrum", "digest"])
         let settings = try FrionSettings(args)
         let db = try PipelineStoreAccess.pipeline(args)
-        let scan = try Self.scan(of: table, in: db)
+        let scans = try ScanTimes(table: table, db: db)
         let library = IONEXLibrary(directory: settings.directory)
         let predictor = IonospherePredictor(model: settings.model, library: library)
         let results = args.string("results", default: FrionSignature.results)
@@ -51,12 +51,14 @@ public struct FrionRule: BuiltinRule {
             let components = byIsland[sid]!
             do {
                 let position = try Self.position(of: sid, epoch: table.epoch, in: db)
-                let prediction = try predictor.predict(ra: position.ra, dec: position.dec, start: scan.start, duration: scan.duration)
-                let meanRM = prediction.meanRM
-                rmRange = (min(rmRange.low, meanRM), max(rmRange.high, meanRM))
-                // One modulation per island, on its spectra's channels.
                 let first = try SpectrumFile.read(components[0]["spectrum"]!)
-                let theta = prediction.modulation(frequencies: first.frequency)
+                var ionosphere = try IslandIonosphere(table: table, island: sid, position: position, scans: scans, db: db,
+                                                      predictor: predictor, weighting: settings.weighting)
+                // One modulation per island, on its spectra's channels.
+                let theta = try ionosphere.modulation(frequencies: first.frequency)
+                let prediction = ionosphere.prediction
+                let meanRM = ionosphere.meanRM
+                rmRange = (min(rmRange.low, meanRM), max(rmRange.high, meanRM))
                 if let m = theta.map(\.magnitude).min(), m < weakest.magnitude { weakest = (m, sid) }
                 let directory = (components[0]["spectrum"]! as NSString).deletingLastPathComponent
                 let modulationPath = directory + "/" + sid + "_ion.txt"
@@ -76,7 +78,7 @@ public struct FrionRule: BuiltinRule {
                         try AtomicTextFile.write(modulationText, to: modulationPath)
                     }
                     let spectrum = gid == components[0]["gaussian_id"] ? first : try SpectrumFile.read(original)
-                    let channelTheta = spectrum.frequency == first.frequency ? theta : prediction.modulation(frequencies: spectrum.frequency)
+                    let channelTheta = spectrum.frequency == first.frequency ? theta : try ionosphere.modulation(frequencies: spectrum.frequency)
                     let corrected = try IonosphericCorrection.apply(channelTheta, to: spectrum)
                     let path = String(original.dropLast(original.hasSuffix(".dat") ? 4 : 0)) + ".ion.dat"
                     try SpectrumFile.write(corrected, to: path)
@@ -95,6 +97,12 @@ public struct FrionRule: BuiltinRule {
                     e.set("RM_ion_mean", .double(meanRM))
                     e.set("ionex", .array(library.filesRead.map { .string($0) }))
                     e.set("settings", .string(settings.text))
+                    if ionosphere.fields.count > 1 || table.isRegion {
+                        e.set("fields", .array(ionosphere.fields.map { f in
+                            .document(Document([("field", .string(f.field)), ("RM_ion_mean", .double(f.meanRM)),
+                                                ("weight", .double(f.weight))]))
+                        }))
+                    }
                 }
                 done += 1
             } catch let e as StoreError {
@@ -126,18 +134,18 @@ public struct FrionRule: BuiltinRule {
         }
     }
 
-    /// The field's scan: SCAN_START (MJD s) and SCAN_TINT (s) from the pipeline database.
-    static func scan(of table: FieldTable, in db: PipelineDatabase) throws -> (start: Double, duration: Double) {
-        let row = try db.find(.fields, epoch: table.epoch,
-                              Filter([("FIELD_NAME", .string(table.databaseName)), ("SBID", .int(Int64(table.sbid)))])).first
+    /// A field's scan: SCAN_START (MJD s) and SCAN_TINT (s) from the pipeline database.
+    static func scan(databaseName: String, sbid: Int, epoch: Int, in db: PipelineDatabase) throws -> (start: Double, duration: Double) {
+        let row = try db.find(.fields, epoch: epoch,
+                              Filter([("FIELD_NAME", .string(databaseName)), ("SBID", .int(Int64(sbid)))])).first
         guard let row else {
-            throw BuiltinRuleError.failed("field \(table.databaseName) (SBID \(table.sbid)) is not in the pipeline database's fields (epoch \(table.epoch)); run sources")
+            throw BuiltinRuleError.failed("field \(databaseName) (SBID \(sbid)) is not in the pipeline database's fields (epoch \(epoch)); run sources")
         }
         guard let start = row["SCAN_START"]?.double, start.isFinite, start > 0 else {
-            throw BuiltinRuleError.failed("field \(table.databaseName) (SBID \(table.sbid), epoch \(table.epoch)): no usable SCAN_START in the pipeline database (found \(row["SCAN_START"].map { "\($0)" } ?? "none"))")
+            throw BuiltinRuleError.failed("field \(databaseName) (SBID \(sbid), epoch \(epoch)): no usable SCAN_START in the pipeline database (found \(row["SCAN_START"].map { "\($0)" } ?? "none"))")
         }
         guard let duration = row["SCAN_TINT"]?.double, duration.isFinite, duration >= 0 else {
-            throw BuiltinRuleError.failed("field \(table.databaseName) (SBID \(table.sbid), epoch \(table.epoch)): no usable SCAN_TINT in the pipeline database (found \(row["SCAN_TINT"].map { "\($0)" } ?? "none"))")
+            throw BuiltinRuleError.failed("field \(databaseName) (SBID \(sbid), epoch \(epoch)): no usable SCAN_TINT in the pipeline database (found \(row["SCAN_TINT"].map { "\($0)" } ?? "none"))")
         }
         return (start, duration)
     }
@@ -157,6 +165,8 @@ public struct FrionRule: BuiltinRule {
 /// A frion product's params, read and checked.
 struct FrionSettings {
     var model = IonosphereModel()
+    /// How a region's island weighs each field's modulation (its mosaics' LINMOS weights).
+    var weighting = LinmosWeight()
     var directory: IONEXDirectory
     /// What every unit's result depends on besides its spectrum and theta.
     var text: String
@@ -184,7 +194,12 @@ struct FrionSettings {
         let retries = Int(try args.double("download_retries", default: 3))
         directory = IONEXDirectory(directory: try args.string("ionex"), prefix: prefix, urlTemplate: url,
                                    timeout: timeout, retries: retries)
+        weighting.cutoff = try args.double("cutoff", default: weighting.cutoff)
+        weighting.primaryBeam.dishDiameter = try args.double("dish_diameter", default: weighting.primaryBeam.dishDiameter)
+        weighting.primaryBeam.fwhmFactor = try args.double("fwhm_factor", default: weighting.primaryBeam.fwhmFactor)
+        let beamText = args.values["cutoff"] == nil && args.values["dish_diameter"] == nil && args.values["fwhm_factor"] == nil ? ""
+            : " linmos=\(weighting.cutoff),\(weighting.primaryBeam.dishDiameter),\(weighting.primaryBeam.fwhmFactor)"
         text = "shell=\(model.shellHeight) step=\(model.timestep) interp=\(mode.rawValue) site=\(model.site.latitude),\(model.site.longitude),\(model.site.height)"
-            + (elevationModel == .rigorous ? "" : " elevation=\(elevationModel.rawValue)")
+            + (elevationModel == .rigorous ? "" : " elevation=\(elevationModel.rawValue)") + beamText
     }
 }

@@ -17,8 +17,8 @@ extension MosaicsRule: PipelineRule {
             CommonSignature.database,
         ],
         inputs: [
-            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
-            InputSpec("cutouts", producers: ["cutouts"], "the field's cutouts (a `cutouts` product)"),
+            InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product, or a region's island's, written by a `region` product"),
+            InputSpec("cutouts", required: false, producers: ["cutouts"], "the field's cutouts (a `cutouts` product); none for a region's island, whose table lists them"),
         ],
         manifest: true,
         writes: ["`<Source_ID>.cutout.image.restored.<s>.<FIELD>.contcube.linmos.fits` and its weights under `cutouts`",

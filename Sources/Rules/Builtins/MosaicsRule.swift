@@ -12,7 +12,11 @@ import Store
 /// is done. Manifest: `source_id stokes image weight digest inputs`;
 /// a mosaic whose cutouts and beam centres are as at the last build is kept.
 ///
-/// Inputs: `table`, `cutouts` (the cutouts manifest). Params: `cutoff` (default 0.01),
+/// A region's island (a table written by `region`) is mosaicked from its cutouts from every
+/// field that sees it, each beam's primary beam centred on its own field's pointing: the
+/// same weighting across fields as within one; `<FIELD>` is then the region's name.
+///
+/// Inputs: `table`, `cutouts` (the cutouts manifest; none for a region's island). Params: `cutoff` (default 0.01),
 /// `cutouts` (directory), `database`.
 public struct MosaicsRule: BuiltinRule {
     public init() {}
@@ -20,7 +24,7 @@ public struct MosaicsRule: BuiltinRule {
     public func run(arguments: [String: String], outputs: [String], log: TaskLog) throws {
         let args = BuiltinArguments(arguments, kind: "mosaics")
         let table = try FieldTable.read(try args.inputPath("table"))
-        let rows = try ManifestTable(try args.inputPath("cutouts")).rows(requiring: ["source_id", "stokes", "beam", "image", "weights"])
+        let rows = try Self.cutoutRows(table: table, args: args)
         var beam = GaussianPrimaryBeam()
         beam.dishDiameter = try args.double("dish_diameter", default: beam.dishDiameter)
         beam.fwhmFactor = try args.double("fwhm_factor", default: beam.fwhmFactor)
@@ -36,10 +40,10 @@ public struct MosaicsRule: BuiltinRule {
             guard let weights = r["weights"], !weights.isEmpty else {
                 throw BuiltinRuleError.failed("\(r["image"]!): no weights file was cut with it, so it cannot be mosaicked")
             }
-            let centre = table.beam(beam).map { SkyPosition(ra: $0.ra, dec: $0.dec) }
+            let centre = table.beam(beam, field: r["field"] ?? table.field).map { SkyPosition(ra: $0.ra, dec: $0.dec) }
             let unit = r["source_id"]! + "\t" + r["stokes"]!
             inputs[unit, default: []].append(LinmosInput(image: r["image"]!, weights: weights, beamCentre: centre))
-            sources[unit, default: []].append("\(beam) \(r["image"]!) \(r["digest"] ?? "") \(centre.map { "\($0.ra) \($0.dec)" } ?? "crval")")
+            sources[unit, default: []].append("\(table.isRegion ? r["field"]! + " " : "")\(beam) \(r["image"]!) \(r["digest"] ?? "") \(centre.map { "\($0.ra) \($0.dec)" } ?? "crval")")
         }
         var manifest = "source_id\tstokes\timage\tweight\tdigest\tinputs\n"
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["source_id", "stokes"], fileColumns: ["image", "weight"])
@@ -86,5 +90,22 @@ public struct MosaicsRule: BuiltinRule {
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
         log.write("\(table.field): \(table.islands.count) islands mosaicked (\(reuse.reused) mosaics unchanged, kept)")
+    }
+
+    /// The cutouts to mosaic: a field's from its cutouts manifest; a region's island's from
+    /// its table, which lists them from every field that sees it.
+    static func cutoutRows(table: FieldTable, args: BuiltinArguments) throws -> [[String: String]] {
+        guard table.isRegion else {
+            return try ManifestTable(try args.inputPath("cutouts")).rows(requiring: ["source_id", "stokes", "beam", "image", "weights"])
+        }
+        if args.values["input.cutouts"] != nil {
+            throw BuiltinRuleError.failed("mosaics: \(try args.inputPath("table")) is a region's table, which lists its cutouts: give no `cutouts` input")
+        }
+        return table.islands.flatMap { island in
+            (island.cutouts ?? []).map {
+                ["source_id": island.sourceID, "stokes": $0.stokes, "beam": String($0.beam), "image": $0.image,
+                 "weights": $0.weights, "digest": $0.digest, "field": $0.field]
+            }
+        }
     }
 }

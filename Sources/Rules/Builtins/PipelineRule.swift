@@ -44,7 +44,11 @@ enum CommonSignature {
         "epoch \(args.values["key.epoch"] ?? "?") of \(database(args))"
     }
 
-    static func field(_ args: BuiltinArguments) -> String { args.values["key.field"] ?? "?" }
+    /// The field (or region) an instance works on, and its island when it works on one
+    /// island of a region (`for (epoch, field, island) in manifest(region)`).
+    static func field(_ args: BuiltinArguments) -> String {
+        (args.values["key.field"] ?? "?") + (args.values["key.island"].map { " island \($0)" } ?? "")
+    }
 }
 
 /// Paths as claims compare them: `./a//b/` is `a/b`.

@@ -3,7 +3,7 @@ import Graph
 /// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.
 public enum PipelineRules {
     static let all: [any PipelineRule.Type] = [
-        SourcesRule.self, CutoutsRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self,
+        SourcesRule.self, CutoutsRule.self, RegionRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self,
         CatalogueRule.self, SurveyCatalogueRule.self, ValidationRule.self,
     ]
 
@@ -11,6 +11,7 @@ public enum PipelineRules {
     public static let kinds: [String: any BuiltinRule] = [
         "sources": SourcesRule(),
         "cutouts": CutoutsRule(),
+        "region": RegionRule(),
         "mosaics": MosaicsRule(),
         "spectra": SpectraRule(),
         "frion": FrionRule(),

@@ -47,20 +47,8 @@ enum FieldTableFiles {
     static func path(_ directory: String, field: String) -> String { directory + "/" + field + ".json" }
 
     static func synchronise(_ tables: [FieldTable], in directory: String) throws {
-        let fm = FileManager.default
-        do { try fm.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw BuiltinRuleError.failed("cannot create \(directory): \(error.localizedDescription)")
-        }
-        var keep: Set<String> = []
-        for t in tables {
-            let p = path(directory, field: t.field)
-            keep.insert((p as NSString).lastPathComponent)
-            let text = try t.encoded()
-            if let old = try? String(contentsOfFile: p, encoding: .utf8), old == text { continue }
-            try AtomicTextFile.write(text, to: p)
-        }
-        for name in (try? fm.contentsOfDirectory(atPath: directory)) ?? [] where name.hasSuffix(".json") && !keep.contains(name) {
-            try? fm.removeItem(atPath: directory + "/" + name)
-        }
+        var files: [String: String] = [:]
+        for t in tables { files[t.field + ".json"] = try t.encoded() }
+        try TableFiles.synchronise(files, in: directory)
     }
 }

@@ -119,12 +119,21 @@ private struct TemplatePatterns {
     let product: ProductDecl
     let scope: GlobalScope
     let loopVariables: Set<String>
+    /// Loop variables bound by a glob fan-out: their values never hold a '/'.
+    let segmentVariables: Set<String>
     let params: [String: Expr]
 
     init(product: ProductDecl, scope: GlobalScope) {
         self.product = product
         self.scope = scope
         loopVariables = Set(product.fanOuts.flatMap { $0.variables.map(\.name) })
+        // A glob's `{name}` is part of one path segment, so a variable a glob binds holds no '/'.
+        segmentVariables = Set(product.fanOuts.filter { fanOut in
+            var e = fanOut.source
+            if case .name(let id, nil) = e, let g = scope.globs[id.name] { e = g }
+            if case .call(let fn, _, _) = e, fn.name == "glob" { return true }
+            return false
+        }.flatMap { $0.variables.map(\.name) })
         var params: [String: Expr] = [:]
         for p in product.params { if let n = p.name?.name, params[n] == nil { params[n] = p.value } }
         self.params = params
@@ -186,6 +195,9 @@ private struct TemplatePatterns {
     }
 
     private func field(_ f: TemplateField, depth: Int) -> PathPattern {
+        if f.attribute == nil, f.format == nil, segmentVariables.contains(f.name) {
+            return PathPattern(atoms: [.one(slash: false), .star(slash: false)])
+        }
         guard f.attribute == nil, f.format == nil, !loopVariables.contains(f.name) else { return .unknown }
         if let p = params[f.name] {
             if case .string(let t, _) = p, depth < 8 { return template(t, depth: depth + 1) }
