@@ -63,6 +63,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Astro", "TestServers"]),
         .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store", "TestServers"],
                     exclude: ["Support/astropy_wcs_corpus.py", "Support/astropy_pixels.py",
-                              "Support/pre-wcslib-digests.json"]),
+                              "Support/pre-wcslib-digests.json", "Support/make_rmtools_qa_outputs.py",
+                              "Support/rmtools-qa"]),
     ]
 )

@@ -8,7 +8,7 @@ import Synchronization
 struct RMSynthCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rmsynth",
-        abstract: "RM synthesis and RM-CLEAN of 1-D spectra (freq I Q U dI dQ dU), as RM-Tools 1.5.0.",
+        abstract: "RM synthesis and RM-CLEAN of 1-D spectra (freq I Q U dI dQ dU, or freq Q U dQ dU), as RM-Tools 1.5.0.",
         discussion: """
             Fits a Stokes I model, synthesises the Faraday dispersion function (FDF) and the RMSF,
             measures the peak, angles, noise and sigma_add, and with --clean runs Hogbom RM-CLEAN
@@ -21,35 +21,50 @@ struct RMSynthCommand: ParsableCommand {
             blank lines and lines starting with # are skipped) on --jobs threads and prints one
             JSON object per line, in input order, each with "file" (the path as resolved) and
             either the results or "error". The exit status is 1 if any spectrum failed.
+
+            Spectrum files are read as rmsynth1d reads them: 7 columns (freq I Q U dI
+            dQ dU), or 5 (freq Q U dQ dU) for a spectrum without Stokes I, which is
+            then taken as 1 with no error in every channel (Q and U are used as they
+            are, the FDF is in their units): the same as --ignore-stokes-i on a
+            7-column file. rmsynth1d reads no other layout, and neither does this.
+
+            Each option names the rmsynth1d or rmclean1d flag it stands for. The
+            defaults are the pipeline's; rmsynth1d's are --poly-order 2 --samples 10
+            --allow-negative-model, and rmclean1d's --cutoff -3 --max-iter 1000.
+            rmsynth1d's -t, -r, -b and -U have no counterpart here.
             """)
 
-    @Argument(help: "Spectrum file: columns freq(Hz) I Q U dI dQ dU.")
+    @Argument(help: "Spectrum file: freq(Hz) I Q U dI dQ dU, or freq Q U dQ dU (rmsynth1d dataFile).")
     var spectrum: String?
 
-    @Flag(help: "Also run RM-CLEAN.") var clean = false
-    @Flag(help: "Print one JSON object (RM-Tools' keys) instead of a summary.") var json = false
-    @Option(parsing: .unconditional, help: "CLEAN cutoff: Jy/beam if positive, multiple of dFDFth if negative.")
+    @Flag(help: "Also run RM-CLEAN on the FDF (rmclean1d, run after rmsynth1d).") var clean = false
+    @Flag(help: "Print one JSON object (RM-Tools' keys, as rmsynth1d -S writes to _RMsynth.json) instead of a summary (rmsynth1d -v).")
+    var json = false
+    @Flag(name: .customLong("ignore-stokes-i"),
+          help: "Do not fit or divide by Stokes I even if the file has it: take I = 1, dI = 0 (rmsynth1d -i).")
+    var ignoreStokesI = false
+    @Option(parsing: .unconditional, help: "CLEAN cutoff: Jy/beam if positive, multiple of dFDFth if negative (rmclean1d -c).")
     var cutoff = -8.0
-    @Option(help: "CLEAN loop gain.") var gain = 0.1
-    @Option(name: .customLong("max-iter"), help: "CLEAN iteration limit.") var maxIter = 10000
-    @Option(parsing: .unconditional, help: "Deeper CLEAN within +/-FWHM/2 of the components down to this level (same convention as --cutoff).")
+    @Option(help: "CLEAN loop gain (rmclean1d -g).") var gain = 0.1
+    @Option(name: .customLong("max-iter"), help: "CLEAN iteration limit (rmclean1d -n).") var maxIter = 10000
+    @Option(parsing: .unconditional, help: "Deeper CLEAN within +/-FWHM/2 of the components down to this level (same convention as --cutoff) (rmclean1d -w).")
     var window: Double?
-    @Option(help: "Faraday-depth samples per RMSF FWHM (RM-Tools' nSamples).") var samples = 5.0
+    @Option(help: "Faraday-depth samples per RMSF FWHM (rmsynth1d -s).") var samples = 5.0
     @Option(name: .customLong("poly-order"), parsing: .unconditional,
-            help: "Stokes I polynomial order 0-5; negative: choose up to |n| by AIC.")
+            help: "Stokes I polynomial order 0-5; negative: choose up to |n| by AIC (rmsynth1d -o).")
     var polyOrder = 3
-    @Option(name: .customLong("fit-function"), help: "Stokes I model: log or linear.") var fitFunction = "log"
-    @Option(help: "Channel weighting: variance or uniform.") var weight = "variance"
-    @Option(name: .customLong("phi-max"), help: "Largest |Faraday depth| sampled (rad/m^2); default automatic.")
+    @Option(name: .customLong("fit-function"), help: "Stokes I model: log or linear (rmsynth1d -f).") var fitFunction = "log"
+    @Option(help: "Channel weighting: variance or uniform (rmsynth1d -w).") var weight = "variance"
+    @Option(name: .customLong("phi-max"), help: "Largest |Faraday depth| sampled (rad/m^2); default automatic (rmsynth1d -l).")
     var phiMax: Double?
-    @Option(name: .customLong("dphi"), help: "Faraday-depth step (rad/m^2); overrides --samples.") var dPhi: Double?
+    @Option(name: .customLong("dphi"), help: "Faraday-depth step (rad/m^2); overrides --samples (rmsynth1d -d).") var dPhi: Double?
     @Flag(name: .customLong("allow-negative-model"),
-          help: "Carry on when the Stokes I model is not positive everywhere (RM-Tools flags IfitStat+128); default: reject the spectrum.")
+          help: "Carry on when the Stokes I model is not positive everywhere, flagging IfitStat+128, as rmsynth1d always does; default: reject the spectrum.")
     var allowNegativeModel = false
     @Option(name: .customLong("out-prefix"),
-            help: "Write P_FDFdirty.dat, P_RMSF.dat, P_weight.dat, P_RMsynth.dat/.json (and P_FDFclean.dat, P_FDFmodel.dat, P_RMclean.dat/.json with --clean).")
+            help: "Write P_FDFdirty.dat, P_RMSF.dat, P_weight.dat, P_RMsynth.dat/.json (and P_FDFclean.dat, P_FDFmodel.dat, P_RMclean.dat/.json with --clean), the files rmsynth1d -S and rmclean1d -S write beside the input.")
     var outPrefix: String?
-    @Option(help: "Analyse every *.dat in a directory, or every file listed (one per line) in a text file.")
+    @Option(help: "Analyse every *.dat in a directory, or every file listed (one per line) in a text file (no rmsynth1d flag).")
     var batch: String?
     @Flag(name: .customLong("json-lines"), help: "Batch output: one JSON object per line (the default and only batch format).")
     var jsonLines = false
@@ -104,7 +119,7 @@ struct RMSynthCommand: ParsableCommand {
         }
         guard let path = spectrum else { return }
         do {
-            let data = try SpectrumFile.read(path)
+            let (data, layout) = try Self.readSpectrum(path, ignoreStokesI: ignoreStokesI)
             let synthesiser = RMSynthesiser(settings: synthesisSettings)
             let result = try synthesiser.synthesise(data)
             var cleanResult: RMCleanResult? = nil
@@ -120,7 +135,7 @@ struct RMSynthCommand: ParsableCommand {
             if json {
                 printOut(Self.jsonObject(result, cleanResult) + "\n")
             } else {
-                printOut(Self.summary(path: path, result, cleanResult))
+                printOut(Self.summary(path: path, result, cleanResult, stokesI: stokesINote(layout)))
             }
         } catch let error as FaradayError {
             fail(CLIError("\(path): \(error)"))
@@ -134,13 +149,30 @@ struct RMSynthCommand: ParsableCommand {
         FaradayJSON.object(leading + result.fields, nested: clean.map { [("rmclean", $0.json)] } ?? [])
     }
 
+    /// The spectrum in `path` as rmsynth1d reads it (``SpectrumLayout/rmsynth1d``), with
+    /// Stokes I set aside if asked to.
+    static func readSpectrum(_ path: String, ignoreStokesI: Bool) throws -> (Spectrum, SpectrumLayout) {
+        let (spectrum, layout) = try SpectrumFile.read(path, layouts: SpectrumLayout.rmsynth1d)
+        return (ignoreStokesI ? spectrum.withStokesIIgnored() : spectrum, layout)
+    }
+
+    /// Why Stokes I was taken as 1, if it was.
+    func stokesINote(_ layout: SpectrumLayout) -> String? {
+        if !layout.hasStokesI { return "not in the file (\(layout.columnCount) columns): taken as 1, dI 0" }
+        if ignoreStokesI { return "ignored (--ignore-stokes-i): taken as 1, dI 0" }
+        return nil
+    }
+
     /// A human-readable summary in the spirit of rmsynth1d -v.
-    static func summary(path: String, _ r: RMSynthesisResult, _ c: RMCleanResult?) -> String {
+    static func summary(path: String, _ r: RMSynthesisResult, _ c: RMCleanResult?, stokesI note: String? = nil) -> String {
         func g(_ v: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)g", v) }
         let p = r.peak
         var lines = [
             "RM synthesis of \(path): \(r.channelCount) channels, \(g(r.minFrequency / 1e6, 6))-\(g(r.maxFrequency / 1e6, 6)) MHz",
             "FWHM RMSF            = \(g(r.fwhmRMSF)) rad/m^2 (dPhi \(g(r.axis.step)), \(r.axis.count) samples to +/-\(g(r.axis.maximum)))",
+        ]
+        if let note { lines.append("Stokes I             = \(note)") }
+        lines += [
             "Stokes I model       = \(r.fitFunction.rawValue) order \(r.stokesI.order), IfitStat \(r.stokesI.status), chi2_red \(g(r.stokesI.reducedChiSquare))",
             "freq0                = \(g(r.freq0 / 1e9)) GHz (lambda0^2 \(g(r.lambda0Squared)) m^2)",
             "I freq0              = \(g(r.iFreq0)) \(r.units)",
@@ -177,6 +209,7 @@ struct RMSynthCommand: ParsableCommand {
         do { files = try Self.batchFiles(source) } catch { fail(error) }
         let workers = max(1, min(jobs > 0 ? jobs : ProcessInfo.processInfo.activeProcessorCount, files.count))
         let synthesis = synthesisSettings, cleanSettings = self.cleanSettings, clean = self.clean
+        let ignoreStokesI = self.ignoreStokesI
         let next = Atomic<Int>(0)
         let output = Mutex(BatchOutput(count: files.count))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
@@ -187,7 +220,7 @@ struct RMSynthCommand: ParsableCommand {
                 let line: String
                 var failed = false
                 do {
-                    let result = try synthesiser.synthesise(try SpectrumFile.read(files[i]))
+                    let result = try synthesiser.synthesise(try Self.readSpectrum(files[i], ignoreStokesI: ignoreStokesI).0)
                     let cleanResult = clean ? try synthesiser.clean(cleanSettings) : nil
                     line = Self.jsonObject(result, cleanResult, leading: [("file", .text(files[i]))])
                 } catch {

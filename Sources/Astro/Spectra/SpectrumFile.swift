@@ -6,10 +6,19 @@ import Darwin
 
 /// Reads and writes spectrum text files: one channel per line, seven whitespace-separated
 /// columns `freq I Q U dI dQ dU` (Hz, Jy/beam), `#` comments. This is the layout RM-Tools'
-/// rmsynth1d reads and the original pipeline writes. Writing goes through a temporary file
+/// rmsynth1d reads and the original pipeline writes; ``read(_:layouts:)`` also reads the
+/// other layout rmsynth1d accepts (``SpectrumLayout``). Writing goes through a temporary file
 /// renamed into place, so a reader never sees half a spectrum.
 public enum SpectrumFile {
+    /// Reads a 7-column file (the pipeline's layout).
     public static func read(_ path: String) throws -> Spectrum {
+        try read(path, layouts: [.stokesIQU]).spectrum
+    }
+
+    /// Reads a file in any of `layouts`: the first channel line's column count says which,
+    /// and every other channel line must have as many.
+    public static func read(_ path: String, layouts: [SpectrumLayout]) throws -> (spectrum: Spectrum, layout: SpectrumLayout) {
+        precondition(!layouts.isEmpty, "no spectrum layout to read")
         guard let f = fopen(path, "r") else {
             throw SpectrumFileError(path: path, line: nil, message: "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -27,19 +36,23 @@ public enum SpectrumFile {
             throw SpectrumFileError(path: path, line: nil, message: "read error: \(String(cString: strerror(errno)))")
         }
         bytes.append(0)
-        return try bytes.withUnsafeMutableBufferPointer { buffer -> Spectrum in
-            try parse(buffer, path: path)
+        return try bytes.withUnsafeMutableBufferPointer { buffer in
+            try parse(buffer, path: path, layouts: layouts)
         }
     }
 
     /// Parses NUL-terminated text `b` (modified in place: field ends are set to NUL).
-    private static func parse(_ b: UnsafeMutableBufferPointer<UInt8>, path: String) throws -> Spectrum {
-        var cols = [[Double]](repeating: [], count: 7)
+    private static func parse(_ b: UnsafeMutableBufferPointer<UInt8>, path: String,
+                              layouts: [SpectrumLayout]) throws -> (spectrum: Spectrum, layout: SpectrumLayout) {
+        let widest = layouts.map(\.columnCount).max()!
+        var layout: SpectrumLayout? = nil
+        var firstLine = 0
+        var cols = [[Double]](repeating: [], count: widest)
         let end = b.count - 1
         var i = 0
         var lineNumber = 0
-        var starts = [Int](repeating: 0, count: 8)
-        var fieldEnds = [Int](repeating: 0, count: 8)
+        var starts = [Int](repeating: 0, count: widest + 1)
+        var fieldEnds = [Int](repeating: 0, count: widest + 1)
         func isSeparator(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x2C || c == 0x0D || c == 0x0B || c == 0x0C }
         while i < end {
             lineNumber += 1
@@ -55,15 +68,26 @@ public enum SpectrumFile {
                 if j >= bodyEnd { break }
                 let start = j
                 while j < bodyEnd && !isSeparator(b[j]) { j += 1 }
-                if count < 8 { starts[count] = start; fieldEnds[count] = j }
+                if count <= widest { starts[count] = start; fieldEnds[count] = j }
                 count += 1
             }
             if count > 0 {
-                guard count == 7 else {
-                    throw SpectrumFileError(path: path, line: lineNumber,
-                                            message: "expected 7 columns (freq I Q U dI dQ dU), found \(count)")
+                if layout == nil {
+                    guard let found = SpectrumLayout.matching(count, in: layouts) else {
+                        throw SpectrumFileError(path: path, line: lineNumber,
+                                                message: SpectrumLayout.refusal(count: count, layouts: layouts))
+                    }
+                    layout = found
+                    firstLine = lineNumber
                 }
-                for c in 0..<7 {
+                let width = layout!.columnCount
+                guard count == width else {
+                    let message = layouts.count == 1
+                        ? "expected \(width) columns (\(layout!.columnNames)), found \(count)"
+                        : "expected \(width) columns (\(layout!.columnNames)) as on line \(firstLine), found \(count)"
+                    throw SpectrumFileError(path: path, line: lineNumber, message: message)
+                }
+                for c in 0..<width {
                     let saved = b[fieldEnds[c]]
                     b[fieldEnds[c]] = 0
                     let value = b.baseAddress!.advanced(by: starts[c]).withMemoryRebound(to: CChar.self, capacity: fieldEnds[c] - starts[c] + 1) {
@@ -83,8 +107,8 @@ public enum SpectrumFile {
             }
             i = lineEnd + 1
         }
-        if cols[0].isEmpty { throw SpectrumFileError(path: path, line: nil, message: "no channels") }
-        return Spectrum(frequency: cols[0], i: cols[1], q: cols[2], u: cols[3], di: cols[4], dq: cols[5], du: cols[6])
+        guard let layout, !cols[0].isEmpty else { throw SpectrumFileError(path: path, line: nil, message: "no channels") }
+        return (layout.spectrum(cols), layout)
     }
 
     /// Writes `columns` (equal lengths) one row per line with full double precision.
