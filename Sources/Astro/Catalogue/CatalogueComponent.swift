@@ -32,10 +32,20 @@ public struct CatalogueComponent: Sendable, Equatable {
     /// The ionospheric RM (rad/m^2, FRion's time average) removed from the spectrum before
     /// RM synthesis; nil when the spectrum was not corrected (`ionosphere` is then "None").
     public var ionosphericRM: Double?
+    /// Where the component sits in the footprint it was measured in (`beamdist`,
+    /// `separation_tile_centre`); nil: the Stokes I catalogue's `Separation_Tile_Centre`.
+    public var tile: TilePlacement?
+    /// The band-averaged noise and background of its spectra (`stokesI_err`, `stokesQ_err`,
+    /// `stokesU_err`, `stokes*_bkg`); nil when not measured: `stokesI_err` is then the Stokes
+    /// I catalogue's `Noise`, `stokesQ_err`/`stokesU_err` the FDF noise, the backgrounds blank.
+    public var bandNoise: BandNoise?
 
     public init(stokesI: StokesIComponent, observation: CatalogueObservation, beam: RestoringBeam?,
-                measurement: CatalogueMeasurement, ionosphericRM: Double? = nil) {
+                measurement: CatalogueMeasurement, ionosphericRM: Double? = nil,
+                tile: TilePlacement? = nil, bandNoise: BandNoise? = nil) {
         self.ionosphericRM = ionosphericRM
+        self.tile = tile
+        self.bandNoise = bandNoise
         self.stokesI = stokesI
         self.observation = observation
         self.beam = beam

@@ -3,6 +3,8 @@ extension CatalogueRow {
     init(_ component: CatalogueComponent) throws(CatalogueError) {
         self.init()
         fillStokesI(component.stokesI)
+        if let tile = component.tile { beamDistance = tile.separation }
+        if let noise = component.bandNoise { fillBandNoise(noise) }
         fillObservation(component.observation)
         if let beam = component.beam {
             beamMajor = beam.major
@@ -30,7 +32,21 @@ extension CatalogueRow {
             channels = max(0, usable)
             notes.append("RM synthesis failed: " + reason)
         }
+        if let noise = component.bandNoise {
+            // Measured in the spectra, rather than the FDF noise fillPolarisation put there.
+            stokesQError = noise.fullBandNoise.q
+            stokesUError = noise.fullBandNoise.u
+        }
         replaceInfinities()
+    }
+
+    /// The spectra's band-averaged noise (the Stokes I error used by fracpol_err and the
+    /// leakage envelope's selection) and backgrounds.
+    private mutating func fillBandNoise(_ n: BandNoise) {
+        stokesIError = n.fullBandNoise.i
+        stokesIBackground = n.background.i
+        stokesQBackground = n.background.q
+        stokesUBackground = n.background.u
     }
 
     private mutating func fillStokesI(_ s: StokesIComponent) {
@@ -168,6 +184,8 @@ extension CatalogueRow {
         fix(&rmWidth); fix(&fdfNoiseMAD); fix(&stokesQ); fix(&stokesU); fix(&stokesIReducedChiSquare)
         fix(&sigmaAdd); fix(&sigmaAddError); fix(&sigmaAddMinus); fix(&sigmaAddPlus)
         fix(&spectralIndex); fix(&spectralIndexError); fix(&polangleError); fix(&derotatedPolangleError)
+        fix(&stokesIError); fix(&stokesQError); fix(&stokesUError)
+        fix(&stokesIBackground); fix(&stokesQBackground); fix(&stokesUBackground)
     }
 
     /// x mod 180 in [0, 180).

@@ -44,6 +44,8 @@ struct CatalogueRow: Sendable {
     var sigmaAddMinus = Double.nan, sigmaAddPlus = Double.nan
     var spectralIndex = Double.nan, spectralIndexError = Double.nan
     var stokesQError = Double.nan, stokesUError = Double.nan
+    // The spectra's band-averaged backgrounds (BandNoise).
+    var stokesIBackground = Double.nan, stokesQBackground = Double.nan, stokesUBackground = Double.nan
 
     // Cube header.
     var beamMajor = Double.nan, beamMinor = Double.nan, beamPositionAngle = Double.nan

@@ -14,9 +14,9 @@ public enum ValidationPlot: String, CaseIterable, Sendable {
     /// A caption for the report.
     public var caption: String {
         switch self {
-        case .noiseI: return "Stokes I noise (stokesI_err, the source finder's rms) over the sky"
-        case .noiseQ: return "Stokes Q noise (stokesQ_err) over the sky"
-        case .noiseU: return "Stokes U noise (stokesU_err) over the sky"
+        case .noiseI: return "Stokes I noise (stokesI_err, the band-averaged annulus noise) over the sky"
+        case .noiseQ: return "Stokes Q noise (stokesQ_err, the band-averaged annulus noise) over the sky"
+        case .noiseU: return "Stokes U noise (stokesU_err, the band-averaged annulus noise) over the sky"
         case .noiseFDF: return "Faraday dispersion function noise (fdf_noise_mad) over the sky"
         case .leakageQ: return "Q/I (stokesQ / stokesI) of sources with I/dI > 50, median per cell of an 11 x 11 grid (3-sigma clipped): leakage shows as a pattern"
         case .leakageU: return "U/I (stokesU / stokesI) of sources with I/dI > 50, binned like Q/I"

@@ -11,7 +11,8 @@ import Store
 ///
 /// Inputs: `table`, `mosaics` (for each island's restoring beam), `rmclean` (so the
 /// catalogue follows the RM results, which it reads from the results field that product's
-/// manifest names, unless `results` says otherwise). Params: `database`, `results`.
+/// manifest names, unless `results` says otherwise). Params: `database`, `results`, and the
+/// leakage envelope's `leakage_degree`, `leakage_bins`, `leakage_snr`.
 public struct CatalogueRule: BuiltinRule {
     public init() {}
 
@@ -28,7 +29,8 @@ public struct CatalogueRule: BuiltinRule {
         let db = try PipelineStoreAccess.pipeline(args)
         let components = try FieldCatalogueAssembler(db: db, results: results).components(for: table, mosaics: iMosaics)
         let catalogue: PolarisationCatalogue
-        do { catalogue = try PolarisationCatalogue(components: components) } catch {
+        let options = try Self.options(args)
+        do { catalogue = try PolarisationCatalogue(components: components, options: options) } catch {
             throw BuiltinRuleError.failed("field \(table.field) (epoch \(table.epoch)): \(error)")
         }
         do {
@@ -41,6 +43,15 @@ public struct CatalogueRule: BuiltinRule {
         }
         let failed = components.filter { if case .failed = $0.measurement { return true } else { return false } }.count
         log.write("\(table.field) (epoch \(table.epoch)): \(catalogue.rowCount) rows, \(failed) without RM results")
+    }
+
+    /// The catalogue's settings: the original's, with the leakage envelope's from the params.
+    static func options(_ args: BuiltinArguments) throws -> CatalogueOptions {
+        var options = CatalogueOptions()
+        if args.values["leakage_degree"] != nil { options.leakage.degree = try args.int("leakage_degree") }
+        if args.values["leakage_bins"] != nil { options.leakage.bins = try args.int("leakage_bins") }
+        options.leakage.minimumStokesISNR = try args.double("leakage_snr", default: options.leakage.minimumStokesISNR)
+        return options
     }
 
     /// The components' field holding the RM results: the `results` param, else the one the

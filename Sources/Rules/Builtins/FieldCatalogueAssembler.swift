@@ -4,7 +4,8 @@ import Store
 
 /// Gathers one field's catalogue rows from the pipeline database: each component's Stokes I
 /// row, its `rm_outputs_1d` (or `results`) element for the field (RM-Tools summaries, or the failure), the
-/// observation's `field_data` row, and the restoring beam from the island's I mosaic.
+/// observation's `field_data` row, the restoring beam from the island's I mosaic, and the
+/// component's place in the table's footprint (its tile centre and beams).
 struct FieldCatalogueAssembler {
     let db: PipelineDatabase
     /// The components' field holding the RM results (`rm_outputs_1d`).
@@ -12,6 +13,7 @@ struct FieldCatalogueAssembler {
 
     func components(for table: FieldTable, mosaics: [String: String]) throws -> [CatalogueComponent] {
         let observations = try RegionObservations(table: table, db: db)
+        let footprint = table.footprint
         var out: [CatalogueComponent] = []
         for island in table.islands {
             let observation = observations.observation(of: island)
@@ -29,16 +31,19 @@ struct FieldCatalogueAssembler {
                 }
                 let element = doc[results]?.array?.compactMap(\.document).first { $0["field"]?.string == table.field }
                 let measurement: CatalogueMeasurement
+                var bandNoise: BandNoise?
                 if let element, element["rmsynth1d"]?.bool == true, let synthesis = element["rmsynth_summary"]?.document {
                     let clean = element["rmclean1d"]?.bool == true ? element["rmclean_summary"]?.document.map(Self.cells) : nil
                     measurement = .summaries(synthesis: Self.cells(synthesis), clean: clean)
+                    bandNoise = BandNoise(summary: Self.cells(synthesis))
                 } else {
                     measurement = .failed(reason: element?["error"]?.string ?? "no RM synthesis result for this field", channels: 0)
                 }
                 // Corrected only where the element says FRion removed an RM from this spectrum.
                 let ionosphericRM = element?["ionosphere"]?.string == "FRion" ? element?["rm_ion"]?.double : nil
                 out.append(CatalogueComponent(stokesI: stokesI, observation: observation, beam: beam, measurement: measurement,
-                                              ionosphericRM: ionosphericRM))
+                                              ionosphericRM: ionosphericRM,
+                                              tile: footprint.placement(ra: stokesI.ra, dec: stokesI.dec), bandNoise: bandNoise))
             }
         }
         return out

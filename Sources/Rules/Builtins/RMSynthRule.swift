@@ -8,7 +8,9 @@ import Store
 /// `<Gaussian_ID>_FDFdirty.dat`, `_RMSF.dat`, `_weight.dat`, `_RMsynth.dat` and
 /// `_RMsynth.json` beside the spectrum (or under `<directory>/<FIELD>/`), and storing the
 /// summary as the component's element for the field of `components.<results>` (the
-/// original's `rm_outputs_1d` by default). A spectrum that cannot be analysed (all NaN, too
+/// original's `rm_outputs_1d` by default), with the spectrum's band-averaged noise and
+/// background added as the original adds them (`dIFullBand`, `bIFullBand`, ...; from the
+/// `_bkg.dat` its input row names). A spectrum that cannot be analysed (all NaN, too
 /// few channels, a corrupt file) is a recorded failure of that component, with its reason,
 /// not of the product. Manifest: `gaussian_id source_id spectrum status reason summary
 /// digest inputs settings database results`: the last three tell rmclean how the FDF was
@@ -43,7 +45,11 @@ public struct RMSynthRule: BuiltinRule {
         var failed = 0
         for r in rows {
             let gid = r["gaussian_id"]!, spectrumPath = r["spectrum"]!
-            let inputs = UnitReuse.inputs([settings, r["digest"]!])
+            // The background file is read for the band noise: a frion row's digest does not cover it.
+            let background = r["background"] ?? ""
+            let backgroundDigest: String
+            do { backgroundDigest = try ContentDigest.of([background]) } catch { backgroundDigest = "unreadable" }
+            let inputs = UnitReuse.inputs([settings, r["digest"]!, backgroundDigest])
             if let old = reuse.previous([gid], inputs: inputs) {
                 manifest += [gid, r["source_id"]!, spectrumPath, old["status"]!, old["reason"]!, old["summary"]!, old["digest"]!, inputs,
                              location].joined(separator: "\t") + "\n"
@@ -55,6 +61,7 @@ public struct RMSynthRule: BuiltinRule {
             do {
                 let spectrum = try SpectrumFile.read(spectrumPath)
                 let result = try synthesiser.synthesise(spectrum)
+                let noise = try Self.bandNoise(of: spectrum, row: r)
                 guard let products = synthesiser.synthesisProducts else { throw BuiltinRuleError.failed("no synthesis products") }
                 let files = try RMSynthesisFiles.write(prefix: prefix, result: result, products: products)
                 let summary = prefix + "_RMsynth.json"
@@ -64,7 +71,8 @@ public struct RMSynthRule: BuiltinRule {
                         ("FDF_dirty", .string(files[0])), ("RMSF", .string(files[1])), ("weights", .string(files[2])),
                         ("summary_dat", .string(files[3])), ("summary_json", .string(files[4])), ("spectrum", .string(spectrumPath)),
                     ])))
-                    e.set("rmsynth_summary", .document(RMOutputsRecord.document(result.fields)))
+                    let noiseFields = noise?.summaryFields.map { ($0.0, FaradayValue.number($0.1)) } ?? []
+                    e.set("rmsynth_summary", .document(RMOutputsRecord.document(result.fields + noiseFields)))
                     e.set("error", .null)
                     Self.recordIonosphere(r, in: &e)
                 }
@@ -87,6 +95,17 @@ public struct RMSynthRule: BuiltinRule {
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
         log.write("\(field): \(rows.count) spectra, \(failed) failed, \(reuse.reused) unchanged")
+    }
+
+    /// The band-averaged noise and background of a row's spectrum (the original's
+    /// `d<S>FullBand`, `b<S>FullBand`), with its `_bkg.dat` (`background` column) corrected
+    /// like the spectrum when a `frion` row names the modulation it applied.
+    static func bandNoise(of spectrum: Spectrum, row: [String: String]) throws -> BandNoise? {
+        let background = try row["background"].flatMap { $0.isEmpty ? nil : try SpectrumFile.read($0) }
+        guard let modulation = row["modulation"], !modulation.isEmpty else {
+            return BandNoise(spectrum: spectrum, background: background)
+        }
+        return try BandNoise(corrected: spectrum, background: background, theta: try ModulationFile.read(modulation).theta)
     }
 
     /// Whether the spectrum was corrected for the ionosphere: a `frion` manifest's rows carry

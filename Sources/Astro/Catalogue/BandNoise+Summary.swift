@@ -1,0 +1,24 @@
+/// `BandNoise` under the original's keys in an RM synthesis summary (`rmsynth_summary`).
+extension BandNoise {
+    /// The keys and values as the original adds them to RM-Tools' summary: `dI`, `dQ`, `dU`,
+    /// `dIFullBand`, `dQFullBand`, `dUFullBand`, `bIFullBand`, `bQFullBand`, `bUFullBand`,
+    /// and `N_channels_noise` (the channels averaged).
+    public var summaryFields: [(String, Double)] {
+        [("dI", channelNoise.i), ("dQ", channelNoise.q), ("dU", channelNoise.u),
+         ("dIFullBand", fullBandNoise.i), ("dQFullBand", fullBandNoise.q), ("dUFullBand", fullBandNoise.u),
+         ("bIFullBand", background.i), ("bQFullBand", background.q), ("bUFullBand", background.u),
+         ("N_channels_noise", Double(channels))]
+    }
+
+    /// Reads the keys back from a summary; nil when it has no full-band noise (a summary
+    /// made without it). Absent or null values are NaN.
+    public init?(summary cells: [String: CatalogueCell]) {
+        guard ["dIFullBand", "dQFullBand", "dUFullBand"].contains(where: { cells[$0]?.double != nil }) else { return nil }
+        func value(_ key: String) -> Double { cells[key]?.double ?? .nan }
+        let n = value("N_channels_noise")
+        self.init(channels: n.isFinite ? Int(n) : 0,
+                  channelNoise: Stokes(i: value("dI"), q: value("dQ"), u: value("dU")),
+                  fullBandNoise: Stokes(i: value("dIFullBand"), q: value("dQFullBand"), u: value("dUFullBand")),
+                  background: Stokes(i: value("bIFullBand"), q: value("bQFullBand"), u: value("bUFullBand")))
+    }
+}
