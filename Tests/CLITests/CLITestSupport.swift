@@ -110,3 +110,13 @@ func dryRunPlan(in directory: String, environment: [String: String] = [:],
     XCTAssertEqual(lines.count, 1, "exactly one JSON object expected: \(r.stdout)", file: file, line: line)
     return try JSONDecoder().decode(DryRunPlan.self, from: Data(r.stdout.utf8))
 }
+
+/// The root Arrakisfile with the survey catalogue made of the per-field catalogues (one row
+/// per component, field and epoch) instead of the merged region's: for the tests of the
+/// per-field products, which then are what a plain build makes.
+func perFieldArrakisfile() throws -> String {
+    let root = try String(contentsOfFile: repositoryRoot + "/Arrakisfile", encoding: .utf8)
+    let merged = "input fields = region_catalogue"
+    guard root.contains(merged) else { throw XCTSkip("the root Arrakisfile's survey_catalogue has no `\(merged)`") }
+    return root.replacingOccurrences(of: merged, with: "input fields = catalogue")
+}

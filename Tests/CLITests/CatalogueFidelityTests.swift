@@ -111,16 +111,22 @@ final class CatalogueFidelityTests: XCTestCase {
         let dir = try builtProject()
         let text = try read(dir + "/Arrakisfile")
         XCTAssertTrue(text.contains("product catalogue {\n"))
-        try write(text.replacingOccurrences(of: "product catalogue {\n",
-                                            with: "product catalogue {\n    param leakage_degree = 3\n    param leakage_bins = 12\n    param leakage_snr = 50\n"),
+        let settings = "    param leakage_degree = 3\n    param leakage_bins = 12\n    param leakage_snr = 50\n"
+        try write(text.replacingOccurrences(of: "product catalogue {\n", with: "product catalogue {\n" + settings)
+                      .replacingOccurrences(of: "product region_catalogue {\n", with: "product region_catalogue {\n" + settings),
                   to: dir + "/Arrakisfile")
+        // The default targets (the survey catalogue is the merged region's) ...
         let plan = try dryRunPlan(in: dir, environment: environment)
         XCTAssertEqual(Set(plan.tasks.map { String($0.product.prefix { $0 != "[" }) }),
-                       ["catalogue", "survey_catalogue", "validation"], "\(plan.tasks)")
-        for field in fields {
-            let reason = try XCTUnwrap(plan.tasks.first { $0.product == "catalogue[0, \(field)]" }?.reason)
-            XCTAssertTrue(reason.contains("leakage_"), reason)
-        }
+                       ["region_catalogue", "survey_catalogue", "validation"], "\(plan.tasks)")
+        let regionReason = try XCTUnwrap(plan.tasks.first { $0.product == "region_catalogue[0, merged]" }?.reason)
+        XCTAssertTrue(regionReason.contains("leakage_"), regionReason)
+        // ... and the per-field catalogues.
+        let fieldPlan = try arrakis(["build", "--dry-run", "--json", "catalogue"], in: dir, environment: environment)
+        XCTAssertEqual(fieldPlan.status, 0, fieldPlan.stderr)
+        let tasks = try JSONDecoder().decode(DryRunPlan.self, from: Data(fieldPlan.stdout.utf8)).tasks
+        XCTAssertEqual(Set(tasks.map(\.product)), Set(fields.map { "catalogue[0, \($0)]" }), "\(tasks)")
+        for task in tasks { XCTAssertTrue(task.reason.contains("leakage_"), task.reason) }
         let r = try arrakis(["build", "catalogue"], in: dir, environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertEqual(Set(r.builtProducts.map { String($0.prefix { $0 != "[" }) }), ["catalogue"], r.stderr)

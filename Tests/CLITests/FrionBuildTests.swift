@@ -81,7 +81,8 @@ final class FrionBuildTests: XCTestCase {
     func testTheCorrectionIsNeededAndWorks() throws {
         let dir = try scratchDirectory(self)
         try survey(in: dir)
-        let root = try read(repositoryRoot + "/Arrakisfile")
+        // The per-field products (the merged region's frion is RegionBuildTests').
+        let root = try perFieldArrakisfile()
         try write(root, to: dir + "/Arrakisfile")
         let built = try arrakis(["build", "-j", "2", "--progress", "plain", "survey_catalogue"], in: dir, environment: Self.environment)
         XCTAssertEqual(built.status, 0, built.stderr)

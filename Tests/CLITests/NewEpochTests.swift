@@ -52,7 +52,7 @@ final class NewEpochTests: XCTestCase {
         let sim = try arrakis(["simulate", "full", "--ionosphere", "--fields", "3", "--epochs", "2", "--beams", "4",
                                "--sources", "24", "--channels", "12", "--npix", "64"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        try write(try perFieldArrakisfile(), to: dir + "/Arrakisfile")
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir + "/survey/db", withIntermediateDirectories: true)
         // The IONEX maps of every scan's day are there from the start (a new epoch's day

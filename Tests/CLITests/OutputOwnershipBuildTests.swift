@@ -38,7 +38,7 @@ final class OutputOwnershipBuildTests: XCTestCase {
         let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "4",
                                "--sources", "16", "--channels", "12", "--npix", "64"], in: base)
         XCTAssertEqual(sim.status, 0, sim.stderr)
-        let root = try read(repositoryRoot + "/Arrakisfile")
+        let root = try perFieldArrakisfile()
         return try extras.enumerated().map { i, extra in
             let dir = base + "/p\(i)"
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

@@ -17,7 +17,7 @@ final class PipelineBuildTests: XCTestCase {
         let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "2", "--beams", "4",
                                "--sources", "16", "--channels", "12", "--npix", "64"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        try write(try perFieldArrakisfile(), to: dir + "/Arrakisfile")
         return dir
     }
 
@@ -141,7 +141,7 @@ final class PipelineBuildTests: XCTestCase {
         let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "6", "--epochs", "1", "--beams", "1",
                                "--sources", "24", "--channels", "8", "--npix", "32"], in: dir)
         XCTAssertEqual(sim.status, 0, sim.stderr)
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        try write(try perFieldArrakisfile(), to: dir + "/Arrakisfile")
         try build(in: dir)
         // Some component of some field's table has no spectrum there (else this tests nothing).
         var beyond: [String] = []

@@ -117,7 +117,7 @@ final class SecondProductFuzzTests: XCTestCase {
         let base = try scratchDirectory(self)
         XCTAssertEqual(try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "4",
                                     "--sources", "12", "--channels", "12", "--npix", "64"], in: base).status, 0)
-        let root = try read(repositoryRoot + "/Arrakisfile")
+        let root = try perFieldArrakisfile()
         func project(_ name: String, _ text: String) throws -> String {
             let dir = base + "/" + name
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -132,9 +132,13 @@ final class SecondProductFuzzTests: XCTestCase {
         let cleanDocuments = try documents(clean)
         XCTAssertGreaterThan(cleanFiles.count, 100)
 
-        let all = Self.blocks(root)
-        XCTAssertEqual(all.map(\.name), ["sources", "cutouts", "mosaics", "spectra", "frion", "rmsynth", "rmclean", "catalogue",
-                                         "survey_catalogue", "validation"])
+        let blocks = Self.blocks(root)
+        XCTAssertEqual(blocks.map(\.name), ["sources", "cutouts", "mosaics", "spectra", "frion", "rmsynth", "rmclean", "catalogue",
+                                            "region", "region_mosaics", "region_spectra", "region_frion", "region_rmsynth",
+                                            "region_rmclean", "region_catalogue", "survey_catalogue", "validation"])
+        // The per-field products: a second per-island product of the region collides only
+        // once the region's islands are known, at build time (not when the file loads).
+        let all = blocks.filter { !$0.name.hasPrefix("region") }
         var random = SplitMix64(seed: Self.seed)
         var outcomes = (refused: 0, failed: 0, built: 0)
         for n in 0..<Self.cases {

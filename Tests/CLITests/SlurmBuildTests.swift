@@ -46,7 +46,7 @@ final class SlurmBuildTests: XCTestCase {
             let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "2", "--beams", "4",
                                    "--sources", "16", "--channels", "12", "--npix", "64"], in: dir)
             XCTAssertEqual(sim.status, 0, sim.stderr)
-            try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+            try write(try perFieldArrakisfile(), to: dir + "/Arrakisfile")
             return dir
         }
         let local = try project(), slurm = try project()

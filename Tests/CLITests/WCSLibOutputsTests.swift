@@ -16,7 +16,7 @@ final class WCSLibOutputsTests: XCTestCase {
             repositoryRoot + "/Tests/CLITests/Support/pre-wcslib-digests.json")))
         let dir = try scratchDirectory(self)
         XCTAssertEqual(try arrakis(reference.simulate, in: dir).status, 0)
-        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        try write(try perFieldArrakisfile(), to: dir + "/Arrakisfile")
         let environment = ["ARRAKIS_SURVEY": "survey", "ARRAKIS_DATABASE": "sqlite:work/pipeline.db"]
         let r = try arrakis(["build", "--progress", "quiet", "spectra"], in: dir, environment: environment)
         XCTAssertEqual(r.status, 0, r.stderr)

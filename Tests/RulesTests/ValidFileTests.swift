@@ -145,7 +145,7 @@ final class ValidFileTests: XCTestCase {
         let family = try XCTUnwrap(project.families.first { $0.name == "beam_images" } as? ProductFamily)
         XCTAssertEqual(family.resources, Resources(cpus: 4, memoryMB: 8192, timeSeconds: 7200, retries: 2))
         XCTAssertEqual(family.ruleKind, "cutouts")
-        XCTAssertEqual(family.ruleVersion, "3")
+        XCTAssertEqual(family.ruleVersion, "3 (built-in 2)")
         let cutoutFamily = try XCTUnwrap(project.families.first { $0.name == "cutouts" })
         XCTAssertEqual(cutoutFamily.expansionFamilies, ["sources"])
         XCTAssertEqual(cutoutFamily.inputFamilies, ["beam_images", "sources"])
