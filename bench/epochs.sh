@@ -29,7 +29,7 @@ cd "$WORK"
 rm -rf full survey work .arrakis held
 total_fields=$((FIELDS + 1))
 echo "simulating $total_fields fields in $WORK ..." >&2
-"$ARRAKIS" simulate full --fields "$total_fields" --epochs 1 --beams 1 --sources $((total_fields * 4)) \
+"$ARRAKIS" simulate full --ionosphere --fields "$total_fields" --epochs 1 --beams 1 --sources $((total_fields * 4)) \
   --channels 8 --npix 32 >/dev/null 2>&1
 cp "$ROOT/Arrakisfile" .
 export ARRAKIS_SURVEY=survey ARRAKIS_DATABASE=sqlite:work/pipeline.db
