@@ -27,6 +27,11 @@ public struct RMSynthesisSettings: Sendable, Equatable {
     /// RM-Tools' behaviour.
     public var allowNonPositiveStokesIModel = false
 
+    /// rmsynth1d's `-i`: Stokes I is neither fitted nor divided out, even when the spectrum
+    /// has it; it is taken as 1 with no error (as a 5-column file), so the FDF is in Q and
+    /// U's own units and the weights come from dQ and dU alone.
+    public var ignoreStokesI = false
+
     public init() {}
 
     /// The pipeline's settings (same as `init()`).

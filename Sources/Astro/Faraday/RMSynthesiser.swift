@@ -26,8 +26,9 @@ public final class RMSynthesiser {
     /// and measures the peak, noise, angles and sigma_add, as `rmsynth1d`.
     public func synthesise(_ spectrum: Spectrum) throws(FaradayError) -> RMSynthesisResult {
         let settings = self.settings
+        let input = settings.ignoreStokesI ? spectrum.withStokesIIgnored() : spectrum
         return try withWorkspace { (w: inout SynthesisWorkspace) throws(FaradayError) in
-            try w.synthesise(spectrum, settings: settings)
+            try w.synthesise(input, settings: settings)
         }
     }
 

@@ -27,6 +27,12 @@ extension BuiltinArguments {
             }
             s.allowNonPositiveStokesIModel = a == "true"
         }
+        if let a = values["ignore_stokes_i"] {                                                           // noStokesI (-i)
+            guard a == "true" || a == "false" else {
+                throw BuiltinRuleError.badArgument(kind: kind, name: "ignore_stokes_i", value: a, expected: "true or false")
+            }
+            s.ignoreStokesI = a == "true"
+        }
         return s
     }
 
@@ -47,7 +53,7 @@ enum SynthesisSettingsText {
         ["poly_order=\(s.polyOrder)", "fit_function=\(s.fitFunction.rawValue)", "samples=\(s.samplesPerFWHM)",
          "weight=\(s.weighting.rawValue)", "phi_max=\(s.phiMax.map { "\($0)" } ?? "auto")",
          "dphi=\(s.dPhi.map { "\($0)" } ?? "auto")", "allow_negative_model=\(s.allowNonPositiveStokesIModel)"]
-            .joined(separator: " ")
+            .joined(separator: " ") + (s.ignoreStokesI ? " ignore_stokes_i=true" : "")
     }
 
     static func decode(_ text: String) -> RMSynthesisSettings? {
@@ -63,6 +69,7 @@ enum SynthesisSettingsText {
             case "phi_max": s.phiMax = value == "auto" ? nil : Double(value); if value != "auto", s.phiMax == nil { return nil }
             case "dphi": s.dPhi = value == "auto" ? nil : Double(value); if value != "auto", s.dPhi == nil { return nil }
             case "allow_negative_model": s.allowNonPositiveStokesIModel = value == "true"
+            case "ignore_stokes_i": s.ignoreStokesI = value == "true"
             default: return nil
             }
         }

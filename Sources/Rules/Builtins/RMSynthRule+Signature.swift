@@ -19,6 +19,8 @@ extension RMSynthRule: PipelineRule {
                       "the Faraday-depth step, rad/m^2 (dPhi_radm2)"),
             ParamSpec("allow_negative_model", .boolean, default: "false",
                       "carry on with a Stokes I model that is negative somewhere (RM-Tools does, flagging it in IfitStat); by default that spectrum is a recorded failure"),
+            ParamSpec("ignore_stokes_i", .boolean, default: "false",
+                      "rmsynth1d's `-i`: neither fit nor divide by Stokes I (taken as 1 with no error), so the FDF is in Q and U's units; the catalogue's fractional columns are then not fractions"),
             ParamSpec("directory", .path, unset: "beside each spectrum", outputLocation: true,
                       "where the files go: `<directory>/<FIELD>/<Gaussian_ID>_*`; give a second rmsynth product (a parameter sweep) its own"),
             ParamSpec("results", .fieldName, default: CommonSignature.rmResults, outputLocation: true,
