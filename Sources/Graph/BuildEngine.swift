@@ -369,9 +369,13 @@ public final class BuildEngine {
                 specs = try times.measure("expand \(f)") { try expand(src) }
             } catch {
                 expansionFailed.insert(f)
+                let upstreamFailed = src.expansionFamilies.filter { isFamilyFailed($0) }
                 if provisional {
                     pendingFamilies.append(PendingFamily(family: f, waitsFor: src.expansionFamilies,
                                                          lastKnownCount: traces.count(ofFamily: f)))
+                } else if !upstreamFailed.isEmpty {
+                    // What it fans out over was not (all) made: that failure is the one to report.
+                    errors.append("product '\(f)' not expanded: \(upstreamFailed.joined(separator: ", ")) did not build")
                 } else {
                     errors.append("\(error)")
                     counts.failed += 1

@@ -173,4 +173,25 @@ final class RegionBuildTests: XCTestCase {
         let shared = islands.filter { try! read(dir + "/work/epoch_0/regions/merged/islands/\($0).json").contains("\"fields\":[\"\(fields[1])\",\"\(fields[2])\"]") }
         XCTAssertFalse(shared.isEmpty, "the new field overlaps islands the region already had")
     }
+
+    /// A field whose cutouts fail leaves the region unmerged: the per-island products say
+    /// they wait for it, rather than failing to read a manifest that was never written.
+    func testAFailedFieldLeavesTheRegionUnmergedAndSaysSo() throws {
+        let dir = try scratchDirectory(self)
+        let sim = try arrakis(["simulate", "survey", "--ionosphere", "--fields", "2", "--epochs", "1", "--beams", "2",
+                               "--sources", "10", "--channels", "12", "--npix", "48"], in: dir)
+        XCTAssertEqual(sim.status, 0, sim.stderr)
+        try FileManager.default.copyItem(atPath: repositoryRoot + "/Arrakisfile", toPath: dir + "/Arrakisfile")
+        let field = try fieldNames(dir)[0]
+        let cube = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: dir + "/survey/epoch_0/" + field)
+            .first { $0.hasPrefix("image.restored.q.") })
+        let path = dir + "/survey/epoch_0/" + field + "/" + cube
+        try Data(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(3000)).write(to: URL(fileURLWithPath: path))
+        let r = try arrakis(["build", "-k", "--progress", "plain"], in: dir, environment: Self.environment)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("FAILED cutouts[0, \(field)]"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("product 'region_mosaics' not expanded: region did not build"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("cannot read manifest"), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/work/epoch_0/regions/merged.tsv"), "no region was merged")
+    }
 }
