@@ -18,7 +18,8 @@ echo "== the same again: nothing to do" >&2
 arrakis build --dry-run
 echo "== the graph" >&2
 arrakis graph
-spectra=$(cat work/epoch_*/manifests/*.spectra.tsv | grep -vc '^gaussian_id')
+# One spectrum per component and epoch, from the merged region's per-island manifests.
+spectra=$(cat work/epoch_*/regions/*/manifests/*.spectra.tsv | grep -vc '^gaussian_id' || true)
 rows=$(grep -c '<TR>' work/catalogue.xml || true)
 echo "pipeline database: work/pipeline.db; $spectra spectra under work/epoch_*/cutouts/; truth: examples/survey/truth.csv" >&2
 echo "validation plots and report: $PWD/work/validation/index.html" >&2
