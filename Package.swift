@@ -64,6 +64,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store", "TestServers"],
                     exclude: ["Support/astropy_wcs_corpus.py", "Support/astropy_pixels.py",
                               "Support/pre-wcslib-digests.json", "Support/make_rmtools_qa_outputs.py",
-                              "Support/rmtools-qa"]),
+                              "Support/rmtools-qa", "Support/catalogue_fidelity.py"]),
     ]
 )
