@@ -31,6 +31,10 @@ struct SimulateCommand: ParsableCommand {
     var catalogueOnly = false
     @Flag(help: "Add the ionosphere: scans at each field's transit at ASKAP, synthetic IONEX maps of the scans' days in DIR/ionex/ (CODGddd0.yyI), and the ionosphere's Faraday rotation in the cubes' Q and U (truth.csv's rm stays the sky's; its rm_ion and ionosphere.csv give what was injected).")
     var ionosphere = false
+    @Flag(help: "Write Stokes V cubes too (image.restored.v.*, with weights): noise only, unless --circular-fraction injects some. truth.csv gets a frac_v column.")
+    var stokesV = false
+    @Option(help: ArgumentHelp("Inject circular polarisation in the V cubes (implies --stokes-v): each component's V / I drawn uniformly from -F to F, in truth.csv's frac_v.", valueName: "F"))
+    var circularFraction: Double?
     @Flag(help: "Replace DIR if it already holds files.") var force = false
 
     func validate() throws {
@@ -43,6 +47,12 @@ struct SimulateCommand: ParsableCommand {
         try OptionRange.check(jobs, 0...4096, "--jobs")
         if ionosphere && catalogueOnly {
             throw ValidationError("--ionosphere needs the cubes: it cannot be used with --catalogue-only")
+        }
+        if (stokesV || circularFraction != nil) && catalogueOnly {
+            throw ValidationError("--stokes-v and --circular-fraction write cubes: they cannot be used with --catalogue-only")
+        }
+        if let f = circularFraction, !(f.isFinite && f >= 0 && f <= 1) {
+            throw ValidationError("--circular-fraction must be 0...1 (got \(f))")
         }
     }
 
@@ -57,6 +67,8 @@ struct SimulateCommand: ParsableCommand {
         p.npix = npix
         p.footprint = footprint
         if ionosphere { p.ionosphere = true }
+        if stokesV || circularFraction != nil { p.stokesV = true }
+        p.circularFraction = circularFraction
         do {
             if catalogueOnly {
                 let survey = try CatalogueSurvey(p)

@@ -44,6 +44,27 @@ import Testing
         #expect(BandNoise(summary: ["dQU": 1e-3]) == nil)
     }
 
+    /// Stokes V over the same channels: its mean and the noise of that mean, under their own
+    /// keys; no V key without a V spectrum. Its file reads back what was written.
+    @Test func stokesVIsAveragedOverTheSameChannels() throws {
+        let (s, b) = Self.spectra()
+        let v = CircularSpectrum(frequency: s.frequency, v: [2e-3, 4e-3, .nan, -2e-3, 4e-3], dv: [1e-3, 3e-3, 9, 2e-3, 2e-3])
+        let n = try #require(BandNoise(spectrum: s, background: b, circular: v))
+        let c = try #require(n.circular)
+        #expect(c.channels == 4 && abs(c.mean - 2e-3) < 1e-15 && abs(c.channelNoise - 2e-3) < 1e-15 && abs(c.fullBandNoise - 1e-3) < 1e-15)
+        #expect(n.fullBandNoise == BandNoise(spectrum: s, background: b)!.fullBandNoise, "V changes nothing of I, Q, U")
+        #expect(n.summaryFields.map(\.0).suffix(4) == ["VFullBand", "dV", "dVFullBand", "N_channels_V"])
+        let cells = Dictionary(uniqueKeysWithValues: n.summaryFields.map { ($0.0, CatalogueCell.number($0.1)) })
+        #expect(BandNoise(summary: cells) == n)
+        #expect(BandNoise(spectrum: s, background: b)?.circular == nil)
+
+        let dir = TemporaryDirectory("circular")
+        try CircularSpectrumFile.write(v, to: dir.file("x_v.dat"))
+        let back = try CircularSpectrumFile.read(dir.file("x_v.dat"))
+        #expect(back.frequency == v.frequency && back.dv == v.dv && back.v[2].isNaN && back.v[3] == v.v[3])
+        #expect(try String(contentsOfFile: dir.file("x_v.dat"), encoding: .utf8).split(separator: "\n")[2] == "802000000.0 nan 9.0")
+    }
+
     @Test func anIonosphereCorrectedBackgroundIsRotatedLikeItsSpectrum() throws {
         let (s, b) = Self.spectra()
         // theta = i: 1/theta = -i, so Q' = U and U' = -Q.

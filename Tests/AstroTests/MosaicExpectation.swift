@@ -104,7 +104,7 @@ struct MosaicExpectation {
                 for (truth, image, d) in components {
                     let s = ComponentImage.stokes(truth, frequency: frequencies[c], peakPerFlux: image.peakPerFlux,
                                                   parameters: parameters)
-                    let value = stokes == "i" ? s.i : stokes == "q" ? s.q : s.u
+                    let value = stokes == "i" ? s.i : stokes == "q" ? s.q : stokes == "u" ? s.u : s.v
                     apparent += primaryBeam.response(distance: d, frequency: frequencies[c]) * value
                         * Double(image.spatial(x: x, y: y))
                 }

@@ -113,6 +113,71 @@ import Testing
         #expect(try bytes(a, "survey/truth.csv") != bytes(c, "survey/truth.csv"))
     }
 
+    /// `--circular-fraction` adds V cubes (and truth.csv's `frac_v`) and changes nothing else:
+    /// every other file is the same, byte for byte, as the survey without V; each component's
+    /// V is its injected fraction of I, within the noise.
+    @Test func stokesVAddsVCubesAndLeavesTheRestAsItWas() throws {
+        let (plain, _) = try Self.simulate { $0.sources = 60; $0.epochs = 1; $0.fields = 3; $0.seed = 7 }
+        let (withV, sim) = try Self.simulate { $0.sources = 60; $0.epochs = 1; $0.fields = 3; $0.seed = 7; $0.circularFraction = 0.4 }
+        let p = sim.parameters
+        func files(_ d: TemporaryDirectory) -> Set<String> {
+            Set((FileManager.default.enumerator(atPath: d.file("survey"))?.allObjects as? [String] ?? []).filter {
+                var isDirectory: ObjCBool = false
+                return FileManager.default.fileExists(atPath: d.file("survey/" + $0), isDirectory: &isDirectory) && !isDirectory.boolValue
+            })
+        }
+        func bytes(_ d: TemporaryDirectory, _ f: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: d.file("survey/" + f))) }
+        let before = files(plain), after = files(withV)
+        let added = after.subtracting(before)
+        #expect(before.isSubset(of: after))
+        #expect(!added.isEmpty && added.allSatisfy { $0.contains(".restored.v.") }, "only V cubes and weights are new: \(added.sorted())")
+        #expect(added.count == 2 * sim.layout.observations.map { sim.layout.fields[$0.field].beams.count }.reduce(0, +))
+        for f in before.sorted() where f != "truth.csv" && f != "survey.json" {
+            #expect(try bytes(plain, f) == bytes(withV, f), "\(f) changed")
+        }
+        // truth.csv: the same rows with frac_v appended, its meaning in a comment.
+        let lines = { (d: TemporaryDirectory) in String(decoding: try bytes(d, "truth.csv"), as: UTF8.self).split(separator: "\n").filter { !$0.hasPrefix("#") } }
+        let (old, new) = (try lines(plain), try lines(withV))
+        #expect(new.count == old.count)
+        for (a, b) in zip(old, new) { #expect(b.hasPrefix(a + ","), "\(b)") }
+        #expect(new[0].hasSuffix(",frac_v"))
+        let fractions = sim.sky.components.map(\.circularFraction)
+        #expect(fractions.allSatisfy { abs($0) <= 0.4 } && fractions.contains { $0 > 0.1 } && fractions.contains { $0 < -0.1 })
+
+        // V = frac_v x I at each bright isolated point source, band-averaged, in every beam.
+        let bandNoise = p.channelNoise * 1.5 / Double(p.channels).squareRoot()
+        var checked = 0
+        for obs in sim.layout.observations {
+            let field = sim.layout.fields[obs.field]
+            for beam in field.beams {
+                func cube(_ s: String) throws -> (PixelArray<Float>, CelestialWCS, FITSHeader) {
+                    let file = try FITSFile.open(withV.file("survey/" + SurveySimulator.Paths.cube(epoch: 0, field: field.name, stokes: s, beam: beam.number)))
+                    let header = try file.readHeader()
+                    return (try file.readImage(as: Float.self), try CelestialWCS(header: header), header)
+                }
+                let (i, wcs, _) = try cube("i"), (v, _, vHeader) = try cube("v")
+                #expect(vHeader.double("CRVAL3") == 4, "FITS Stokes axis: V is 4")
+                let weights = SurveySimulator.Paths.weights(epoch: 0, field: field.name, stokes: "i", beam: beam.number)
+                #expect(try bytes(withV, weights) == bytes(withV, weights.replacingOccurrences(of: ".i.", with: ".v.")))
+                let n = p.npix
+                for c in sim.sky.components where c.isolated && c.major == 0 {
+                    guard let (x, y) = wcs.pixel(ra: c.ra, dec: c.dec), x >= 2, y >= 2, x <= Double(n - 3), y <= Double(n - 3) else { continue }
+                    let k = Int(y.rounded()) * n + Int(x.rounded())
+                    var meanI = 0.0, meanV = 0.0
+                    for ch in 0..<p.channels {
+                        meanI += Double(i.values[ch * n * n + k]) / Double(p.channels)
+                        meanV += Double(v.values[ch * n * n + k]) / Double(p.channels)
+                    }
+                    guard abs(c.circularFraction * meanI) > 4 * bandNoise else { continue }
+                    #expect(abs(meanV - c.circularFraction * meanI) < 5 * bandNoise * (1 + c.circularFraction * c.circularFraction).squareRoot(),
+                            "\(c.gaussianID): V \(meanV), injected \(c.circularFraction) x I \(meanI)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 5, "only \(checked) source-beam pairs had a V well above the noise")
+    }
+
     @Test func laterEpochReobservesSomeFieldsWithNewSBIDs() throws {
         let (dir, sim) = try Self.simulate { $0.sources = 5; $0.fields = 3 }
         let epoch1 = sim.layout.observations.filter { $0.epoch == 1 }

@@ -57,6 +57,7 @@ final class RuleSignatureTests: XCTestCase {
         case .racsDatabase: return "\"survey\""
         case .fieldName: return "\"rm_outputs_1d\""
         case .text: return "\"codg\""
+        case .stokes: return "\"IQUV\""
         }
     }
 
@@ -67,6 +68,7 @@ final class RuleSignatureTests: XCTestCase {
         case .choice: return "\"no-such-choice\""
         case .path, .racsDatabase, .fieldName, .text: return "5"
         case .database: return "\"postgres-is-not-a-pipeline-database\""
+        case .stokes: return "\"IQV\""
         }
     }
 
@@ -115,6 +117,28 @@ final class RuleSignatureTests: XCTestCase {
                          line: 5, column: 21, "must be a number > 0, found -500")
         assertDiagnostic(Self.sample(catalog["rmclean"]!).text.replacingOccurrences(of: "    rule rmclean", with: "    param gain = 1.5\n    rule rmclean"),
                          line: 5, column: 18, "must be a number > 0 and <= 1, found 1.5")
+    }
+
+    /// `stokes` (cutouts, mosaics, spectra) says what is wrong with a value, at the param.
+    func testStokesParamIsValidatedWithAReason() throws {
+        for kind in ["cutouts", "mosaics", "spectra"] {
+            XCTAssertNotNil(catalog[kind]!.param("stokes"), kind)
+            for good in ["IQU", "IQUV", "iquv", "VUQI"] {
+                let sample = Self.sample(catalog[kind]!).text.replacingOccurrences(of: "    rule \(kind)", with: "    param stokes = \"\(good)\"\n    rule \(kind)")
+                XCTAssertNoThrow(try parse(sample), "\(kind) \(good)")
+            }
+            for (bad, why) in [("IQ", "RM synthesis needs I, Q and U (U missing)"), ("IQUX", "'X' is not a Stokes parameter"),
+                               ("IQUVV", "V is named twice")] {
+                let sample = Self.sample(catalog[kind]!)
+                let text = sample.text.replacingOccurrences(of: "    rule \(kind)", with: "    param stokes = \"\(bad)\"\n    rule \(kind)")
+                let line = sample.line("rule")
+                assertDiagnostic(text, line: line, column: 20,
+                                 "param 'stokes' of rule '\(kind)' must be Stokes parameters (\"IQU\" or \"IQUV\"), found \"\(bad)\": \(why)")
+            }
+        }
+        XCTAssertEqual(ParamType.stokesParameters("VuQi"), ["i", "q", "u", "v"])
+        XCTAssertEqual(ParamType.stokesParameters("IQU"), ["i", "q", "u"])
+        XCTAssertNil(ParamType.stokesParameters("QU"))
     }
 
     func testMissingRequiredInputIsRefusedAtTheRule() throws {

@@ -41,12 +41,16 @@ extension CatalogueRow {
     }
 
     /// The spectra's band-averaged noise (the Stokes I error used by fracpol_err and the
-    /// leakage envelope's selection) and backgrounds.
+    /// leakage envelope's selection) and backgrounds, and Stokes V when it was extracted.
     private mutating func fillBandNoise(_ n: BandNoise) {
         stokesIError = n.fullBandNoise.i
         stokesIBackground = n.background.i
         stokesQBackground = n.background.q
         stokesUBackground = n.background.u
+        if let v = n.circular {
+            stokesV = v.mean
+            stokesVError = v.fullBandNoise
+        }
     }
 
     private mutating func fillStokesI(_ s: StokesIComponent) {
@@ -186,6 +190,7 @@ extension CatalogueRow {
         fix(&spectralIndex); fix(&spectralIndexError); fix(&polangleError); fix(&derotatedPolangleError)
         fix(&stokesIError); fix(&stokesQError); fix(&stokesUError)
         fix(&stokesIBackground); fix(&stokesQBackground); fix(&stokesUBackground)
+        fix(&stokesV); fix(&stokesVError)
     }
 
     /// x mod 180 in [0, 180).

@@ -46,6 +46,8 @@ struct CatalogueRow: Sendable {
     var stokesQError = Double.nan, stokesUError = Double.nan
     // The spectra's band-averaged backgrounds (BandNoise).
     var stokesIBackground = Double.nan, stokesQBackground = Double.nan, stokesUBackground = Double.nan
+    // The V spectrum's band average and its noise (BandNoise.circular); blank without one.
+    var stokesV = Double.nan, stokesVError = Double.nan
 
     // Cube header.
     var beamMajor = Double.nan, beamMinor = Double.nan, beamPositionAngle = Double.nan

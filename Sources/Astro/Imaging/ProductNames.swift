@@ -41,6 +41,8 @@ public enum SpectrumNames {
     public static func spectrum(gaussianID: String) -> String { "\(gaussianID).dat" }
     /// `<Gaussian_ID>_bkg.dat`: freq, background I Q U, rms I Q U.
     public static func background(gaussianID: String) -> String { "\(gaussianID)_bkg.dat" }
+    /// `<Gaussian_ID>_v.dat`: freq V dV (with Stokes V only).
+    public static func circular(gaussianID: String) -> String { "\(gaussianID)_v.dat" }
 }
 
 /// The last path component.

@@ -1,4 +1,4 @@
-/// The spectra of one component in an island's I, Q and U mosaics.
+/// The spectra of one component in an island's I, Q and U mosaics (and V, when asked).
 public struct ExtractedSpectrum: Sendable, Equatable {
     /// Background-subtracted I, Q, U at the component's pixel, with the per-channel noise
     /// as dI, dQ, dU. Flagged channels are NaN in I, Q and U (their noise stays as measured).
@@ -10,10 +10,16 @@ public struct ExtractedSpectrum: Sendable, Equatable {
     public var flagged: [Bool]
     /// The 0-based pixel of the mosaics the spectrum was read from.
     public var pixel: (x: Int, y: Int)
+    /// Background-subtracted Stokes V with its noise, when a V mosaic was given: same pixel,
+    /// annulus and flags (NaN in flagged channels) as I, Q and U.
+    public var circular: CircularSpectrum?
+    /// V's background (the clipped annulus mean) per channel, when a V mosaic was given.
+    public var circularBackground: [Double]?
 
     public static func == (a: ExtractedSpectrum, b: ExtractedSpectrum) -> Bool {
         a.spectrum == b.spectrum && a.background == b.background && a.flagged == b.flagged
             && a.pixel.x == b.pixel.x && a.pixel.y == b.pixel.y
+            && a.circular == b.circular && a.circularBackground == b.circularBackground
     }
 }
 
@@ -28,6 +34,9 @@ public struct ExtractedSpectrum: Sendable, Equatable {
 /// - A channel is flagged (NaN in I, Q and U) when, in any Stokes, its noise is a
 ///   `flagSigma` outlier from the median of the channels' noise (sigma = 1.4826 MAD, iterated
 ///   as astropy's sigma_clip), its noise is NaN, or its value is exactly 0 (blank).
+/// - With a V mosaic, Stokes V is read at the same pixel and measured in the same annulus,
+///   and takes part in the flagging like the other Stokes parameters (the original flags a
+///   channel when the noise of any Stokes parameter it extracted is an outlier).
 public struct SpectrumExtractor: Sendable {
     public var innerRadius: Double = 1.5
     public var outerRadius: Double = 5
@@ -36,15 +45,18 @@ public struct SpectrumExtractor: Sendable {
 
     public init() {}
 
-    /// Extracts the spectra at (ra, dec) from the three mosaics (same grid and channels).
+    /// Extracts the spectra at (ra, dec) from the three mosaics, or four with `vMosaic`
+    /// (same grid and channels).
     /// - Throws: `ImagingError` naming the mosaic that cannot be read, lacks BMIN or a FREQ
     ///   axis, differs from the I mosaic, or does not contain the position.
     public func extract(ra: Double, dec: Double, iMosaic: String, qMosaic: String,
-                        uMosaic: String) throws(ImagingError) -> ExtractedSpectrum {
+                        uMosaic: String, vMosaic: String? = nil) throws(ImagingError) -> ExtractedSpectrum {
         let i = try MosaicWindowReader(path: iMosaic)
         let q = try MosaicWindowReader(path: qMosaic)
         let u = try MosaicWindowReader(path: uMosaic)
-        for other in [q, u] { try other.requireSameGrid(as: i) }
+        var readers = [i, q, u]
+        if let vMosaic { readers.append(try MosaicWindowReader(path: vMosaic)) }
+        for other in readers.dropFirst() { try other.requireSameGrid(as: i) }
         guard let position = i.wcs.pixel(ra: ra, dec: dec), position.x.isFinite, position.y.isFinite,
               abs(position.x) < 1e9, abs(position.y) < 1e9 else {
             throw .outside(path: iMosaic, ra: ra, dec: dec)
@@ -58,7 +70,7 @@ public struct SpectrumExtractor: Sendable {
                               width: i.width, height: i.height)
         let channels = i.frequencies.count
         var values = [[Double]](), backgrounds = [[Double]](), noises = [[Double]]()
-        for reader in [i, q, u] {
+        for reader in readers {
             let window = try reader.read(annulus.window)
             let plane = annulus.window.width * annulus.window.height
             let centre = annulus.index(x: x, y: y)
@@ -76,13 +88,13 @@ public struct SpectrumExtractor: Sendable {
             values.append(value); backgrounds.append(background); noises.append(noise)
         }
         var flagged = [Bool](repeating: false, count: channels)
-        for s in 0..<3 {
+        for s in readers.indices {
             let outliers = ClippedStatistics.madOutliers(noises[s], sigma: flagSigma)
             for c in 0..<channels where outliers[c] || !values[s][c].isFinite || values[s][c] == 0 {
                 flagged[c] = true
             }
         }
-        let subtracted = (0..<3).map { s in
+        let subtracted = readers.indices.map { s in
             (0..<channels).map { c in flagged[c] ? Double.nan : values[s][c] - backgrounds[s][c] }
         }
         let frequencies = i.frequencies
@@ -91,15 +103,18 @@ public struct SpectrumExtractor: Sendable {
                                di: noises[0], dq: noises[1], du: noises[2]),
             background: Spectrum(frequency: frequencies, i: backgrounds[0], q: backgrounds[1], u: backgrounds[2],
                                  di: noises[0], dq: noises[1], du: noises[2]),
-            flagged: flagged, pixel: (x, y))
+            flagged: flagged, pixel: (x, y),
+            circular: vMosaic == nil ? nil : CircularSpectrum(frequency: frequencies, v: subtracted[3], dv: noises[3]),
+            circularBackground: vMosaic == nil ? nil : backgrounds[3])
     }
 
     /// Writes `<directory>/<Gaussian_ID>.dat` (freq I Q U dI dQ dU) and
     /// `<directory>/<Gaussian_ID>_bkg.dat` (freq, background I Q U, noise I Q U), each
-    /// atomically. Returns the two paths.
+    /// atomically, and with Stokes V `<directory>/<Gaussian_ID>_v.dat` (freq V dV).
+    /// Returns the paths.
     @discardableResult
     public static func write(_ extracted: ExtractedSpectrum, gaussianID: String,
-                             directory: String) throws(ImagingError) -> (spectrum: String, background: String) {
+                             directory: String) throws(ImagingError) -> (spectrum: String, background: String, circular: String?) {
         let spectrum = "\(directory)/\(SpectrumNames.spectrum(gaussianID: gaussianID))"
         let background = "\(directory)/\(SpectrumNames.background(gaussianID: gaussianID))"
         do {
@@ -112,6 +127,13 @@ public struct SpectrumExtractor: Sendable {
         } catch {
             throw .writeFailed(path: background, reason: "\(error)")
         }
-        return (spectrum, background)
+        guard let v = extracted.circular else { return (spectrum, background, nil) }
+        let circular = "\(directory)/\(SpectrumNames.circular(gaussianID: gaussianID))"
+        do {
+            try CircularSpectrumFile.write(v, to: circular)
+        } catch {
+            throw .writeFailed(path: circular, reason: "\(error)")
+        }
+        return (spectrum, background, circular)
     }
 }

@@ -2,10 +2,11 @@
 import Glibc
 #endif
 
-/// Renders the I, Q and U cubes of one beam of one observation: every component as an
-/// elliptical Gaussian (intrinsic shape convolved with the circular restoring beam),
-/// with a power-law spectrum, Faraday-rotated linear polarisation, attenuated by the
-/// beam's primary beam at each frequency, plus Gaussian noise per channel.
+/// Renders the I, Q and U cubes (and V with `--stokes-v`) of one beam of one observation:
+/// every component as an elliptical Gaussian (intrinsic shape convolved with the circular
+/// restoring beam), with a power-law spectrum, Faraday-rotated linear polarisation (and its
+/// circular fraction of I in V), attenuated by the beam's primary beam at each frequency,
+/// plus Gaussian noise per channel.
 struct BeamCubeRenderer {
     let parameters: SurveyParameters
     let sky: SkyModel
@@ -19,7 +20,7 @@ struct BeamCubeRenderer {
 
     struct Output {
         var header: FITSHeader
-        /// I, Q, U, each of shape (npix, npix, 1, channels).
+        /// I, Q, U (and V), each of shape (npix, npix, 1, channels).
         var cubes: [PixelArray<Float>]
         /// Noise per channel (Jy/beam); the weights files hold 1/sigma^2.
         var channelSigma: [Double]
@@ -94,14 +95,15 @@ struct BeamCubeRenderer {
         let n = p.npix
         let planes = n * n
         let nchan = p.channels
-        var cubes = (0..<3).map { _ in [Float](repeating: 0, count: planes * nchan) }
+        let stokesCount = p.hasStokesV ? 4 : 3
+        var cubes = (0..<stokesCount).map { _ in [Float](repeating: 0, count: planes * nchan) }
         let iHeader = header(field: field, beam: beam, observation: observation, stokes: 1)
         let wcs = try CelestialWCS(header: iHeader)
 
         let frequencies = (0..<nchan).map { p.firstFrequency + Double($0) * p.channelWidth }
         let reach = p.beamPitch * 1.5 + 4 * p.restoringBeam   // image half-diagonal and a margin
 
-        var spectrum = [[Float]](repeating: [Float](repeating: 0, count: nchan), count: 3)
+        var spectrum = [[Float]](repeating: [Float](repeating: 0, count: nchan), count: stokesCount)
         let modulations = observationIndex[Self.observationKey(observation)].flatMap { ionosphere?.modulation[$0] }
         for (index, component) in sky.components.enumerated() {
             // The primary beam is centred on the beam's pointing (not on CRVAL, the field centre).
@@ -115,6 +117,7 @@ struct BeamCubeRenderer {
                 spectrum[0][c] = Float(model.i * attenuation)
                 spectrum[1][c] = Float(model.q * attenuation)
                 spectrum[2][c] = Float(model.u * attenuation)
+                if stokesCount == 4 { spectrum[3][c] = Float(model.v * attenuation) }
             }
             if let modulations {
                 // The ionosphere rotates (and slightly depolarises) what reaches the telescope:
@@ -129,7 +132,7 @@ struct BeamCubeRenderer {
                 }
             }
             let (x0, y0, width) = (footprint.x0, footprint.y0, footprint.width)
-            for s in 0..<3 {
+            for s in 0..<stokesCount {
                 cubes[s].withUnsafeMutableBufferPointer { cube in
                     footprint.spatial.withUnsafeBufferPointer { spatial in
                         for c in 0..<nchan {
@@ -146,10 +149,10 @@ struct BeamCubeRenderer {
             }
         }
 
-        // Noise: one sigma per channel (shared by I, Q, U), an independent stream per Stokes.
+        // Noise: one sigma per channel (shared by I, Q, U, V), an independent stream per Stokes.
         var sigmaStream = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), 0x51])
         let sigma = (0..<nchan).map { _ in p.channelNoise * (1 + 0.5 * sigmaStream.uniform()) }
-        for s in 0..<3 {
+        for s in 0..<stokesCount {
             var noise = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), UInt64(s)])
             cubes[s].withUnsafeMutableBufferPointer { cube in
                 for c in 0..<nchan {

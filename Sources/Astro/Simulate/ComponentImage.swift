@@ -4,7 +4,7 @@ import Glibc
 
 /// How one simulated component appears in a beam image: its footprint on the pixel grid
 /// (the intrinsic Gaussian convolved with the circular restoring beam, truncated at
-/// 4 sigma and clipped to the image) and its Stokes I, Q, U peak spectrum. The renderer
+/// 4 sigma and clipped to the image) and its Stokes I, Q, U (and V) peak spectrum. The renderer
 /// draws exactly this; tests use it to know what was injected.
 struct ComponentImage {
     /// First pixel of the footprint and its size (clipped to the image).
@@ -58,14 +58,15 @@ struct ComponentImage {
         return spatial[(y - y0) * width + (x - x0)]
     }
 
-    /// Stokes I, Q, U (Jy/beam) at the footprint's peak at `frequency` (Hz), before the
-    /// primary beam: a power law in I, Faraday-rotated linear polarisation in Q and U.
+    /// Stokes I, Q, U, V (Jy/beam) at the footprint's peak at `frequency` (Hz), before the
+    /// primary beam: a power law in I, Faraday-rotated linear polarisation in Q and U, and
+    /// V the component's circular fraction of I.
     static func stokes(_ component: TruthComponent, frequency: Double, peakPerFlux: Double,
-                       parameters p: SurveyParameters) -> (i: Double, q: Double, u: Double) {
+                       parameters p: SurveyParameters) -> (i: Double, q: Double, u: Double, v: Double) {
         let lambdaSquared = pow(GaussianPrimaryBeam.speedOfLight / frequency, 2)
         let stokesI = component.flux * peakPerFlux * pow(frequency / p.referenceFrequency, component.spectralIndex)
         let chi = 2 * (component.angle * SkyMath.degree + component.rm * lambdaSquared)
         let polarised = component.fractionalPolarisation * stokesI
-        return (stokesI, polarised * cos(chi), polarised * sin(chi))
+        return (stokesI, polarised * cos(chi), polarised * sin(chi), component.circularFraction * stokesI)
     }
 }

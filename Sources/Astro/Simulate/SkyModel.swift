@@ -24,6 +24,8 @@ public struct TruthComponent: Sendable {
     public var positionAngle: Double
     /// No other component lies within 3 restoring beams.
     public var isolated: Bool
+    /// Circular polarisation fraction V / I (`--circular-fraction`; 0 without).
+    public var circularFraction: Double = 0
 }
 
 /// An island: one or two components that a source finder would group.
@@ -114,6 +116,11 @@ public struct SkyModel: Sendable {
         for c in components { all.insert(ra: c.ra, dec: c.dec) }
         for i in components.indices where components[i].isolated {
             components[i].isolated = all.neighbours(ra: components[i].ra, dec: components[i].dec, within: 3 * beam, stopAt: 2) == 1
+        }
+        if let f = p.circularFraction {
+            // A stream of its own, so that a survey without V draws exactly what it did.
+            var circular = RandomStream(seed: p.seed, labels: [0x5156])
+            for i in components.indices { components[i].circularFraction = f * circular.uniform(-1, 1) }
         }
         self.components = components
         self.islands = islands

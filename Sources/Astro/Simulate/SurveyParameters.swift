@@ -35,7 +35,17 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
     /// rotation in the cubes (`SurveyIonosphere`). Nil (off) is left out of survey.json.
     public var ionosphere: Bool?
 
+    /// `--stokes-v`: write Stokes V cubes too (noise, plus `circularFraction` x I). Nil (off)
+    /// is left out of survey.json, so a survey without V is described as before.
+    public var stokesV: Bool?
+    /// `--circular-fraction F`: each component's V = fraction x I, its fraction drawn
+    /// uniformly from -F..F (truth.csv's `frac_v`); nil injects no V (noise only).
+    public var circularFraction: Double?
+
     public var hasIonosphere: Bool { ionosphere == true }
+
+    /// Whether the survey has Stokes V cubes.
+    public var hasStokesV: Bool { stokesV == true || circularFraction != nil }
 
     public init() {}
 
@@ -66,6 +76,9 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
         try check(channels >= 2 && channels <= 4096, "--channels must be 2...4096 (got \(channels))")
         try check(sources >= 0 && sources <= 10_000_000, "--sources must be 0...10000000 (got \(sources))")
         try check(npix >= 16 && npix <= 8192, "--npix must be 16...8192 (got \(npix))")
+        if let f = circularFraction {
+            try check(f.isFinite && f >= 0 && f <= 1, "--circular-fraction must be 0...1 (got \(f))")
+        }
     }
 }
 

@@ -93,6 +93,7 @@ public struct SurveySimulator: Sendable {
             try writeText(SurveyTextFiles.ionosphere(layout: layout, sky: sky, model: model), to: "\(root)/\(Paths.ionosphere)")
         }
         try writeText(SurveyTextFiles.truthUnits + "\n" + (ionosphere == nil ? "" : SurveyTextFiles.truthIonosphereUnits + "\n")
+                      + (parameters.hasStokesV ? SurveyTextFiles.truthCircularUnits + "\n" : "")
                       + SurveyTextFiles.truth(sky: sky, parameters: parameters, rmIon: ionosphere.map(firstObservationRM)),
                       to: "\(root)/\(Paths.truth)")
         let catalogue = CatalogueTables(parameters: parameters, layout: layout, sky: sky)
@@ -141,7 +142,8 @@ public struct SurveySimulator: Sendable {
                            beam: SurveyLayout.Beam, root: String) throws {
         let field = layout.fields[observation.field]
         let output = try renderer.render(field: field, beam: beam, observation: observation)
-        for (s, stokes) in ["i", "q", "u"].enumerated() {
+        let stokesNames = parameters.hasStokesV ? ["i", "q", "u", "v"] : ["i", "q", "u"]
+        for (s, stokes) in stokesNames.enumerated() {
             var header = output.header
             header.set("CRVAL3", .real(Double(s + 1)))
             let path = "\(root)/\(Paths.cube(epoch: observation.epoch, field: field.name, stokes: stokes, beam: beam.number))"

@@ -46,16 +46,18 @@ enum SurveyTextFiles {
     /// `truth.csv`: what was injected, per component.
     /// With `rmIon` (`--ionosphere`), a last column `rm_ion`: the time-averaged ionospheric RM
     /// injected in the component's first observation (epoch 0, its own field), blank if none;
-    /// `ionosphere.csv` has every observation's.
+    /// `ionosphere.csv` has every observation's. With Stokes V cubes, a last column `frac_v`:
+    /// the injected circular fraction V / I (0 when only noise was written).
     static func truth(sky: SkyModel, parameters: SurveyParameters, rmIon: [Int: Double]? = nil) -> String {
         var rows = ["gaussian_id,source_id,ra,dec,flux,spectral_index,frac_pol,rm,pol_angle,major,minor,pa,ref_freq,isolated"
-                    + (rmIon == nil ? "" : ",rm_ion")]
+                    + (rmIon == nil ? "" : ",rm_ion") + (parameters.hasStokesV ? ",frac_v" : "")]
         for (i, c) in sky.components.enumerated() {
             var cells = [c.gaussianID, c.sourceID, "\(c.ra)", "\(c.dec)", "\(c.flux)", "\(c.spectralIndex)",
                          "\(c.fractionalPolarisation)", "\(c.rm)", "\(c.angle)", "\(c.major * 3600)",
                          "\(c.minor * 3600)", "\(c.positionAngle)", "\(parameters.referenceFrequency)",
                          c.isolated ? "1" : "0"]
             if let rmIon { cells.append(rmIon[i].map { "\($0)" } ?? "") }
+            if parameters.hasStokesV { cells.append("\(c.circularFraction)") }
             rows.append(cells.joined(separator: ","))
         }
         return rows.joined(separator: "\n") + "\n"
@@ -79,6 +81,11 @@ enum SurveyTextFiles {
         # spectral_index (S ~ nu^alpha); frac_pol; rm (rad/m^2); pol_angle: intrinsic angle (deg);
         # major, minor: intrinsic FWHM (arcsec, 0 = point source); pa (deg E of N); ref_freq (Hz);
         # isolated: 1 when no other component lies within 3 restoring beams.
+        """
+
+    static let truthCircularUnits = """
+        # frac_v: the circular polarisation fraction V / I injected in the Stokes V cubes (same sign in every
+        # channel and observation; 0 = noise only).
         """
 
     static let truthIonosphereUnits = """

@@ -2,9 +2,8 @@ import Astro
 
 /// A field's beam cubes among a product's inputs, found as the original finds them: for
 /// Stokes `s` and beam `NN`, the one file named `image.restored.<s>*contcube*beamNN.conv.fits`.
+/// Which Stokes parameters are cut is the product's `StokesSelection`.
 struct BeamCubeSet {
-    static let stokes = ["i", "q", "u"]
-
     let cubes: [String]
     let weights: Set<String>
 

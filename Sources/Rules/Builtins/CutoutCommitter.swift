@@ -7,7 +7,7 @@ import Store
 /// The second half of the cutouts rule, one beam at a time on a thread of its own while
 /// the rule cuts the next beam: puts a beam's staged files in place (one filesystem sync,
 /// then renames), stores their paths in the pipeline database (one upsert per island for
-/// the beam's three Stokes cubes) and adds their manifest rows. At most one beam waits:
+/// the beam's Stokes cubes) and adds their manifest rows. At most one beam waits:
 /// `submit` blocks until the previous beam is committed, and reports its error if it failed.
 final class CutoutCommitter: @unchecked Sendable {
     /// One beam's cubes: their files staged in one batch.

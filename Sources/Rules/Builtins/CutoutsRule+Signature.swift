@@ -4,19 +4,20 @@ extension CutoutsRule: PipelineRule {
     static let signature = RuleSignature(
         kind: "cutouts",
         version: 2,
-        summary: "cuts out every island of one field from each beam's I, Q and U cubes (one pass per cube)",
+        summary: "cuts out every island of one field from each beam's I, Q and U cubes, and V ones when `stokes` asks (one pass per cube)",
         loopVariables: [CommonSignature.epoch, CommonSignature.field],
         params: [
             ParamSpec("pad", .number(NumberBounds(above: 0)), default: "3",
                       "the margin around each island's components, in restoring-beam widths"),
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts: `<cutouts>/<Source_ID>/<Source_ID>.cutout.<cube name>` and the weights beside each"),
+            StokesSelection.param("cubes are cut"),
             CommonSignature.beamsResults,
             CommonSignature.database,
         ],
         inputs: [
             InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product into its `fields` directory"),
-            InputSpec("cubes", count: .many, pathsOnly: true, "the field's beam cubes (`image.restored.{i,q,u}.*.beamNN.conv.fits`)"),
+            InputSpec("cubes", count: .many, pathsOnly: true, "the field's beam cubes (`image.restored.{i,q,u,v}.*.beamNN.conv.fits`; V ones are cut only with `stokes = \"IQUV\"`)"),
             InputSpec("weights", required: false, count: .many, pathsOnly: true, "the beams' weights files (`weights.restored.*.txt`), needed by mosaics"),
         ],
         manifest: true,

@@ -6,9 +6,10 @@ import Store
 /// `rule cutouts` (stage 1), one field of one epoch: for every beam cube of the field, one
 /// pass over the cube cuts all the islands that beam sees, into
 /// `<cutouts>/<Source_ID>/<Source_ID>.cutout.<cube name>` with the weights file beside it.
-/// After each beam (its I, Q and U cubes) its islands' paths are stored in the pipeline
-/// database (`beams.<FIELD>.<s>_beam<N>_image_file`, `..._weight_file`, one upsert per
-/// island), so a failure later loses nothing already cut. The manifest lists every cutout:
+/// After each beam (its I, Q and U cubes, and V with `stokes = "IQUV"`) its islands' paths
+/// are stored in the pipeline database (`beams.<FIELD>.<s>_beam<N>_image_file`,
+/// `..._weight_file`, one upsert per island), so a failure later loses nothing already cut.
+/// The manifest lists every cutout:
 /// `source_id stokes beam image weights digest inputs field`. A cutout whose island, cube and
 /// weights are as at the last build is kept as it is (`UnitReuse`).
 ///
@@ -18,7 +19,7 @@ import Store
 /// written, not from reading them back.
 ///
 /// Inputs: `table` (the field's table from `sources`), `cubes`, `weights`.
-/// Params: `pad` (restoring-beam widths, default 3), `cutouts` (directory), `database`.
+/// Params: `pad` (restoring-beam widths, default 3), `cutouts` (directory), `stokes`, `database`.
 /// Loop variables: `epoch`, `field`.
 ///
 /// An island that gets no cutout at all from this field (off every image) fails the product
@@ -37,6 +38,7 @@ public struct CutoutsRule: BuiltinRule {
         let args = BuiltinArguments(arguments, kind: "cutouts")
         let table = try FieldTable.read(try args.inputPath("table"))
         let cubes = BeamCubeSet(cubes: try args.inputPaths("cubes"), weights: (try? args.inputPaths("weights")) ?? [])
+        let stokes = try StokesSelection(args)
         let cutter = CubeCutter(pad: try args.double("pad", default: 3),
                                 contentDigest: { Digest(bytes: $0).description })
         let directory = try args.string("cutouts")
@@ -58,7 +60,7 @@ public struct CutoutsRule: BuiltinRule {
             for beam in requestsByBeam.keys.sorted() {
                 let requests = requestsByBeam[beam]!
                 var batch = CutoutCommitter.Beam(number: beam, islands: requests.count)
-                for s in BeamCubeSet.stokes {
+                for s in stokes.parameters {
                     let cube = try cubes.cube(stokes: s, beam: beam, field: table.field)
                     let weights = cubes.weights(forCube: cube)
                     if weights == nil { log.write("warning: no weights file for \(cube); mosaics will need one") }

@@ -15,7 +15,9 @@ import Store
 /// `times` (MJD s), `RMs`, `elevations`, `theta_real`, `theta_imag`, `freq`, `RM_ion_mean`,
 /// `ionex`. Manifest: the spectra manifest's columns with the corrected spectra, plus
 /// `rm_ion` (the time-averaged RM_ion removed), `modulation` (the island's `_ion.txt`) and
-/// `uncorrected`: an `rmsynth` product reads it as it reads a `spectra` manifest. The IONEX
+/// `uncorrected`, and the spectra's `v_spectrum` last when they have Stokes V (which the
+/// ionosphere does not rotate: passed on as it is): an `rmsynth` product reads it as it
+/// reads a `spectra` manifest. The IONEX
 /// files it read go to its depfile, so replacing a day's maps rebuilds exactly the fields
 /// observed on that day.
 public struct FrionRule: BuiltinRule {
@@ -41,7 +43,11 @@ public struct FrionRule: BuiltinRule {
             if byIsland[sid] == nil { order.append(sid) }
             byIsland[sid, default: []].append(r)
         }
-        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\trm_ion\tmodulation\tuncorrected\n"
+        // Stokes V spectra (a `spectra` product with stokes = "IQUV") are passed on, uncorrected.
+        let withV = rows.contains { $0["v_spectrum"] != nil }
+        func circular(_ row: [String: String]) -> String { withV ? "\t" + (row["v_spectrum"] ?? "") : "" }
+        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\trm_ion\tmodulation\tuncorrected"
+            + (withV ? "\tv_spectrum\n" : "\n")
         var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["spectrum", "modulation"])
         var failures: [String] = []
         var weakest = (magnitude: 1.0, island: "")
@@ -70,7 +76,7 @@ public struct FrionRule: BuiltinRule {
                     let rmText = String(meanRM)
                     if let old = reuse.previous([gid], inputs: unitInputs) {
                         manifest += [gid, sid, old["spectrum"]!, c["background"] ?? "", c["flagged"] ?? "0", old["digest"]!,
-                                     unitInputs, rmText, modulationPath, original].joined(separator: "\t") + "\n"
+                                     unitInputs, rmText, modulationPath, original].joined(separator: "\t") + circular(c) + "\n"
                         continue
                     }
                     if !FileManager.default.fileExists(atPath: modulationPath)
@@ -84,7 +90,7 @@ public struct FrionRule: BuiltinRule {
                     try SpectrumFile.write(corrected, to: path)
                     manifest += [gid, sid, path, c["background"] ?? "", c["flagged"] ?? "0",
                                  try ContentDigest.of([path, modulationPath]), unitInputs, rmText, modulationPath, original]
-                        .joined(separator: "\t") + "\n"
+                        .joined(separator: "\t") + circular(c) + "\n"
                 }
                 try FieldElementRecord.update(db, .islands, epoch: table.epoch, key: ("Source_ID", sid), path: results,
                                               field: table.field) { e in

@@ -3,7 +3,7 @@ import Graph
 extension MosaicsRule: PipelineRule {
     static let signature = RuleSignature(
         kind: "mosaics",
-        summary: "mosaics each island's beam cutouts of one field into one image per Stokes parameter (LINMOS weighting)",
+        summary: "mosaics each island's beam cutouts of one field into one image per Stokes parameter (I, Q, U, and V when `stokes` asks; LINMOS weighting)",
         loopVariables: [CommonSignature.epoch, CommonSignature.field],
         params: [
             ParamSpec("cutoff", .number(NumberBounds(above: 0, below: 1)), default: "0.01",
@@ -13,6 +13,7 @@ extension MosaicsRule: PipelineRule {
             ParamSpec("fwhm_factor", .number(NumberBounds(above: 0)), default: "1.09", "the primary beam's FWHM in units of lambda / diameter"),
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts (as the cutouts product's); the mosaics are written beside them"),
+            StokesSelection.param("cutouts are mosaicked", note: "; V needs V cutouts (the cutouts product's `stokes` too)"),
             CommonSignature.beamsResults,
             CommonSignature.database,
         ],

@@ -16,8 +16,11 @@ import Store
 /// field that sees it, each beam's primary beam centred on its own field's pointing: the
 /// same weighting across fields as within one; `<FIELD>` is then the region's name.
 ///
+/// With `stokes = "IQUV"` each island also gets a V mosaic, from the V cutouts of the same
+/// beams as its I mosaic (an error names the island and the beams when they are not there).
+///
 /// Inputs: `table`, `cutouts` (the cutouts manifest; none for a region's island). Params: `cutoff` (default 0.01),
-/// `cutouts` (directory), `database`.
+/// `cutouts` (directory), `stokes`, `database`.
 public struct MosaicsRule: BuiltinRule {
     public init() {}
 
@@ -25,6 +28,7 @@ public struct MosaicsRule: BuiltinRule {
         let args = BuiltinArguments(arguments, kind: "mosaics")
         let table = try FieldTable.read(try args.inputPath("table"))
         let rows = try Self.cutoutRows(table: table, args: args)
+        let stokes = try StokesSelection(args)
         var beam = GaussianPrimaryBeam()
         beam.dishDiameter = try args.double("dish_diameter", default: beam.dishDiameter)
         beam.fwhmFactor = try args.double("fwhm_factor", default: beam.fwhmFactor)
@@ -53,9 +57,14 @@ public struct MosaicsRule: BuiltinRule {
         var failures: [String] = []
         for island in table.islands {
             var updates: [(path: String, value: DocValue)] = []
-            for s in BeamCubeSet.stokes {
+            for s in stokes.parameters {
                 guard let beams = inputs[island.sourceID + "\t" + s], !beams.isEmpty else {
-                    failures.append("\(island.sourceID) \(s.uppercased()): no cutouts"); continue
+                    failures.append("\(island.sourceID) \(s.uppercased()): no cutouts"
+                        + (s == "v" ? " (cut V as well: the cutouts product needs stokes = \"IQUV\")" : "")); continue
+                }
+                if s == "v", let missing = Self.beamsWithout(s, of: island.sourceID, in: sources, table: table) {
+                    failures.append("\(island.sourceID) V: no V cutouts from \(missing), whose I cutouts are mosaicked"
+                        + " (were those cutouts made with stokes = \"IQUV\"?)"); continue
                 }
                 let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID)
                 // A mosaics product of its own (another `cutouts` directory) starts with none.
@@ -90,6 +99,21 @@ public struct MosaicsRule: BuiltinRule {
         }
         try AtomicTextFile.write(manifest, to: try args.manifestPath())
         log.write("\(table.field): \(table.islands.count) islands mosaicked (\(reuse.reused) mosaics unchanged, kept)")
+    }
+
+    /// The beams (and for a region's island, their fields) whose I cutouts are mosaicked
+    /// but which have no `s` cutout of the island, as text; nil when every one has.
+    static func beamsWithout(_ s: String, of island: String, in sources: [String: [String]], table: FieldTable) -> String? {
+        // A source line starts with "[FIELD ]BEAM ".
+        func beams(_ stokes: String) -> Set<String> {
+            Set((sources[island + "\t" + stokes] ?? []).map { line in
+                line.split(separator: " ").prefix(table.isRegion ? 2 : 1).joined(separator: " ")
+            })
+        }
+        let missing = beams("i").subtracting(beams(s)).sorted()
+        guard !missing.isEmpty else { return nil }
+        return missing.map { table.isRegion ? "field \($0.split(separator: " ")[0]) beam \($0.split(separator: " ")[1])" : "beam \($0)" }
+            .joined(separator: ", ")
     }
 
     /// The cutouts to mosaic: a field's from its cutouts manifest; a region's island's from

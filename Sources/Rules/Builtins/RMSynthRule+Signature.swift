@@ -31,7 +31,7 @@ extension RMSynthRule: PipelineRule {
                            "the field's spectra: a `spectra` product, or a `frion` product for the ionosphere-corrected ones")],
         manifest: true,
         writes: ["`<Gaussian_ID>_FDFdirty.dat`, `_RMSF.dat`, `_weight.dat`, `_RMsynth.dat`, `_RMsynth.json` beside each spectrum (or under `directory`)",
-                 "the field's element of `components.<results>`: `rmsynth1d`, `rm1dfiles`, `rmsynth_summary` (RM-Tools' keys and the spectrum's band-averaged noise and background, `dIFullBand` ... `bUFullBand`) or `error`"])
+                 "the field's element of `components.<results>`: `rmsynth1d`, `rm1dfiles`, `rmsynth_summary` (RM-Tools' keys and the spectrum's band-averaged noise and background, `dIFullBand` ... `bUFullBand`, and with a V spectrum `VFullBand`, `dVFullBand`) or `error`"])
 
     static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
         let field = CommonSignature.field(args)

@@ -10,7 +10,9 @@ import Store
 /// summary as the component's element for the field of `components.<results>` (the
 /// original's `rm_outputs_1d` by default), with the spectrum's band-averaged noise and
 /// background added as the original adds them (`dIFullBand`, `bIFullBand`, ...; from the
-/// `_bkg.dat` its input row names). A spectrum that cannot be analysed (all NaN, too
+/// `_bkg.dat` its input row names), and, when the row names a Stokes V spectrum
+/// (`v_spectrum`), V's band average and noise over the same channels (`VFullBand`, `dV`,
+/// `dVFullBand`). A spectrum that cannot be analysed (all NaN, too
 /// few channels, a corrupt file) is a recorded failure of that component, with its reason,
 /// not of the product. Manifest: `gaussian_id source_id spectrum status reason summary
 /// digest inputs settings database results`: the last three tell rmclean how the FDF was
@@ -49,7 +51,12 @@ public struct RMSynthRule: BuiltinRule {
             let background = r["background"] ?? ""
             let backgroundDigest: String
             do { backgroundDigest = try ContentDigest.of([background]) } catch { backgroundDigest = "unreadable" }
-            let inputs = UnitReuse.inputs([settings, r["digest"]!, backgroundDigest])
+            // And the V spectrum, when there is one (no V: the inputs of a build before V existed).
+            var circularDigest: [String] = []
+            if let v = r["v_spectrum"], !v.isEmpty {
+                do { circularDigest = [try ContentDigest.of([v])] } catch { circularDigest = ["unreadable"] }
+            }
+            let inputs = UnitReuse.inputs([settings, r["digest"]!, backgroundDigest] + circularDigest)
             if let old = reuse.previous([gid], inputs: inputs) {
                 manifest += [gid, r["source_id"]!, spectrumPath, old["status"]!, old["reason"]!, old["summary"]!, old["digest"]!, inputs,
                              location].joined(separator: "\t") + "\n"
@@ -99,13 +106,16 @@ public struct RMSynthRule: BuiltinRule {
 
     /// The band-averaged noise and background of a row's spectrum (the original's
     /// `d<S>FullBand`, `b<S>FullBand`), with its `_bkg.dat` (`background` column) corrected
-    /// like the spectrum when a `frion` row names the modulation it applied.
+    /// like the spectrum when a `frion` row names the modulation it applied, and Stokes V's
+    /// band average when the row names a `_v.dat` (`v_spectrum` column).
     static func bandNoise(of spectrum: Spectrum, row: [String: String]) throws -> BandNoise? {
         let background = try row["background"].flatMap { $0.isEmpty ? nil : try SpectrumFile.read($0) }
+        let circular = try row["v_spectrum"].flatMap { $0.isEmpty ? nil : try CircularSpectrumFile.read($0) }
         guard let modulation = row["modulation"], !modulation.isEmpty else {
-            return BandNoise(spectrum: spectrum, background: background)
+            return BandNoise(spectrum: spectrum, background: background, circular: circular)
         }
-        return try BandNoise(corrected: spectrum, background: background, theta: try ModulationFile.read(modulation).theta)
+        return try BandNoise(corrected: spectrum, background: background, circular: circular,
+                             theta: try ModulationFile.read(modulation).theta)
     }
 
     /// Whether the spectrum was corrected for the ionosphere: a `frion` manifest's rows carry

@@ -3,7 +3,7 @@ import Graph
 extension SpectraRule: PipelineRule {
     static let signature = RuleSignature(
         kind: "spectra",
-        summary: "extracts each component's I, Q and U spectrum of one field from its island's mosaics",
+        summary: "extracts each component's I, Q and U spectrum of one field from its island's mosaics, and its V spectrum when `stokes` asks",
         loopVariables: [CommonSignature.epoch, CommonSignature.field],
         params: [
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
@@ -16,13 +16,15 @@ extension SpectraRule: PipelineRule {
                       "the sigma-clipping threshold of the annulus's background and noise"),
             ParamSpec("flag_sigma", .number(NumberBounds(above: 0)), default: "5",
                       "a channel whose noise is this many sigma from the median channel noise (in any Stokes) is flagged"),
+            ParamSpec(StokesSelection.name, .stokes, default: "IQU",
+                      "\"IQUV\" also extracts Stokes V (needs the mosaics product's `stokes` too): `<Gaussian_ID>_v.dat` (freq V dV), and V's noise takes part in the channel flagging"),
         ],
         inputs: [
             InputSpec("table", pathsOnly: true, "the field's table, written by a `sources` product"),
             InputSpec("mosaics", producers: ["mosaics"], "the field's mosaics (a `mosaics` product)"),
         ],
         manifest: true,
-        writes: ["`<Gaussian_ID>.dat` and `_bkg.dat` under `<cutouts>/<Source_ID>/<FIELD>/`"])
+        writes: ["`<Gaussian_ID>.dat` and `_bkg.dat` under `<cutouts>/<Source_ID>/<FIELD>/`, and `_v.dat` with `stokes = \"IQUV\"`"])
 
     static func claims(_ args: BuiltinArguments) -> [OutputClaim] {
         [.resource("the spectra of field \(CommonSignature.field(args)) under \(ClaimPath.normal(args.string("cutouts", default: "?")))")]

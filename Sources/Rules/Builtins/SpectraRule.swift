@@ -11,7 +11,12 @@ import Graph
 /// whose mosaics and position are as at the last build is kept. A component beyond the
 /// field's images (an island clipped at the edge) has no spectrum from this field (logged).
 ///
-/// Inputs: `table`, `mosaics` (the mosaics manifest). Params: `cutouts` (directory).
+/// With `stokes = "IQUV"` each component's V spectrum is extracted with the others (same
+/// pixel, annulus and flags; V's noise flags channels like the others') and written as
+/// `<Gaussian_ID>_v.dat` (freq V dV); the manifest then has a last column `v_spectrum`,
+/// and each row's `digest` covers that file too. Without it nothing about V is written.
+///
+/// Inputs: `table`, `mosaics` (the mosaics manifest). Params: `cutouts` (directory), `stokes`.
 public struct SpectraRule: BuiltinRule {
     public init() {}
 
@@ -26,6 +31,7 @@ public struct SpectraRule: BuiltinRule {
         let table = try FieldTable.read(try args.inputPath("table"))
         let rows = try ManifestTable(try args.inputPath("mosaics")).rows(requiring: ["source_id", "stokes", "image"])
         let directory = try args.string("cutouts")
+        let stokes = try StokesSelection(args)
         var mosaics: [String: String] = [:]
         var mosaicDigests: [String: String] = [:]
         for r in rows {
@@ -43,8 +49,10 @@ public struct SpectraRule: BuiltinRule {
         // What every spectrum depends on besides its mosaics and position.
         let settings = "annulus=\(extractor.innerRadius)-\(extractor.outerRadius) clip=\(extractor.clipSigma) flag=\(extractor.flagSigma)"
 
-        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs\n"
-        var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"], fileColumns: ["spectrum", "background"])
+        let withV = stokes.includesV
+        var manifest = "gaussian_id\tsource_id\tspectrum\tbackground\tflagged\tdigest\tinputs" + (withV ? "\tv_spectrum\n" : "\n")
+        var reuse = UnitReuse(manifest: try args.manifestFinalPath(), keyColumns: ["gaussian_id"],
+                              fileColumns: ["spectrum", "background"] + (withV ? ["v_spectrum"] : []))
         var failures: [String] = []
         var outside: [String] = []
         var count = 0
@@ -53,24 +61,31 @@ public struct SpectraRule: BuiltinRule {
                   let u = mosaics[island.sourceID + "\tu"] else {
                 failures.append("\(island.sourceID): no I, Q and U mosaics"); continue
             }
+            let v = mosaics[island.sourceID + "\tv"]
+            if withV && v == nil {
+                failures.append("\(island.sourceID): no V mosaic (give the mosaics product, and its cutouts, stokes = \"IQUV\")"); continue
+            }
             // Per field: an island seen by two fields has a mosaic, so a spectrum, from each.
             let islandDir = CutoutNames.directory(cutouts: directory, sourceID: island.sourceID) + "/" + table.field
             do { try FileManager.default.createDirectory(atPath: islandDir, withIntermediateDirectories: true) } catch {
                 throw BuiltinRuleError.failed("cannot create \(islandDir): \(error.localizedDescription)")
             }
-            let mosaicState = ["i", "q", "u"].map { mosaicDigests[island.sourceID + "\t" + $0]! }
+            // Without V, exactly the inputs (and so the reuse) of a build before V existed.
+            let mosaicState = stokes.parameters.map { mosaicDigests[island.sourceID + "\t" + $0]! }
             for c in island.components {
                 let unitInputs = UnitReuse.inputs([island.sourceID, "\(c.ra) \(c.dec)"] + mosaicState + (settings == Self.defaultSettings ? [] : [settings]))
                 if let old = reuse.previous([c.gaussianID], inputs: unitInputs), old["source_id"] == island.sourceID {
                     manifest += [c.gaussianID, island.sourceID, old["spectrum"]!, old["background"]!, old["flagged"] ?? "0",
-                                 old["digest"]!, unitInputs].joined(separator: "\t") + "\n"
+                                 old["digest"]!, unitInputs].joined(separator: "\t") + (withV ? "\t" + old["v_spectrum"]! : "") + "\n"
                     count += 1
                     continue
                 }
                 do {
-                    let e = try extractor.extract(ra: c.ra, dec: c.dec, iMosaic: i, qMosaic: q, uMosaic: u)
+                    let e = try extractor.extract(ra: c.ra, dec: c.dec, iMosaic: i, qMosaic: q, uMosaic: u, vMosaic: withV ? v : nil)
                     let paths = try SpectrumExtractor.write(e, gaussianID: c.gaussianID, directory: islandDir)
-                    manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of([paths.spectrum, paths.background]))\t\(unitInputs)\n"
+                    let files = [paths.spectrum, paths.background] + (paths.circular.map { [$0] } ?? [])
+                    manifest += "\(c.gaussianID)\t\(island.sourceID)\t\(paths.spectrum)\t\(paths.background)\t\(e.flagged.filter { $0 }.count)\t\(try ContentDigest.of(files))\t\(unitInputs)"
+                        + (paths.circular.map { "\t" + $0 } ?? "") + "\n"
                     count += 1
                 } catch ImagingError.outside {
                     // The island is partly beyond this field's images (its cutouts were

@@ -117,6 +117,9 @@ public enum ParamType: Sendable, Equatable {
     case fieldName
     /// Any non-empty text (a URL template, a file-name prefix).
     case text
+    /// Which Stokes parameters a product handles: the letters I, Q and U (all three), and
+    /// V when asked, each once, in any order or case (`"IQU"`, `"IQUV"`).
+    case stokes
 
     public static let number = ParamType.number(NumberBounds())
 
@@ -138,6 +141,7 @@ public enum ParamType: Sendable, Equatable {
         case .racsDatabase: return "a RACS database (a directory or \"postgresql://[user@]host/db\")"
         case .fieldName: return "a database field name (letters, digits and _)"
         case .text: return "a string"
+        case .stokes: return "Stokes parameters (\"IQU\" or \"IQUV\")"
         }
     }
 
@@ -166,6 +170,8 @@ public enum ParamType: Sendable, Equatable {
             return s.isEmpty ? "found an empty string" : nil
         case (.text, .string(let s)):
             return s.isEmpty ? "found an empty string" : nil
+        case (.stokes, .string(let s)):
+            return Self.stokesMismatch(s)
         case (.fieldName, .string(let s)):
             let ok = s.first.map { $0 == "_" || ($0.isASCII && $0.isLetter) } == true
                 && s.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
@@ -184,6 +190,29 @@ public enum ParamType: Sendable, Equatable {
         case .boolean: return text == "true" ? .bool(true) : text == "false" ? .bool(false) : nil
         default: return .string(text)
         }
+    }
+
+    /// The Stokes parameters `text` names, lower case in the order i, q, u, v; nil when it
+    /// is not I, Q and U with or without V (`stokesMismatch` says why).
+    public static func stokesParameters(_ text: String) -> [String]? {
+        stokesMismatch(text) == nil ? ["i", "q", "u", "v"].filter { text.lowercased().contains($0) } : nil
+    }
+
+    /// Why `text` is not a `stokes` value, or nil when it is.
+    static func stokesMismatch(_ text: String) -> String? {
+        var seen: [Character] = []
+        for c in text.uppercased() {
+            guard "IQUV".contains(c) else {
+                return "found \"\(text)\": '\(c)' is not a Stokes parameter the pipeline handles (I, Q, U, V)"
+            }
+            if seen.contains(c) { return "found \"\(text)\": \(c) is named twice" }
+            seen.append(c)
+        }
+        let missing = "IQU".filter { !seen.contains($0) }
+        if !missing.isEmpty {
+            return "found \"\(text)\": RM synthesis needs I, Q and U (\(missing.map(String.init).joined(separator: ", ")) missing)"
+        }
+        return nil
     }
 
     static func describe(_ value: Value) -> String {
