@@ -1,9 +1,12 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// Supported: Linux (Debian, as on the users' clusters). The file, process, signal and
+// SLURM code calls Glibc directly, so other platforms are refused at compile time
+// (Sources/Graph/Platform.swift, Sources/Astro/Support/Platform.swift) rather than
+// declared here and left to fail somewhere deep in the build.
 let package = Package(
     name: "Arrakis",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "arrakis", targets: ["arrakis"]),
     ],
