@@ -1,3 +1,4 @@
+import Astro
 import Foundation
 import XCTest
 
@@ -119,4 +120,52 @@ func perFieldArrakisfile() throws -> String {
     let merged = "input fields = region_catalogue"
     guard root.contains(merged) else { throw XCTSkip("the root Arrakisfile's survey_catalogue has no `\(merged)`") }
     return root.replacingOccurrences(of: merged, with: "input fields = catalogue")
+}
+
+/// A catalogue file's columns for the tests that read one: a missing column skips the
+/// test, naming it and the file (the catalogue's schema is tested elsewhere).
+struct CatalogueColumns {
+    let path: String
+    let catalogue: PolarisationCatalogue
+    init(_ path: String) throws {
+        self.path = path
+        catalogue = try PolarisationCatalogue.readFITS(path)
+    }
+    var rowCount: Int { catalogue.rowCount }
+    func reals(_ name: String) throws -> [Double] {
+        guard let v = catalogue[column: name]?.reals else { throw XCTSkip("no real column \(name) in \(path)") }
+        return v
+    }
+    /// Text cells without the FITS padding.
+    func texts(_ name: String) throws -> [String] {
+        guard let v = catalogue[column: name]?.texts else { throw XCTSkip("no text column \(name) in \(path)") }
+        return v.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+    func integers(_ name: String) throws -> [Int?] {
+        guard let v = catalogue[column: name]?.integers else { throw XCTSkip("no integer column \(name) in \(path)") }
+        return v
+    }
+}
+
+/// A simulated survey's truth.csv: the sky's RM of each component and which are isolated
+/// (unconfused), with the other columns by name.
+struct SimulatedTruth {
+    var rm: [String: Double] = [:]
+    var isolated = Set<String>()
+    var header: [String] = []
+    var rows: [String: [String]] = [:]
+
+    init(survey: String) throws {
+        let lines = try String(contentsOfFile: survey + "/truth.csv", encoding: .utf8)
+            .split(separator: "\n").filter { !$0.hasPrefix("#") }
+        header = lines[0].split(separator: ",").map(String.init)
+        guard let id = header.firstIndex(of: "gaussian_id"), let rmColumn = header.firstIndex(of: "rm"),
+              let iso = header.firstIndex(of: "isolated") else { throw XCTSkip("truth.csv lacks gaussian_id, rm or isolated") }
+        for l in lines.dropFirst() {
+            let f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            rows[f[id]] = f
+            rm[f[id]] = Double(f[rmColumn])
+            if f[iso] == "1" { isolated.insert(f[id]) }
+        }
+    }
 }

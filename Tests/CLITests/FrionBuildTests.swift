@@ -40,18 +40,9 @@ final class FrionBuildTests: XCTestCase {
     struct Row { var id: String; var field: String; var epoch: Int; var rm, rmErr, snr: Double; var ionosphere: String; var rmIon: Double }
 
     func rows(_ path: String) throws -> [Row] {
-        let c = try PolarisationCatalogue.readFITS(path)
-        func reals(_ n: String) throws -> [Double] {
-            guard case .real(let v)? = c[column: n]?.values else { throw XCTSkip("no column \(n)") }
-            return v
-        }
-        func texts(_ n: String) throws -> [String] {
-            guard case .text(let v)? = c[column: n]?.values else { throw XCTSkip("no column \(n)") }
-            return v.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        guard case .integer(let epochs)? = c[column: "field_epoch"]?.values else { throw XCTSkip("no field_epoch") }
-        let ids = try texts("cat_id"), fields = try texts("field"), ion = try texts("ionosphere")
-        let rm = try reals("rm"), err = try reals("rm_err"), snr = try reals("snr_polint"), rmIon = try reals("rm_ion")
+        let c = try CatalogueColumns(path)
+        let ids = try c.texts("cat_id"), fields = try c.texts("field"), ion = try c.texts("ionosphere"), epochs = try c.integers("field_epoch")
+        let rm = try c.reals("rm"), err = try c.reals("rm_err"), snr = try c.reals("snr_polint"), rmIon = try c.reals("rm_ion")
         return (0..<c.rowCount).map {
             Row(id: ids[$0], field: fields[$0], epoch: epochs[$0] ?? -1, rm: rm[$0], rmErr: err[$0], snr: snr[$0],
                 ionosphere: ion[$0], rmIon: rmIon[$0])
@@ -60,22 +51,14 @@ final class FrionBuildTests: XCTestCase {
 
     /// truth.csv (rm, isolated) and ionosphere.csv (rm_ion per epoch, field, component).
     func truth(_ dir: String) throws -> (rm: [String: Double], isolated: Set<String>, rmIon: [String: Double]) {
-        let lines = try read(dir + "/survey/truth.csv").split(separator: "\n").filter { !$0.hasPrefix("#") }
-        let h = lines[0].split(separator: ",").map(String.init)
-        let id = h.firstIndex(of: "gaussian_id")!, rm = h.firstIndex(of: "rm")!, iso = h.firstIndex(of: "isolated")!
-        XCTAssertTrue(h.contains("rm_ion"), "truth.csv gains rm_ion with --ionosphere")
-        var rms: [String: Double] = [:], isolated = Set<String>()
-        for l in lines.dropFirst() {
-            let f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            rms[f[id]] = Double(f[rm])!
-            if f[iso] == "1" { isolated.insert(f[id]) }
-        }
+        let sky = try SimulatedTruth(survey: dir + "/survey")
+        XCTAssertTrue(sky.header.contains("rm_ion"), "truth.csv gains rm_ion with --ionosphere")
         var ion: [String: Double] = [:]
         for l in try read(dir + "/survey/ionosphere.csv").split(separator: "\n").dropFirst() {
             let f = l.split(separator: ",").map(String.init)
             ion["\(f[0])/\(f[1])/\(f[3])"] = Double(f[4])!
         }
-        return (rms, isolated, ion)
+        return (sky.rm, sky.isolated, ion)
     }
 
     func testTheCorrectionIsNeededAndWorks() throws {

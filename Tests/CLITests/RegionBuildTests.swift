@@ -31,36 +31,13 @@ final class RegionBuildTests: XCTestCase {
     }
 
     func rows(_ path: String) throws -> [Row] {
-        let c = try PolarisationCatalogue.readFITS(path)
-        func reals(_ n: String) throws -> [Double] {
-            guard case .real(let v)? = c[column: n]?.values else { throw XCTSkip("no column \(n) in \(path)") }
-            return v
-        }
-        func texts(_ n: String) throws -> [String] {
-            guard case .text(let v)? = c[column: n]?.values else { throw XCTSkip("no column \(n) in \(path)") }
-            return v.map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        guard case .integer(let epochs)? = c[column: "field_epoch"]?.values else { throw XCTSkip("no field_epoch") }
-        let ids = try texts("cat_id"), field = try texts("field"), fields = try texts("fields")
-        let rm = try reals("rm"), err = try reals("rm_err"), snr = try reals("snr_polint"), noise = try reals("fdf_noise_th")
+        let c = try CatalogueColumns(path)
+        let ids = try c.texts("cat_id"), field = try c.texts("field"), fields = try c.texts("fields"), epochs = try c.integers("field_epoch")
+        let rm = try c.reals("rm"), err = try c.reals("rm_err"), snr = try c.reals("snr_polint"), noise = try c.reals("fdf_noise_th")
         return (0..<c.rowCount).map {
             Row(id: ids[$0], field: field[$0], fields: fields[$0].split(separator: ",").map(String.init), epoch: epochs[$0] ?? -1,
                 rm: rm[$0], rmErr: err[$0], snr: snr[$0], noise: noise[$0])
         }
-    }
-
-    /// truth.csv: the sky's RM and which components are isolated (unconfused).
-    func truth(_ dir: String) throws -> (rm: [String: Double], isolated: Set<String>) {
-        let lines = try read(dir + "/survey/truth.csv").split(separator: "\n").filter { !$0.hasPrefix("#") }
-        let h = lines[0].split(separator: ",").map(String.init)
-        let id = h.firstIndex(of: "gaussian_id")!, rm = h.firstIndex(of: "rm")!, iso = h.firstIndex(of: "isolated")!
-        var rms: [String: Double] = [:], isolated = Set<String>()
-        for l in lines.dropFirst() {
-            let f = l.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            rms[f[id]] = Double(f[rm])!
-            if f[iso] == "1" { isolated.insert(f[id]) }
-        }
-        return (rms, isolated)
     }
 
     func fieldNames(_ dir: String, epoch: Int = 0) throws -> [String] {
@@ -113,7 +90,7 @@ final class RegionBuildTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(compared, 5, "too few bright components in the overlaps to compare")
         XCTAssertEqual(smaller, compared, worse.joined(separator: "\n"))
 
-        let truth = try truth(dir)
+        let truth = try SimulatedTruth(survey: dir + "/survey")
         var bright = 0, within = 0, misses: [String] = []
         for row in merged where row.snr > 10 && truth.isolated.contains(row.id) {
             let sky = try XCTUnwrap(truth.rm[row.id])
