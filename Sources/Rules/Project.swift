@@ -40,7 +40,8 @@ public struct Project: Sendable {
         try Self.checkCycles(products, links: links)
         families = try products.map {
             try ProductFamily($0, scope: scope, environment: environment, projectDigest: digest,
-                              linked: links.producers[$0.name.name] ?? [], outputPositions: links.outputPositions, rules: rules)
+                              linked: links.producers[$0.name.name] ?? [], outputPositions: links.outputPositions,
+                              checkedResources: ast.checkedResources[$0.name.name] ?? [:], rules: rules)
         }
         productNames = products.map(\.name.name)
         defaultTargets = defaults

@@ -95,8 +95,10 @@ private final class LoadSession {
         let identity = SourcePath.identity(of: source.file)
         seen[identity] = .some(nil)
         let statements = try parse(source, identity: identity)
-        let ast = ArrakisfileAST(statements: statements, files: files)
-        if let first = Checker.check(ast, rules: rules).first { throw first }
+        var ast = ArrakisfileAST(statements: statements, files: files)
+        let checked = Checker.checked(ast, rules: rules)
+        if let first = checked.diagnostics.first { throw first }
+        ast.checkedResources = checked.resources
         return ast
     }
 
