@@ -9,6 +9,8 @@ public struct Project: Sendable {
     public let defaultTargets: [String]
     public let blocks: [SettingsBlock]
     public let globals: GlobalScope
+    /// The built-in rule kinds the Arrakisfile was checked and lowered against.
+    public let rules: RuleCatalog
 
     /// Parses, checks and lowers the Arrakisfile at `path` (and its includes).
     public static func load(path: String, environment: [String: String]? = nil,
@@ -20,6 +22,7 @@ public struct Project: Sendable {
     init(path: String, ast: ArrakisfileAST, environment: [String: String], rules: RuleCatalog = PipelineRules.catalog) throws {
         self.path = path
         self.ast = ast
+        self.rules = rules
         var variables: [VariableDecl] = []
         var products: [ProductDecl] = []
         var defaults: [String] = []

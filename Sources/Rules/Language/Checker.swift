@@ -5,7 +5,7 @@
 /// then line and column) so the loader can report the first one.
 struct Checker {
     let ast: ArrakisfileAST
-    /// The built-in rule kinds `rule NAME` may name.
+    /// The built-in rule kinds `rule NAME` may name, given by the caller.
     let rules: RuleCatalog
     /// The first declaration of each let and product, and their names in source order.
     var lets: [String: VariableDecl] = [:]
@@ -30,7 +30,7 @@ struct Checker {
     }
 
     /// All errors in `ast`, in source order.
-    static func check(_ ast: ArrakisfileAST, rules: RuleCatalog = PipelineRules.catalog) -> [Diagnostic] {
+    static func check(_ ast: ArrakisfileAST, rules: RuleCatalog) -> [Diagnostic] {
         checked(ast, rules: rules).diagnostics
     }
 
