@@ -1,3 +1,4 @@
+import Language
 /// The loader with the pipeline's rule kinds, for callers that accept every built-in rule.
 extension ArrakisfileLoader {
     public static func load(path: String) throws -> ArrakisfileAST {

@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// A loaded Arrakisfile: its product families for the engine, default targets and settings.

@@ -1,3 +1,4 @@
+import Language
 /// The `executor slurm { ... }` block, lowered: what it sets, each value checked (errors
 /// name the value's file:line:col). Nil fields are unset; the CLI lays its command-line
 /// options over these and fills the rest with the executor's defaults.

@@ -1,3 +1,4 @@
+import Language
 import Foundation
 
 /// One `key VALUE` line of the `executor slurm` block, read into a `SlurmBlock`.

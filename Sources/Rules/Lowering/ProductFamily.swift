@@ -1,3 +1,4 @@
+import Language
 import Foundation
 import Dispatch
 import Graph
@@ -597,8 +598,3 @@ struct ProductFamily: FamilySource {
     }
 }
 
-/// Lets concurrentPerform fill disjoint slots of one buffer.
-struct UnsafeSendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ b: UnsafeMutableBufferPointer<T>) { buffer = b }
-}

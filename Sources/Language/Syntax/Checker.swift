@@ -3,7 +3,7 @@
 ///
 /// All errors are collected; `check` returns them in source order (by top-level statement,
 /// then line and column) so the loader can report the first one.
-struct Checker {
+package struct Checker {
     let ast: ArrakisfileAST
     /// The built-in rule kinds `rule NAME` may name, given by the caller.
     let rules: RuleCatalog
@@ -30,7 +30,7 @@ struct Checker {
     }
 
     /// All errors in `ast`, in source order.
-    static func check(_ ast: ArrakisfileAST, rules: RuleCatalog) -> [Diagnostic] {
+    package static func check(_ ast: ArrakisfileAST, rules: RuleCatalog) -> [Diagnostic] {
         checked(ast, rules: rules).diagnostics
     }
 

@@ -1,7 +1,7 @@
 extension ResourceSetting {
     /// The amount of a value only known when lowering (`env(...)`, `int(...)`), read with
     /// the checker's syntax and refused with the checker's message.
-    func amount(of value: Value, at location: SourceLocation) throws -> Int {
+    package func amount(of value: Value, at location: SourceLocation) throws -> Int {
         let literal: Literal
         switch value {
         case .integer(let n): literal = .integer(n)
