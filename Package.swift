@@ -41,8 +41,12 @@ let package = Package(
         .target(name: "Store", dependencies: ["CSQLite", "CMongoC", "CLibPQ", "Astro"]),
         // The engine: product keys, fingerprints, digest cache, traces, planning. Domain-free.
         .target(name: "Graph", dependencies: ["CXXHash"]),
-        // The Arrakisfile language and the rule kinds (built-in pipeline rules call Astro and Store).
-        .target(name: "Rules", dependencies: ["Graph", "Astro", "Store"]),
+        // The Arrakisfile language: lexer, parser, checker (against the rule kinds its caller
+        // gives it) and the lowering that needs no engine. No C library below it.
+        .target(name: "Language"),
+        // The pipeline's rule kinds (built-in rules call Astro and Store) and the lowering of
+        // products into the engine's families.
+        .target(name: "Rules", dependencies: ["Language", "Graph", "Astro", "Store"]),
         // Executors: local worker pool (SLURM later), progress, cancellation.
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.
@@ -52,7 +56,8 @@ let package = Package(
         ]),
         .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
-        .testTarget(name: "RulesTests", dependencies: ["Rules", "Graph"]),
+        .testTarget(name: "LanguageTests", dependencies: ["Language"]),
+        .testTarget(name: "RulesTests", dependencies: ["Rules", "Language", "Graph"]),
         .testTarget(name: "ExecTests", dependencies: ["Exec", "Graph", "Rules"]),
         .testTarget(name: "AstroTests", dependencies: ["Astro"],
                     exclude: ["Support/astropy_wcs.py", "Support/astropy_cutouts.py", "Support/make_rmtools_extra_cases.py",

@@ -1,3 +1,4 @@
+import Language
 extension Project {
     /// The settings of the block `KIND [NAME] { key VALUE ... }`, evaluated like lets
     /// (lets and `env(...)` resolved), or nil when the Arrakisfile has no such block.

@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 extension Project {
@@ -18,7 +19,7 @@ extension Project {
             message = "two instances of product '\(first.name.name)' write \(conflict.what) (\(conflict.first) and \(conflict.second)); expected each output to have one owner: make the path depend on every loop variable"
         } else {
             message = "products '\(earlier.name.name)' (\(earlier.name.location)) and '\(later.name.name)' both write \(conflict.what) (\(conflict.first) and \(conflict.second)); expected each output to have one owner"
-            if let kind = ruleKind(later), let signature = PipelineRules.catalog[kind] {
+            if let kind = ruleKind(later), let signature = rules[kind] {
                 let locations = signature.params.filter(\.outputLocation).map { "param \($0.name)" }
                 if !locations.isEmpty {
                     message += ": give '\(later.name.name)' its own \(locations.joined(separator: ", ")) (rule \(kind)'s output locations)"

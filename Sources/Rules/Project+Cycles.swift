@@ -1,3 +1,4 @@
+import Language
 extension Project {
     /// Cycles that path links close: product A reads a path product B writes while B
     /// depends on A (by name or by another path). Cycles of named dependencies alone were

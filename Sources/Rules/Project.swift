@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// A loaded Arrakisfile: its product families for the engine, default targets and settings.
@@ -9,6 +10,8 @@ public struct Project: Sendable {
     public let defaultTargets: [String]
     public let blocks: [SettingsBlock]
     public let globals: GlobalScope
+    /// The built-in rule kinds the Arrakisfile was checked and lowered against.
+    public let rules: RuleCatalog
 
     /// Parses, checks and lowers the Arrakisfile at `path` (and its includes).
     public static func load(path: String, environment: [String: String]? = nil,
@@ -20,6 +23,7 @@ public struct Project: Sendable {
     init(path: String, ast: ArrakisfileAST, environment: [String: String], rules: RuleCatalog = PipelineRules.catalog) throws {
         self.path = path
         self.ast = ast
+        self.rules = rules
         var variables: [VariableDecl] = []
         var products: [ProductDecl] = []
         var defaults: [String] = []
@@ -40,7 +44,8 @@ public struct Project: Sendable {
         try Self.checkCycles(products, links: links)
         families = try products.map {
             try ProductFamily($0, scope: scope, environment: environment, projectDigest: digest,
-                              linked: links.producers[$0.name.name] ?? [], outputPositions: links.outputPositions, rules: rules)
+                              linked: links.producers[$0.name.name] ?? [], outputPositions: links.outputPositions,
+                              checkedResources: ast.checkedResources[$0.name.name] ?? [:], rules: rules)
         }
         productNames = products.map(\.name.name)
         defaultTargets = defaults

@@ -35,7 +35,7 @@ func checkerErrors(_ source: String, file: String = "Arrakisfile") -> [Diagnosti
         throw Diagnostic("includes are not followed here", at: location)
     }
     guard let statements = try? parser.parseFile() else { return nil }
-    return Checker.check(ArrakisfileAST(statements: statements, files: [file]))
+    return Checker.check(ArrakisfileAST(statements: statements, files: [file]), rules: PipelineRules.catalog)
 }
 
 /// The Diagnostic `body` throws, or nil (after failing the test) if it throws nothing or

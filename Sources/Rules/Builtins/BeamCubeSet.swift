@@ -1,3 +1,4 @@
+import Language
 import Astro
 
 /// A field's beam cubes among a product's inputs, found as the original finds them: for

@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// Typed access to a built-in rule's arguments (see `BuiltinRule`), with errors that name

@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// The XXH3-128 digest of files' contents, for manifest `digest` columns: a manifest then

@@ -1,3 +1,4 @@
+import Language
 import Astro
 
 /// RM synthesis and RM-CLEAN settings from a product's params (RM-Tools' names in the

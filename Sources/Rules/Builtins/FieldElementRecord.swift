@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// A per-field element of an array in one document: `<path>` holds one element per field

@@ -1,3 +1,4 @@
+import Language
 import Foundation
 
 /// What the per-field stages need to know about one field of one epoch: the observation

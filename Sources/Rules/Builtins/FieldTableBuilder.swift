@@ -1,3 +1,4 @@
+import Language
 import Store
 
 /// Builds every field's `FieldTable` of one epoch from the pipeline database, after init.

@@ -1,3 +1,4 @@
+import Language
 /// Rows of a manifest read by column name, for the rules that consume other rules' manifests.
 struct ManifestTable {
     let path: String

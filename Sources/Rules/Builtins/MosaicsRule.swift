@@ -1,3 +1,4 @@
+import Language
 import Astro
 import Foundation
 import Graph

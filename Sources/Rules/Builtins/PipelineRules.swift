@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.

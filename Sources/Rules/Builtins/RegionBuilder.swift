@@ -1,3 +1,4 @@
+import Language
 /// Merges the tables of a region's fields: every island once, with the fields that see it
 /// and its cutouts from all of them (`RegionRule`).
 struct RegionBuilder {

@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 extension SourcesRule: PipelineRule {

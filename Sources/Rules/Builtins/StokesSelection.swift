@@ -1,3 +1,4 @@
+import Language
 import Graph
 
 /// The Stokes parameters a `cutouts`, `mosaics` or `spectra` product handles (its `stokes`

@@ -1,3 +1,4 @@
+import Language
 import Graph
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,4 @@
+import Language
 import Foundation
 import Dispatch
 import Graph
@@ -71,6 +72,7 @@ struct ProductFamily: FamilySource {
 
     init(_ decl: ProductDecl, scope: GlobalScope, environment: [String: String], projectDigest: Digest? = nil,
          linked: [String] = [], outputPositions: [String: [String: Int]] = [:],
+         checkedResources: [ResourceSetting: Int] = [:],
          rules: RuleCatalog = PipelineRules.catalog,
          claims: (@Sendable (String, [String: String]) -> [OutputClaim])? = PipelineRules.claims) throws {
         self.decl = decl
@@ -139,24 +141,15 @@ struct ProductFamily: FamilySource {
             return try staticEval.value(s.value)
         }
         var res = Resources()
-        if let s = decl.setting("cpus") {
-            guard let c = Self.integer(try staticEval.value(s.value)), c >= 1 else {
-                throw Diagnostic.at(s.value.location, "cpus must be a positive integer")
-            }
-            res.cpus = c
+        // The checker read the literal amounts; values only known now go through the same syntax.
+        func amount(_ resource: ResourceSetting) throws -> Int? {
+            guard let s = decl.setting(resource.rawValue) else { return nil }
+            if let known = checkedResources[resource] { return known }
+            return try resource.amount(of: try staticEval.value(s.value), at: s.value.location)
         }
-        if let s = decl.setting("mem") {
-            guard let m = ResourceParsing.megabytes(try staticEval.value(s.value)) else {
-                throw Diagnostic.at(s.value.location, "mem must be megabytes (512) or a size like \"4G\"")
-            }
-            res.memoryMB = m
-        }
-        if let s = decl.setting("time") {
-            guard let t = ResourceParsing.seconds(try staticEval.value(s.value)) else {
-                throw Diagnostic.at(s.value.location, "time must be seconds or \"HH:MM:SS\", \"30m\", \"2h\"")
-            }
-            res.timeSeconds = t
-        }
+        if let cpus = try amount(.cpus) { res.cpus = cpus }
+        if let mem = try amount(.mem) { res.memoryMB = mem }
+        if let time = try amount(.time) { res.timeSeconds = time }
         if let s = decl.setting("retries") {
             guard let r = Self.integer(try staticEval.value(s.value)), r >= 0 else {
                 throw Diagnostic.at(s.value.location, "retries must be an integer >= 0")
@@ -605,8 +598,3 @@ struct ProductFamily: FamilySource {
     }
 }
 
-/// Lets concurrentPerform fill disjoint slots of one buffer.
-struct UnsafeSendableBuffer<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T>
-    init(_ b: UnsafeMutableBufferPointer<T>) { buffer = b }
-}

@@ -59,34 +59,13 @@ extension Checker {
                 error("unknown rule '\(kind)' (\(hint)expected a built-in rule: \(known.joined(separator: ", ")); or use shell \"...\")",
                       at: value.location)
             }
-        case "cpus":
+        case "cpus", "mem", "time":
             guard let found = staticValue(value, context: context, scope: scope) else { return }
-            if case .integer(let n, _) = found, n > 0 { return }
-            error("'cpus' must be a positive integer (as in cpus 4), found \(Checker.describe(found))", at: value.location)
+            checkResource(ResourceSetting(rawValue: key)!, found, at: value.location, product: scope.name)
         case "retries":
             guard let found = staticValue(value, context: context, scope: scope) else { return }
             if case .integer(let n, _) = found, n >= 0 { return }
             error("'retries' must be an integer >= 0 (as in retries 2), found \(Checker.describe(found))", at: value.location)
-        case "mem":
-            guard let found = staticValue(value, context: context, scope: scope) else { return }
-            switch found {
-            case .integer(let n, _) where n > 0: return
-            case .string(let template, _):
-                if let text = template.literal, ResourceSyntax.megabytes(text) != nil { return }
-            default: break
-            }
-            error("'mem' must be megabytes as a positive integer or a size like \"512M\", \"4G\" or \"2000MB\", found \(Checker.describe(found))",
-                  at: value.location)
-        case "time":
-            guard let found = staticValue(value, context: context, scope: scope) else { return }
-            switch found {
-            case .integer(let n, _) where n > 0: return
-            case .string(let template, _):
-                if let text = template.literal, ResourceSyntax.seconds(text) != nil { return }
-            default: break
-            }
-            error("'time' must be \"HH:MM:SS\", \"MM:SS\", a duration like \"30s\", \"10m\", \"2h\" or \"1d\", or a positive number of seconds, found \(Checker.describe(found))",
-                  at: value.location)
         case "account", "partition", "qos":
             guard let found = staticValue(value, context: context, scope: scope) else { return }
             if case .string(let template, _) = found, let text = template.literal, !text.isEmpty,
@@ -117,13 +96,33 @@ extension Checker {
         case .call(let id, _, _) where id.name == "int" || id.name == "float" || id.name == "str":
             if viaLet == nil { checkExpression(value, in: context, scope: scope) }
             return nil
-        case .name(let id, _) where viaLet == nil:
-            if scope.isLoopVariable(id.name) { return nil }
+        case .name(let id, nil) where viaLet == nil && scope.isLoopVariable(id.name):
+            // Settings are one value for the whole product; lowering could not evaluate it.
+            error("\(context.description) is one value for every instance of product '\(scope.name)', so it cannot be the loop variable '\(id.name)' (expected a value, a let or env(...))",
+                  at: value.location)
+            return nil
+        case .name where viaLet == nil:
             // An unknown name or a product: the name check reports it.
             checkExpression(value, in: context, scope: scope)
             return nil
         default:
             return resolved
+        }
+    }
+
+    /// Parses a resource's literal value once: records the amount for lowering, or reports it.
+    private mutating func checkResource(_ resource: ResourceSetting, _ found: Expr, at location: SourceLocation,
+                                        product: String) {
+        let literal: ResourceSetting.Literal
+        switch found {
+        case .integer(let n, _): literal = .integer(n)
+        case .string(let template, _) where template.literal != nil: literal = .string(template.literal!)
+        default: literal = .other
+        }
+        if let amount = resource.amount(literal) {
+            resources[product, default: [:]][resource] = amount
+        } else {
+            error(resource.refusal(found: Checker.describe(found)), at: location)
         }
     }
 }

@@ -7,9 +7,9 @@ public struct GlobalScope: Sendable {
     public let values: [String: Value]
     public let products: Set<String>
     /// Lets defined as `glob(...)`: a `for` over one binds the pattern's {wildcards}.
-    let globs: [String: Expr]
+    package let globs: [String: Expr]
 
-    init(variables: [VariableDecl], products: Set<String>, environment: [String: String]) throws {
+    package init(variables: [VariableDecl], products: Set<String>, environment: [String: String]) throws {
         self.products = products
         var globs: [String: Expr] = [:]
         for v in variables {
@@ -36,13 +36,20 @@ public struct GlobalScope: Sendable {
 }
 
 /// Evaluates value expressions (not product references) given a name lookup.
-struct ExpressionEvaluator {
+package struct ExpressionEvaluator {
     var lookup: (String, SourceLocation) throws -> Value
     var environment: [String: String]
     /// Renders `{field}`s of strings; default: look names up as values.
-    var renderField: ((TemplateField) throws -> String)? = nil
+    package var renderField: ((TemplateField) throws -> String)? = nil
 
-    func value(_ expr: Expr) throws -> Value {
+    package init(lookup: @escaping (String, SourceLocation) throws -> Value, environment: [String: String],
+                 renderField: ((TemplateField) throws -> String)? = nil) {
+        self.lookup = lookup
+        self.environment = environment
+        self.renderField = renderField
+    }
+
+    package func value(_ expr: Expr) throws -> Value {
         switch expr {
         case .string(let t, _):
             if let lit = t.literal { return .string(lit) }
@@ -115,7 +122,7 @@ struct ExpressionEvaluator {
         return out
     }
 
-    static func format(_ f: TemplateField, _ v: Value) throws -> String {
+    package static func format(_ f: TemplateField, _ v: Value) throws -> String {
         var v = v
         if let attr = f.attribute {
             guard let s = PathAttributes.apply(attr, to: v.description) else {
@@ -132,7 +139,7 @@ struct ExpressionEvaluator {
 }
 
 /// The process environment as a dictionary.
-func currentEnvironment() -> [String: String] {
+package func currentEnvironment() -> [String: String] {
     var env: [String: String] = [:]
     var p = environ
     while let entry = p.pointee {

@@ -2,11 +2,11 @@
 /// on themselves. Each cycle is reported at the reference that closes it.
 extension Checker {
     /// A directed graph's edges: node -> (target, where the reference is written).
-    typealias Edges = [String: [(target: String, location: SourceLocation)]]
+    package typealias Edges = [String: [(target: String, location: SourceLocation)]]
 
     /// Every cycle found by a depth-first search from each node in `order`: the path
     /// (first node repeated at the end) and the location of the closing reference.
-    static func cycles(order: [String], edges: Edges) -> [(path: [String], location: SourceLocation)] {
+    package static func cycles(order: [String], edges: Edges) -> [(path: [String], location: SourceLocation)] {
         enum State { case visiting, done }
         var state: [String: State] = [:]
         var found: [(path: [String], location: SourceLocation)] = []

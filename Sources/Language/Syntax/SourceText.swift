@@ -2,13 +2,13 @@
 ///
 /// Lexing works on UTF-8 bytes; columns are converted to characters only when a location
 /// is made, and only lines that contain non-ASCII bytes pay for the conversion.
-struct SourceText: Sendable {
+package struct SourceText: Sendable {
     let file: String
     let bytes: [UInt8]
     /// Byte offset of the first byte of each line (line 1 at index 0).
     let lineStarts: [Int]
 
-    init(file: String, bytes: [UInt8]) {
+    package init(file: String, bytes: [UInt8]) {
         self.file = file
         // A UTF-8 byte-order mark is not part of the text.
         if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
@@ -24,7 +24,7 @@ struct SourceText: Sendable {
         self.lineStarts = starts
     }
 
-    init(file: String, text: String) {
+    package init(file: String, text: String) {
         self.init(file: file, bytes: Array(text.utf8))
     }
 

@@ -1,8 +1,8 @@
 /// "Did you mean ...?" suggestions for misspelt names, by edit distance.
-enum DidYouMean {
+package enum DidYouMean {
     /// The candidate closest to `name` within `maxDistance` edits (ties: the earliest
     /// candidate), or nil. A candidate differing only in case always wins.
-    static func suggestion<S: Sequence>(for name: String, among candidates: S, maxDistance: Int = 2) -> String?
+    package static func suggestion<S: Sequence>(for name: String, among candidates: S, maxDistance: Int = 2) -> String?
     where S.Element == String {
         let target = Array(name.lowercased().unicodeScalars)
         var best: (name: String, distance: Int)?

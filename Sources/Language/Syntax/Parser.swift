@@ -3,12 +3,12 @@
 /// Newlines and `;` end statements; inside `[ ]` and `( )` newlines are ignored. `include`
 /// statements are handed to `include`, which returns the included file's statements to
 /// splice in place. The first error is thrown as a `Diagnostic`.
-struct Parser {
+package struct Parser {
     /// Resolves `include "path"` (written at `location`) to the included statements.
-    typealias IncludeHandler = (_ path: String, _ location: SourceLocation) throws -> [TopLevel]
+    package typealias IncludeHandler = (_ path: String, _ location: SourceLocation) throws -> [TopLevel]
 
     /// How deeply lists, calls and selections may nest.
-    static let maxDepth = 200
+    package static let maxDepth = 200
 
     private let tokens: [Token]
     private let lexError: Diagnostic?
@@ -16,7 +16,7 @@ struct Parser {
     private var depth = 0
     private let include: IncludeHandler
 
-    init(source: SourceText, include: @escaping IncludeHandler) {
+    package init(source: SourceText, include: @escaping IncludeHandler) {
         let lexed = Lexer.tokenize(source)
         self.tokens = lexed.tokens
         self.lexError = lexed.error
@@ -24,7 +24,7 @@ struct Parser {
     }
 
     /// Parses a whole file.
-    mutating func parseFile() throws -> [TopLevel] {
+    package mutating func parseFile() throws -> [TopLevel] {
         var statements: [TopLevel] = []
         while true {
             try skipSeparators()

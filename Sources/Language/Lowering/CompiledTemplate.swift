@@ -1,7 +1,7 @@
 /// A string template prepared once per product family: literal text and top-level
 /// variables are resolved ahead, loop variables become row positions, and only the
 /// remaining fields (parameters, inputs, outputs) are looked up per instance.
-struct CompiledTemplate: Sendable {
+package struct CompiledTemplate: Sendable {
     enum Piece: Sendable {
         case text(String)
         /// A loop variable without attribute or format: the row's value as is.
@@ -14,7 +14,7 @@ struct CompiledTemplate: Sendable {
 
     let pieces: [Piece]
 
-    init(_ template: Template, variableIndex: [String: Int], scope: GlobalScope, shadowed: Set<String>) throws {
+    package init(_ template: Template, variableIndex: [String: Int], scope: GlobalScope, shadowed: Set<String>) throws {
         var pieces: [Piece] = []
         func appendText(_ s: String) {
             if case .text(let previous)? = pieces.last { pieces[pieces.count - 1] = .text(previous + s) } else { pieces.append(.text(s)) }
@@ -37,7 +37,7 @@ struct CompiledTemplate: Sendable {
     }
 
     /// As `render(_:field:)`, with fields written straight into the result.
-    func render(_ row: [Value], appending field: (TemplateField, inout String) throws -> Void) throws -> String {
+    package func render(_ row: [Value], appending field: (TemplateField, inout String) throws -> Void) throws -> String {
         if pieces.count == 1, case .text(let s) = pieces[0] { return s }
         var out = ""
         out.reserveCapacity(64)
@@ -52,7 +52,7 @@ struct CompiledTemplate: Sendable {
         return out
     }
 
-    func render(_ row: [Value], field: (TemplateField) throws -> String) throws -> String {
+    package func render(_ row: [Value], field: (TemplateField) throws -> String) throws -> String {
         if pieces.count == 1, case .text(let s) = pieces[0] { return s }
         var out = ""
         for p in pieces {

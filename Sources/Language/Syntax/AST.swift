@@ -7,10 +7,14 @@ public struct ArrakisfileAST: Sendable {
     public var statements: [TopLevel]
     /// Every file read (the root first, then includes), for fingerprinting and errors.
     public var files: [String]
+    /// The `cpus`, `mem` and `time` amounts the checker read from literal values, by
+    /// product; lowering parses only the others (`env(...)`, `int(...)`).
+    public var checkedResources: [String: [ResourceSetting: Int]]
 
-    public init(statements: [TopLevel], files: [String]) {
+    public init(statements: [TopLevel], files: [String], checkedResources: [String: [ResourceSetting: Int]] = [:]) {
         self.statements = statements
         self.files = files
+        self.checkedResources = checkedResources
     }
 }
 

@@ -2,7 +2,7 @@
 ///
 /// Lexing stops at the first malformed token; the tokens before it are kept so the parser
 /// can report an earlier syntax error first (errors are reported in source order).
-struct Lexer {
+package struct Lexer {
     /// The tokens of a file, always ending with `.endOfFile`, and the lexical error (if
     /// any) that stopped lexing where that final token stands.
     struct Output {
@@ -98,7 +98,7 @@ struct Lexer {
 
     static func isDigit(_ b: UInt8) -> Bool { b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") }
 
-    static func isIdentifierContinue(_ b: UInt8) -> Bool {
+    package static func isIdentifierContinue(_ b: UInt8) -> Bool {
         isIdentifierStart(b) || isDigit(b) || b == UInt8(ascii: "-")
     }
 

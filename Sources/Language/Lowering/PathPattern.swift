@@ -1,8 +1,8 @@
 /// The set of paths a template or a glob can stand for, before any instance exists: literal
 /// characters and wildcards. Used to tell, when the Arrakisfile loads, whether one product's
 /// input may be another product's output (`PathLinks`).
-struct PathPattern: Equatable, CustomStringConvertible {
-    enum Atom: Equatable {
+package struct PathPattern: Equatable, CustomStringConvertible {
+    package enum Atom: Equatable {
         case char(Character)
         /// Exactly one character (`/` only if `slash`).
         case one(slash: Bool)
@@ -10,18 +10,20 @@ struct PathPattern: Equatable, CustomStringConvertible {
         case star(slash: Bool)
     }
 
-    var atoms: [Atom]
+    package var atoms: [Atom]
+
+    package init(atoms: [Atom]) { self.atoms = atoms }
 
     /// A field whose value is not known yet: any non-empty text, `/` included (a param or a
     /// manifest value may hold a path).
-    static let unknown = PathPattern(atoms: [.one(slash: true), .star(slash: true)])
+    package static let unknown = PathPattern(atoms: [.one(slash: true), .star(slash: true)])
 
-    static func literal(_ text: String) -> PathPattern { PathPattern(atoms: text.map(Atom.char)) }
+    package static func literal(_ text: String) -> PathPattern { PathPattern(atoms: text.map(Atom.char)) }
 
     static func + (a: PathPattern, b: PathPattern) -> PathPattern { PathPattern(atoms: a.atoms + b.atoms) }
 
     /// A glob as `Glob` reads it: `*` and `?` within a segment, `{name}` a non-empty part of one.
-    static func glob(_ pattern: String) -> PathPattern {
+    package static func glob(_ pattern: String) -> PathPattern {
         let g = Glob(pattern)
         var atoms: [Atom] = g.absolute ? [.char("/")] : []
         for (i, segment) in g.segments.enumerated() {
@@ -53,7 +55,7 @@ struct PathPattern: Equatable, CustomStringConvertible {
     }
 
     /// Whether some path matches both patterns.
-    func intersects(_ other: PathPattern) -> Bool {
+    package func intersects(_ other: PathPattern) -> Bool {
         let a = normalised.atoms, b = other.normalised.atoms
         let width = b.count + 1
         var seen = [Bool](repeating: false, count: (a.count + 1) * width)
@@ -90,7 +92,7 @@ struct PathPattern: Equatable, CustomStringConvertible {
         }
     }
 
-    var description: String {
+    package var description: String {
         atoms.map { a -> String in
             switch a {
             case .char(let c): return String(c)

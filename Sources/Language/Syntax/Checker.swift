@@ -3,9 +3,9 @@
 ///
 /// All errors are collected; `check` returns them in source order (by top-level statement,
 /// then line and column) so the loader can report the first one.
-struct Checker {
+package struct Checker {
     let ast: ArrakisfileAST
-    /// The built-in rule kinds `rule NAME` may name.
+    /// The built-in rule kinds `rule NAME` may name, given by the caller.
     let rules: RuleCatalog
     /// The first declaration of each let and product, and their names in source order.
     var lets: [String: VariableDecl] = [:]
@@ -19,6 +19,9 @@ struct Checker {
     var dependencies: Edges = [:]
     /// Index of the top-level statement being checked, for ordering the errors.
     var statementIndex = 0
+    /// The amount of each `cpus`, `mem` and `time` whose value the checker could read, by
+    /// product: lowering uses these instead of parsing the values again.
+    var resources: [String: [ResourceSetting: Int]] = [:]
     private var found: [(order: Int, diagnostic: Diagnostic)] = []
 
     init(ast: ArrakisfileAST, rules: RuleCatalog) {
@@ -27,10 +30,15 @@ struct Checker {
     }
 
     /// All errors in `ast`, in source order.
-    static func check(_ ast: ArrakisfileAST, rules: RuleCatalog = PipelineRules.catalog) -> [Diagnostic] {
+    package static func check(_ ast: ArrakisfileAST, rules: RuleCatalog) -> [Diagnostic] {
+        checked(ast, rules: rules).diagnostics
+    }
+
+    /// All errors in `ast`, in source order, and the resource amounts read from its literals.
+    static func checked(_ ast: ArrakisfileAST, rules: RuleCatalog) -> (diagnostics: [Diagnostic], resources: [String: [ResourceSetting: Int]]) {
         var checker = Checker(ast: ast, rules: rules)
         checker.run()
-        return checker.sortedDiagnostics()
+        return (checker.sortedDiagnostics(), checker.resources)
     }
 
     mutating func error(_ message: String, at location: SourceLocation) {

@@ -7,7 +7,7 @@ public func shellQuote(_ s: String) -> String {
 }
 
 /// Appends `shellQuote(s)` to `out` without building the quoted word first.
-func appendShellQuoted(_ s: String, to out: inout String) {
+package func appendShellQuoted(_ s: String, to out: inout String) {
     if !s.isEmpty, isShellSafe(s) { out += s; return }
     out += shellQuote(s)
 }

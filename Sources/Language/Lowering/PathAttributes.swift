@@ -1,8 +1,8 @@
 /// `{x.stem}`, `{x.name}`, `{x.dir}`, `{x.ext}` on path-like strings.
-enum PathAttributes {
-    static let names = ["stem", "name", "dir", "ext"]
+package enum PathAttributes {
+    package static let names = ["stem", "name", "dir", "ext"]
 
-    static func apply(_ attribute: String, to path: String) -> String? {
+    package static func apply(_ attribute: String, to path: String) -> String? {
         let slash = path.lastIndex(of: "/")
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
         switch attribute {

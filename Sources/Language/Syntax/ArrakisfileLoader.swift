@@ -1,13 +1,14 @@
 import Foundation
 
-/// Reads an Arrakisfile, splices in its includes, parses it and checks it.
+/// Reads an Arrakisfile, splices in its includes, parses it and checks it against the rule
+/// kinds the caller accepts (`rules`; the pipeline's are `PipelineRules.catalog`).
 ///
 /// Both entry points throw the first error in source order as a `Diagnostic` whose
 /// `lineText` holds the offending line, so `description` renders the line with a caret.
 public enum ArrakisfileLoader {
     /// Loads the Arrakisfile at `path` and every file it includes (paths relative to the
     /// including file's directory).
-    public static func load(path: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+    public static func load(path: String, rules: RuleCatalog) throws -> ArrakisfileAST {
         let session = LoadSession(rules: rules)
         return try session.run {
             let source = try session.read(path, missing: { reason in
@@ -20,7 +21,7 @@ public enum ArrakisfileLoader {
 
     /// Parses an Arrakisfile held in memory; `file` names it in locations, and includes are
     /// resolved relative to its directory.
-    public static func parse(source: String, file: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+    public static func parse(source: String, file: String, rules: RuleCatalog) throws -> ArrakisfileAST {
         let session = LoadSession(rules: rules)
         return try session.run {
             let text = SourceText(file: file, text: source)
@@ -31,7 +32,7 @@ public enum ArrakisfileLoader {
 
     /// Like `parse(source:file:)` for raw bytes, which must be UTF-8: the first invalid byte
     /// is an error located at its line and column.
-    public static func parse(bytes: [UInt8], file: String, rules: RuleCatalog = PipelineRules.catalog) throws -> ArrakisfileAST {
+    public static func parse(bytes: [UInt8], file: String, rules: RuleCatalog) throws -> ArrakisfileAST {
         let session = LoadSession(rules: rules)
         return try session.run {
             let text = SourceText(file: file, bytes: bytes)
@@ -95,8 +96,10 @@ private final class LoadSession {
         let identity = SourcePath.identity(of: source.file)
         seen[identity] = .some(nil)
         let statements = try parse(source, identity: identity)
-        let ast = ArrakisfileAST(statements: statements, files: files)
-        if let first = Checker.check(ast, rules: rules).first { throw first }
+        var ast = ArrakisfileAST(statements: statements, files: files)
+        let checked = Checker.checked(ast, rules: rules)
+        if let first = checked.diagnostics.first { throw first }
+        ast.checkedResources = checked.resources
         return ast
     }
 

@@ -8,16 +8,16 @@
 /// files that exist when the build is planned, so on a fresh tree it would silently miss
 /// them. Also computes, per product, the position of each named output among its outputs
 /// (for `product[...].NAME`).
-struct PathLinks {
+package struct PathLinks {
     /// Product -> the products whose outputs its file inputs may be, in declaration order,
     /// with the input that reads them.
-    private(set) var links: [String: [(product: String, location: SourceLocation)]] = [:]
+    package private(set) var links: [String: [(product: String, location: SourceLocation)]] = [:]
 
     /// Product -> the products its file inputs may read from.
-    var producers: [String: [String]] { links.mapValues { $0.map(\.product) } }
+    package var producers: [String: [String]] { links.mapValues { $0.map(\.product) } }
     /// Product -> named output -> its position among the instance's outputs (when every
     /// output before it is one path).
-    private(set) var outputPositions: [String: [String: Int]] = [:]
+    package private(set) var outputPositions: [String: [String: Int]] = [:]
 
     private struct Written {
         var product: String
@@ -26,7 +26,7 @@ struct PathLinks {
         var what: String
     }
 
-    init(products: [ProductDecl], scope: GlobalScope, rules: RuleCatalog) throws {
+    package init(products: [ProductDecl], scope: GlobalScope, rules: RuleCatalog) throws {
         var written: [Written] = []
         for p in products {
             let patterns = TemplatePatterns(product: p, scope: scope)
