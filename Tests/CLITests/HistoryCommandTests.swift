@@ -323,4 +323,24 @@ final class HistoryCommandTests: XCTestCase {
         XCTAssertEqual(try history.tasks(ofRun: "run-00000").count, 0)
         _ = tasksStored
     }
+
+    /// The same prune on a PostgreSQL history (the SQL is shared; placeholders differ).
+    func testPruneOnPostgreSQL() throws {
+        let server = try HistoryPostgresServer(self)
+        let dir = try scratchDirectory(self) + "/project"
+        try write("product one { output \"one.txt\"; shell \"date +%s%N > {output}\" }\nhistory { url \"\(server.url)\" }\n",
+                  to: dir + "/Arrakisfile")
+        let env = ["ARRAKIS_DB_PASSWORD": server.password]
+        for _ in 0..<3 {
+            try? FileManager.default.removeItem(atPath: dir + "/one.txt")
+            XCTAssertEqual(try arrakis(["build"], in: dir, environment: env).status, 0)
+        }
+        let pruned = try arrakis(["runs", "--prune", "--keep", "1", "--older-than", "30d"], in: dir, environment: env)
+        XCTAssertEqual(pruned.status, 0, pruned.stderr)
+        XCTAssertTrue(pruned.stdout.hasPrefix("pruned 2 runs from postgresql://"), pruned.stdout)
+        XCTAssertTrue(pruned.stdout.hasSuffix("; 1 kept\n"), pruned.stdout)
+        let runs = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir, environment: env).stdout) as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(try server.connect().query("SELECT COUNT(*) FROM tasks").rows.first?.first ?? nil, "1")
+    }
 }
