@@ -67,6 +67,27 @@ final class KillRecoveryTests: XCTestCase {
         XCTAssertGreaterThan(killedMidway, 10, "too few kills landed during a build to test anything")
     }
 
+    /// A build killed while compacting a log leaves the old log whole and a partial copy
+    /// (`<log>.compact`) beside it; one killed after the rename leaves the new log. Both
+    /// states, made by hand: the next build reads the logs, plans nothing, drops the copies.
+    func testBuildAfterACompactionKilledMidway() throws {
+        let dir = try scratchDirectory(self) + "/project"
+        try makeProject(dir)
+        XCTAssertEqual(try arrakis(["build", "-j", "4"], in: dir).status, 0)
+        for log in ["traces.log", "digests.log"] {
+            // Before the rename: a torn copy (header and part of a record).
+            let whole = try Data(contentsOf: URL(fileURLWithPath: dir + "/.arrakis/" + log))
+            try whole.prefix(40).write(to: URL(fileURLWithPath: dir + "/.arrakis/" + log + ".compact"))
+        }
+        let rebuilt = try arrakis(["build", "-j", "4"], in: dir)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        XCTAssertTrue(rebuilt.stderr.contains("0 built"), rebuilt.stderr)
+        for log in ["traces.log", "digests.log"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.arrakis/" + log + ".compact"), log)
+        }
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+    }
+
     private func makeProject(_ dir: String) throws {
         try write(Self.arrakisfile, to: dir + "/Arrakisfile")
         for i in 0..<40 {
