@@ -86,6 +86,8 @@ def seed_arrakis(work, n, per=1000):
         t = name[:dot] + '.arrakis-tmp' + name[dot:] if dot > 0 else name + '.arrakis-tmp'
         return (d + '/' if d else '') + t
     traces = open('.arrakis/traces.log', 'wb'); digests = open('.arrakis/digests.log', 'wb')
+    # Format headers (Sources/Graph/RecordLogFormat.swift): magic, then version (u32).
+    traces.write(b'ARKTRACE' + struct.pack('<I', 1)); digests.write(b'ARKDIGST' + struct.pack('<I', 1))
     def record(fh, payload):
         fh.write(struct.pack('<IQ', len(payload), xxhash.xxh3_64_intdigest(payload)) + payload)
     def cache(path, signature, digest):

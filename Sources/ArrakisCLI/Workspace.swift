@@ -65,6 +65,7 @@ final class Workspace {
         if let error { throw error }
         digests = d!
         traces = t!
+        for notice in [d!.notice, t!.notice].compactMap({ $0 }) { printErr("arrakis: \(notice)\n") }
     }
 
     deinit { close(lockFD) }

@@ -236,8 +236,15 @@ public final class BuildEngine {
     /// Stops handing out jobs (Ctrl-C); running ones may still report.
     public func stop() { stopped = true }
 
+    /// Writes what was recorded. With `sync` (the end of a build) makes it durable, and
+    /// compacts the trace store and digest cache when superseded records dominate them.
     public func flushStores(sync: Bool = false) throws {
-        if sync { try traces.sync() } else { try traces.flush() }
+        if sync {
+            try traces.sync()
+            if !options.dryRun { try traces.compactIfWorthIt() }
+        } else {
+            try traces.flush()
+        }
         try digests.save(sync: sync)
     }
 

@@ -24,12 +24,10 @@ public final class DigestCache: Sendable {
         var entries: [Digest: Entry] = [:]
         /// Keys in `entries` that were not in `loaded`.
         var newKeys = 0
-        var appended = 0
-        var fileRecords = 0
     }
 
     public init(path: String, clock: FilesystemClock) throws {
-        let log = try RecordLog(path: path)
+        let log = try RecordLog(path: path, format: .digests)
         self.log = log
         self.clock = clock
         var index = DigestIndex(capacity: log.records.count)
@@ -40,8 +38,18 @@ public final class DigestCache: Sendable {
             index.update(Int32(i), forKey: key)
         }
         loaded = index
-        state = Mutex(State(fileRecords: log.records.count))
+        state = Mutex(State())
     }
+
+    /// A one-line message when the log was migrated or started afresh at open.
+    public var notice: String? { log.notice }
+
+    /// Bytes in the file and live bytes in it (the latest entry of each path).
+    public var sizes: (file: Int, live: Int) {
+        state.withLock { s in (log.fileBytes, RecordLog.headerSize + (loaded.count + s.newKeys) * Self.fileBytesPerEntry) }
+    }
+
+    static let fileBytesPerEntry = recordSize + RecordLog.recordOverhead
 
     /// key, signature (40 bytes), digest, trusted flag.
     static let recordSize = 16 + 40 + 16 + 1
@@ -105,38 +113,32 @@ public final class DigestCache: Sendable {
                previous == nil, loaded[key] == nil {
                 s.newKeys += 1
             }
-            s.appended += 1
             log.append(w.bytes)
         }
     }
 
-    /// Writes new entries; rewrites the file when most of it is superseded records.
+    /// Writes new entries. With `sync` (the end of a build), fsyncs them, or rewrites the
+    /// file when superseded entries dominate it (`CompactionPolicy`).
     public func save(sync: Bool = false) throws {
         try state.withLock { s in
-            let live = loaded.count + s.newKeys
-            if s.fileRecords + s.appended > 2 * live + 1000 {
-                var all: [Digest: Entry] = [:]
-                all.reserveCapacity(live)
-                loaded.forEach { k, _ in if let e = loadedEntry(k) { all[k] = e } }
-                for (k, e) in s.entries { all[k] = e }
-                var payloads: [[UInt8]] = []
-                payloads.reserveCapacity(all.count)
-                for (k, e) in all {
-                    var w = ByteWriter(capacity: 80)
-                    w.digest(k)
-                    e.signature.encode(into: &w)
-                    w.digest(e.digest)
-                    w.u8(e.trusted ? 1 : 0)
-                    payloads.append(w.bytes)
-                }
-                try log.rewrite(payloads)
-                s.appended = 0
-                s.fileRecords = payloads.count
-            } else if sync {
-                try log.sync()
-            } else {
-                try log.flush()
+            let live = RecordLog.headerSize + (loaded.count + s.newKeys) * Self.fileBytesPerEntry
+            guard sync else { return try log.flush() }
+            guard CompactionPolicy.isWorthIt(fileBytes: log.fileBytes, liveBytes: live) else { return try log.sync() }
+            var all: [Digest: Entry] = [:]
+            all.reserveCapacity(loaded.count + s.newKeys)
+            loaded.forEach { k, _ in if let e = loadedEntry(k) { all[k] = e } }
+            for (k, e) in s.entries { all[k] = e }
+            var payloads: [[UInt8]] = []
+            payloads.reserveCapacity(all.count)
+            for (k, e) in all {
+                var w = ByteWriter(capacity: 80)
+                w.digest(k)
+                e.signature.encode(into: &w)
+                w.digest(e.digest)
+                w.u8(e.trusted ? 1 : 0)
+                payloads.append(w.bytes)
             }
+            try log.rewrite(payloads)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Traces of every product built in this work directory, in an append-only `RecordLog`.
+/// Traces of every product built in this work directory, in an append-only `RecordLog`
+/// (format `RecordLogFormat.traces`), compacted by `compactIfWorthIt` at the end of a build.
 ///
 /// Loading indexes records by key digest without decoding them; a lookup decodes lazily.
 /// Records written during a build are appended as each product finishes, so a killed build
@@ -11,6 +12,8 @@ public final class TraceStore: Sendable {
     private let onDisk: DigestIndex
     /// Traces per family digest, as read at open.
     private let familyCounts: [Digest: Int]
+    /// Bytes of the latest non-tombstone record of each key in the file, as read at open.
+    private let liveBytesAtOpen: Int
     /// Whether anything was recorded or removed since open; until then lookups skip the lock.
     private let changed = Atomic<Bool>(false)
     private let state: Mutex<State>
@@ -19,21 +22,31 @@ public final class TraceStore: Sendable {
         /// traces recorded since open (win over onDisk)
         var fresh: [Digest: Trace] = [:]
         var removed: Set<Digest> = []
+        /// Bytes in the file of each key recorded since open (record overhead included).
+        var freshBytes: [Digest: Int] = [:]
+        /// Live bytes in the file now: `liveBytesAtOpen` plus or minus what was recorded since.
+        var liveBytes = 0
     }
 
     public init(path: String) throws {
-        let log = try RecordLog(path: path)
+        let log = try RecordLog(path: path, format: .traces)
         self.log = log
         var onDisk = DigestIndex(capacity: log.records.count)
         var counts: [Digest: Int] = [:]
         let raw = log.contents
         var lastFamily = Digest.zero, lastCount = 0
+        var live = 0
         for (i, rec) in log.records.enumerated() where rec.length >= 32 {
             let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
                              low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
             let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
                              low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
-            if onDisk.update(Int32(i), forKey: key) == nil, rec.length > 32 {
+            let previous = onDisk.update(Int32(i), forKey: key)
+            if rec.length > 32 { live += rec.length + RecordLog.recordOverhead }
+            if let previous, case let old = log.records[Int(previous)].length, old > 32 {
+                live -= old + RecordLog.recordOverhead
+            }
+            if previous == nil, rec.length > 32 {
                 // Records of one family mostly come in runs: count a run, then add it.
                 if fam != lastFamily {
                     if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
@@ -46,7 +59,19 @@ public final class TraceStore: Sendable {
         if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
         self.onDisk = onDisk
         familyCounts = counts
-        state = Mutex(State())
+        liveBytesAtOpen = live
+        state = Mutex(State(liveBytes: live))
+    }
+
+    /// A one-line message when the log was migrated or started afresh at open.
+    public var notice: String? { log.notice }
+
+    /// Bytes of `key`'s live record in the file, if it has one (caller holds the lock).
+    private func liveBytes(of key: Digest, _ s: State) -> Int {
+        if let n = s.freshBytes[key] { return n }
+        guard !s.removed.contains(key), let i = onDisk[key] else { return 0 }
+        let length = log.records[Int(i)].length
+        return length > 32 ? length + RecordLog.recordOverhead : 0
     }
 
     private func lookup(_ key: Digest) -> (Trace?, Int?) {
@@ -92,6 +117,8 @@ public final class TraceStore: Sendable {
         state.withLock { s in
             // familyCounts stay as read at open: a product built earlier in this same build
             // does not make its siblings "new keys" of an already-built family.
+            s.liveBytes += bytes.count + RecordLog.recordOverhead - liveBytes(of: key, s)
+            s.freshBytes[key] = bytes.count + RecordLog.recordOverhead
             s.removed.remove(key)
             s.fresh[key] = trace
             log.append(bytes)
@@ -103,6 +130,8 @@ public final class TraceStore: Sendable {
     public func remove(key: String) {
         let k = Digest(key)
         state.withLock { s in
+            s.liveBytes -= liveBytes(of: k, s)
+            s.freshBytes[k] = nil
             s.removed.insert(k)
             s.fresh[k] = nil
             changed.store(true, ordering: .releasing)
@@ -133,15 +162,36 @@ public final class TraceStore: Sendable {
     public func flush() throws { try log.flush() }
     public func sync() throws { try log.sync() }
 
-    /// Rewrites the log with only live traces when superseded records dominate it.
-    public func compactIfWorthIt() throws {
-        let (diskRecords, live) = state.withLock { _ in (log.records.count, 0) }
-        _ = live
-        let appended = log.appendedBytes
-        guard diskRecords > 10_000 || appended > 0 else { return }
-        let traces = allTraces()
-        let totalRecords = diskRecords + state.withLock { $0.fresh.count }
-        guard totalRecords > 2 * traces.count + 1000 else { return }
-        try log.rewrite(traces.map { $0.encode() })
+    /// Bytes in the file and live bytes in it (the latest record of each product).
+    public var sizes: (file: Int, live: Int) {
+        state.withLock { s in (log.fileBytes, s.liveBytes + RecordLog.headerSize) }
+    }
+
+    /// Rewrites the log with only live traces when superseded records dominate it
+    /// (`CompactionPolicy`); returns whether it did. Crash-safe (`RecordLog.rewrite`).
+    /// Lookups keep working: they read the mapping made at open, which the rewrite leaves alive.
+    @discardableResult
+    public func compactIfWorthIt() throws -> Bool {
+        try state.withLock { s -> Bool in
+            guard CompactionPolicy.isWorthIt(fileBytes: log.fileBytes, liveBytes: s.liveBytes + RecordLog.headerSize) else {
+                return false
+            }
+            var payloads: [[UInt8]] = []
+            payloads.reserveCapacity(onDisk.count + s.fresh.count)
+            let raw = log.contents
+            var kept: [Int32] = []
+            onDisk.forEach { k, i in
+                guard s.fresh[k] == nil && !s.removed.contains(k), log.records[Int(i)].length > 32 else { return }
+                kept.append(i)
+            }
+            // In file order, so a family's records stay together (open counts them in runs).
+            for i in kept.sorted() {
+                let rec = log.records[Int(i)]
+                payloads.append(Array(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])))
+            }
+            for (_, t) in s.fresh { payloads.append(t.encode()) }
+            try log.rewrite(payloads)
+            return true
+        }
     }
 }

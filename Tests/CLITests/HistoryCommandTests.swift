@@ -270,4 +270,77 @@ final class HistoryCommandTests: XCTestCase {
         for (path, text) in allFileContents(under: dir) { texts[path] = text }
         assertNoPassword(server.password, in: texts)
     }
+
+    // MARK: - Retention
+
+    func testPruneKeepsTheNewestRunsOrTheRecentOnes() throws {
+        let dir = try scratchDirectory(self)
+        try write("product one { output \"one.txt\"; shell \"date +%s%N > {output}\" }\n", to: dir + "/Arrakisfile")
+        for _ in 0..<4 {
+            try? FileManager.default.removeItem(atPath: dir + "/one.txt")
+            XCTAssertEqual(try arrakis(["build"], in: dir).status, 0)
+        }
+        let before = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(before.count, 4)
+        XCTAssertEqual(try arrakis(["runs", "--prune"], in: dir).status, 64, "--prune needs a limit")
+        XCTAssertEqual(try arrakis(["runs", "--prune", "--older-than", "soon"], in: dir).status, 64)
+        let pruned = try arrakis(["runs", "--prune", "--keep", "2"], in: dir)
+        XCTAssertEqual(pruned.status, 0, pruned.stderr)
+        XCTAssertTrue(pruned.stdout.hasPrefix("pruned 2 runs from sqlite:"), pruned.stdout)
+        let after = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir).stdout) as? [[String: Any]])
+        XCTAssertEqual(after.compactMap { $0["id"] as? String }, before.prefix(2).compactMap { $0["id"] as? String })
+        let oldest = try XCTUnwrap(before[3]["id"] as? String)
+        XCTAssertEqual(try arrakis(["runs", "show", oldest], in: dir).status, 2, "its tasks went with it")
+        XCTAssertTrue(try arrakis(["runs", "--prune", "--older-than", "1d"], in: dir).stdout.hasPrefix("pruned 0 runs"))
+        XCTAssertTrue(try arrakis(["runs", "--prune", "--older-than", "0m"], in: dir).stdout.hasPrefix("pruned 2 runs"))
+    }
+
+    /// The embedded history's write-ahead log stays small over many builds (each build opens
+    /// its own connection, stores a run and a few tasks, closes without a checkpoint).
+    func testEmbeddedHistoryWriteAheadLogStaysSmall() throws {
+        let dir = try scratchDirectory(self)
+        let path = dir + "/history.db"
+        var tasksStored = 0
+        for n in 0..<400 {
+            let history = try SQLRunHistory(SQLiteHistoryConnection(path: path))
+            let id = String(format: "run-%05d", n)
+            let start = Date()
+            try history.store(runs: [RunRecord(id: id, user: "u", host: "h", directory: dir, started: start, commandLine: "arrakis build",
+                                               arrakisfileDigest: "d", targets: [], executor: "local")],
+                              tasks: (0..<5).map { t in
+                                  TaskRecord(runID: id, product: "p[\(t)]", family: "p", attempt: 1, reason: "new",
+                                             fingerprint: String(repeating: "f", count: 32), status: .succeeded,
+                                             started: start, ended: start, duration: 0.1, host: "h")
+                              })
+            tasksStored += 5
+        }
+        let wal = (try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        XCTAssertLessThan(wal, 1 << 20, "write-ahead log \(wal) bytes after 400 runs")
+        let history = try SQLRunHistory(SQLiteHistoryConnection(path: path))
+        XCTAssertEqual(try history.recentRuns(limit: 1000).count, 400)
+        XCTAssertEqual(try history.prune(HistoryRetention(keep: 10), now: Date()), 390)
+        XCTAssertEqual(try history.tasks(ofRun: "run-00399").count, 5)
+        XCTAssertEqual(try history.tasks(ofRun: "run-00000").count, 0)
+        _ = tasksStored
+    }
+
+    /// The same prune on a PostgreSQL history (the SQL is shared; placeholders differ).
+    func testPruneOnPostgreSQL() throws {
+        let server = try HistoryPostgresServer(self)
+        let dir = try scratchDirectory(self) + "/project"
+        try write("product one { output \"one.txt\"; shell \"date +%s%N > {output}\" }\nhistory { url \"\(server.url)\" }\n",
+                  to: dir + "/Arrakisfile")
+        let env = ["ARRAKIS_DB_PASSWORD": server.password]
+        for _ in 0..<3 {
+            try? FileManager.default.removeItem(atPath: dir + "/one.txt")
+            XCTAssertEqual(try arrakis(["build"], in: dir, environment: env).status, 0)
+        }
+        let pruned = try arrakis(["runs", "--prune", "--keep", "1", "--older-than", "30d"], in: dir, environment: env)
+        XCTAssertEqual(pruned.status, 0, pruned.stderr)
+        XCTAssertTrue(pruned.stdout.hasPrefix("pruned 2 runs from postgresql://"), pruned.stdout)
+        XCTAssertTrue(pruned.stdout.hasSuffix("; 1 kept\n"), pruned.stdout)
+        let runs = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir, environment: env).stdout) as? [[String: Any]])
+        XCTAssertEqual(runs.count, 1)
+        XCTAssertEqual(try server.connect().query("SELECT COUNT(*) FROM tasks").rows.first?.first ?? nil, "1")
+    }
 }

@@ -67,6 +67,78 @@ final class KillRecoveryTests: XCTestCase {
         XCTAssertGreaterThan(killedMidway, 10, "too few kills landed during a build to test anything")
     }
 
+    /// A build killed while compacting a log leaves the old log whole and a partial copy
+    /// (`<log>.compact`) beside it; one killed after the rename leaves the new log. Both
+    /// states, made by hand: the next build reads the logs, plans nothing, drops the copies.
+    func testBuildAfterACompactionKilledMidway() throws {
+        let dir = try scratchDirectory(self) + "/project"
+        try makeProject(dir)
+        XCTAssertEqual(try arrakis(["build", "-j", "4"], in: dir).status, 0)
+        for log in ["traces.log", "digests.log"] {
+            // Before the rename: a torn copy (header and part of a record).
+            let whole = try Data(contentsOf: URL(fileURLWithPath: dir + "/.arrakis/" + log))
+            try whole.prefix(40).write(to: URL(fileURLWithPath: dir + "/.arrakis/" + log + ".compact"))
+        }
+        let rebuilt = try arrakis(["build", "-j", "4"], in: dir)
+        XCTAssertEqual(rebuilt.status, 0, rebuilt.stderr)
+        XCTAssertTrue(rebuilt.stderr.contains("0 built"), rebuilt.stderr)
+        for log in ["traces.log", "digests.log"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/.arrakis/" + log + ".compact"), log)
+        }
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+    }
+
+    /// A real `kill -9` inside a compaction, made deterministic: the compaction's copy
+    /// (`traces.log.compact`) is a FIFO, so the build blocks opening it, after every trace
+    /// is synced and before the rename, until it is killed there. Every product is rebuilt
+    /// twice after a clean build, so the second rebuild's log is three times its live size
+    /// and must compact.
+    func testKillNineInsideACompaction() throws {
+        let dir = try scratchDirectory(self) + "/project"
+        try makeProject(dir)
+        let traces = dir + "/.arrakis/traces.log"
+        XCTAssertEqual(try arrakis(["build", "-j", "4"], in: dir).status, 0)
+        let live = try fileSize(traces)
+        XCTAssertGreaterThan(3 * live, 32 * 1024, "too small a log to compact: the test proves nothing")
+        try changeEveryInput(dir, round: 1)
+        XCTAssertEqual(try arrakis(["build", "-j", "4"], in: dir).status, 0)
+        XCTAssertGreaterThan(try fileSize(traces), 2 * live - 100, "compacted too early")
+
+        try changeEveryInput(dir, round: 2)
+        let process = try arrakisProcess(["build", "-j", "4", "--progress", "quiet"], in: dir)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // The logs are open (and stale copies removed) once the first output is rebuilt.
+        let deadline = Date().addingTimeInterval(60)
+        while (try? read(dir + "/stage1/f0.out"))?.contains("round 2") != true && Date() < deadline { usleep(5_000) }
+        XCTAssertEqual(mkfifo(traces + ".compact", 0o644), 0)
+        while (try? read(dir + "/total.txt"))?.contains("round 2") != true && Date() < deadline { usleep(20_000) }
+        usleep(500_000)
+        XCTAssertTrue(process.isRunning, "the build did not stop in its compaction")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        usleep(60_000)
+        XCTAssertGreaterThan(try fileSize(traces), 3 * live - 100, "the old log is whole")
+
+        let finish = try arrakis(["build", "-j", "4"], in: dir)
+        XCTAssertEqual(finish.status, 0, finish.stderr)
+        XCTAssertTrue(finish.stderr.contains("0 built"), "every trace survived: \(finish.stderr)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: traces + ".compact"))
+        XCTAssertLessThan(try fileSize(traces), live + 100, "compacted by the next build")
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+    }
+
+    private func changeEveryInput(_ dir: String, round: Int) throws {
+        for i in 0..<40 {
+            try write("round \(round)\n" + String(repeating: "line \(i) of the input\n", count: 1 + i % 7), to: dir + "/inputs/f\(i).txt")
+        }
+    }
+
+    private func fileSize(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
+
     private func makeProject(_ dir: String) throws {
         try write(Self.arrakisfile, to: dir + "/Arrakisfile")
         for i in 0..<40 {

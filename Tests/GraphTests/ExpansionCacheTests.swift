@@ -74,4 +74,32 @@ final class ExpansionCacheUnitTests: XCTestCase {
         try flipped.write(to: URL(fileURLWithPath: file))
         XCTAssertNil(cache.specs(family: "copy", definition: Digest("v1")))
     }
+
+    /// An entry is versioned by its magic (`arrakis-expansions-1`): one of another version,
+    /// even whole and checksummed, is never read as this one (a cache: the family is expanded
+    /// again and the entry replaced).
+    func testAnEntryOfAnotherFormatVersionIsNotRead() throws {
+        let box = try Sandbox()
+        try box.write("in/a.txt", "a")
+        let cache = try ExpansionCache(directory: "expansions", clock: try FilesystemClock(markerPath: "clock"))
+        usleep(20_000)
+        cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
+        let file = "expansions/" + (try FileManager.default.contentsOfDirectory(atPath: "expansions"))[0]
+        let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+        let magic = Array("arrakis-expansions-1\n".utf8)
+        XCTAssertEqual(Array(good.prefix(magic.count)), magic)
+        func rewrite(version: Character) throws {
+            var body = Array(good.dropLast(16))
+            body[magic.count - 2] = UInt8(ascii: version.unicodeScalars.first!)
+            var w = ByteWriter(capacity: 16)
+            w.digest(Digest(body))
+            try Data(body + w.bytes).write(to: URL(fileURLWithPath: file))
+        }
+        try rewrite(version: "1")
+        XCTAssertNotNil(cache.specs(family: "copy", definition: Digest("v1")), "the checksum is recomputed right")
+        try rewrite(version: "2")
+        XCTAssertNil(cache.specs(family: "copy", definition: Digest("v1")))
+        cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
+        XCTAssertNotNil(cache.specs(family: "copy", definition: Digest("v1")), "replaced by this version's entry")
+    }
 }

@@ -6,7 +6,7 @@ final class StoreTests: XCTestCase {
     func testRecordLogDropsTornTail() throws {
         let box = try Sandbox()
         do {
-            let log = try RecordLog(path: "log")
+            let log = try RecordLog(path: "log", format: .traces)
             log.append([1, 2, 3])
             log.append([4, 5])
             try log.sync()
@@ -16,26 +16,26 @@ final class StoreTests: XCTestCase {
         h.seekToEndOfFile()
         h.write(Data([200, 0, 0, 0, 9, 9, 9]))
         h.closeFile()
-        let log = try RecordLog(path: "log")
+        let log = try RecordLog(path: "log", format: .traces)
         XCTAssertEqual(log.records.count, 2)
         log.append([6])
         try log.sync()
-        XCTAssertEqual(try RecordLog(path: "log").records.count, 3, "appends after a torn tail stay readable")
+        XCTAssertEqual(try RecordLog(path: "log", format: .traces).records.count, 3, "appends after a torn tail stay readable")
         _ = box
     }
 
     func testRecordLogRejectsCorruptRecord() throws {
         let box = try Sandbox()
         do {
-            let log = try RecordLog(path: "log")
+            let log = try RecordLog(path: "log", format: .traces)
             log.append(Array(repeating: 7, count: 100))
             log.append(Array(repeating: 8, count: 100))
             try log.sync()
         }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "log"))
-        bytes[12 + 100 + 12 + 50] ^= 0xFF
+        bytes[12 + 12 + 100 + 12 + 50] ^= 0xFF // file header, record 1, into record 2
         try bytes.write(to: URL(fileURLWithPath: "log"))
-        XCTAssertEqual(try RecordLog(path: "log").records.count, 1)
+        XCTAssertEqual(try RecordLog(path: "log", format: .traces).records.count, 1)
         _ = box
     }
 

@@ -31,7 +31,10 @@ final class Sandbox {
 
     func read(_ file: String) -> String? { try? String(contentsOfFile: file, encoding: .utf8) }
 
-    func stores() throws -> (DigestCache, TraceStore) {
+    func stores() throws -> (DigestCache, TraceStore) { try Self.openStores() }
+
+    /// The digest cache and trace store under `.arrakis` in the current directory.
+    static func openStores() throws -> (DigestCache, TraceStore) {
         try FileManager.default.createDirectory(atPath: ".arrakis", withIntermediateDirectories: true)
         let clock = try FilesystemClock(markerPath: ".arrakis/clock")
         return (try DigestCache(path: ".arrakis/digests.log", clock: clock), try TraceStore(path: ".arrakis/traces.log"))

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Store
 
-/// `arrakis runs` (list) and `arrakis runs show ID`.
+/// `arrakis runs` (list), `arrakis runs --prune` and `arrakis runs show ID`.
 struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
@@ -31,12 +31,36 @@ struct RunsList: ParsableCommand {
     @OptionGroup var options: HistoryReadOptions
     @Flag(help: "Print a JSON array of runs.") var json = false
     @Option(help: "How many runs to list.") var limit = 20
+    @Flag(help: "Delete old runs and their task records instead of listing (with --keep and/or --older-than).")
+    var prune = false
+    @Option(help: "With --prune: keep the newest N runs.") var keep: Int?
+    @Option(name: .customLong("older-than"), help: "With --prune: delete runs started longer ago than this (30d, 12h, 2w, 90m).")
+    var olderThan: String?
 
-    func validate() throws { try OptionRange.check(limit, 1...1_000_000, "--limit") }
+    func validate() throws {
+        try OptionRange.check(limit, 1...1_000_000, "--limit")
+        if let keep { try OptionRange.check(keep, 0...Int(Int32.max), "--keep") }
+        if let olderThan, HistoryRetention.age(olderThan) == nil {
+            throw ValidationError("--older-than: '\(olderThan)' is not an age such as 30d, 12h, 2w or 90m")
+        }
+        if prune && keep == nil && olderThan == nil {
+            throw ValidationError("--prune needs --keep N and/or --older-than AGE (e.g. --keep 100, --older-than 30d)")
+        }
+        if !prune && (keep != nil || olderThan != nil) {
+            throw ValidationError("--keep and --older-than go with --prune")
+        }
+    }
 
     func run() throws {
         do {
             let history = try options.open()
+            if prune {
+                let retention = HistoryRetention(keep: keep, maximumAge: olderThan.flatMap(HistoryRetention.age))
+                let n = try history.prune(retention, now: Date())
+                let left = try history.recentRuns(limit: Int(Int32.max)).count
+                printOut("pruned \(n) run\(n == 1 ? "" : "s") from \(history.location); \(left) kept\n")
+                return
+            }
             let runs = try history.recentRuns(limit: limit)
             if json { printOut(try HistoryText.json(runs)); return }
             if runs.isEmpty { printOut("no runs recorded in \(history.location)\n"); return }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where runs and their task records are kept: the same interface over an embedded SQLite
 /// file and a PostgreSQL server.
 ///
@@ -29,6 +31,11 @@ public protocol RunHistory: AnyObject {
 
     /// Mean seconds of successful tasks per family, over the latest `runs` runs.
     func meanDurations(overRuns runs: Int) throws(HistoryError) -> [String: FamilyDuration]
+
+    /// Deletes the runs `retention` does not keep (as of `now`), with their task records,
+    /// in one transaction; returns how many runs were deleted.
+    @discardableResult
+    func prune(_ retention: HistoryRetention, now: Date) throws(HistoryError) -> Int
 }
 
 /// The recorded duration of a family's tasks.

@@ -63,6 +63,34 @@ final class SQLRunHistory: RunHistory {
         try db.rows(sql, rows.flatMap { $0 })
     }
 
+    // MARK: - Pruning
+
+    func prune(_ retention: HistoryRetention, now: Date) throws(HistoryError) -> Int {
+        guard !retention.isEmpty else { return 0 }
+        // The condition a run is deleted on, with its parameters in order (each used once).
+        func condition(from first: Int) -> (String, [SQLValue]) {
+            var parts: [String] = []
+            var values: [SQLValue] = []
+            if let keep = retention.keep {
+                parts.append("id NOT IN (SELECT id FROM runs ORDER BY started_ms DESC, id DESC LIMIT \(db.placeholder(first + values.count)))")
+                values.append(.integer(Int64(max(0, keep))))
+            }
+            if let age = retention.maximumAge {
+                parts.append("started_ms < \(db.placeholder(first + values.count))")
+                values.append(.integer(HistoryTime.milliseconds(now.addingTimeInterval(-age))))
+            }
+            return (parts.joined(separator: " OR "), values)
+        }
+        return try db.transaction { () throws(HistoryError) -> Int in
+            let (which, values) = condition(from: 1)
+            let n = try db.rows("SELECT COUNT(*) FROM runs WHERE \(which)", values).first?.first?.flatMap { Int($0) } ?? 0
+            guard n > 0 else { return 0 }
+            try db.rows("DELETE FROM tasks WHERE run_id IN (SELECT id FROM runs WHERE \(which))", values)
+            try db.rows("DELETE FROM runs WHERE \(which)", values)
+            return n
+        }
+    }
+
     // MARK: - Reading
 
     func recentRuns(limit: Int) throws(HistoryError) -> [RunRecord] {

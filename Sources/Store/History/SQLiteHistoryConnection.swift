@@ -1,4 +1,7 @@
 import CSQLite
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// History on an SQLite file (the default, `.arrakis/history.db`).
 final class SQLiteHistoryConnection: HistorySQLConnection {
@@ -10,9 +13,25 @@ final class SQLiteHistoryConnection: HistorySQLConnection {
         do { connection = try SQLiteConnection(path: path) } catch {
             throw .failed(location: "sqlite:\(path)", detail: "\(error) (is the directory writable?)")
         }
-        // No checkpoint (and fsync) when the build closes the file: that would sit on every
-        // build's exit path. The write-ahead log is checkpointed as it grows, by the writer.
+        // No checkpoint (and fsync) when a build closes the file while the write-ahead log
+        // is small: that would sit on every build's exit path. Past `walSizeLimit`, the
+        // closing connection checkpoints and truncates it (see deinit). Left to SQLite's
+        // automatic checkpoints, the log of one short-lived connection per build was never
+        // restarted: 2.5 MB after 100 tiny builds, and growing (a lower
+        // `wal_autocheckpoint` copied pages into the database but did not restart it either).
         _ = arrakis_sqlite3_db_config_flag(connection.db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1)
+        try? connection.execute("PRAGMA journal_size_limit=\(Self.walSizeLimit)")
+    }
+
+    /// Bytes of write-ahead log past which closing the connection checkpoints and truncates it.
+    static let walSizeLimit = 1 << 20
+
+    deinit {
+        var st = stat()
+        guard stat(connection.path + "-wal", &st) == 0, Int(st.st_size) > Self.walSizeLimit else { return }
+        // TRUNCATE waits (busy timeout) for other connections' readers, copies the log into
+        // the database, fsyncs it and empties the log; if it cannot, the next close tries again.
+        try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 
     var isConnected: Bool { true }
