@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "Graph", dependencies: ["CXXHash"]),
         // The Arrakisfile language and the rule kinds (built-in pipeline rules call Astro and Store).
         .target(name: "Rules", dependencies: ["Graph", "Astro", "Store"]),
-        // Executors: local worker pool (SLURM later), progress, cancellation.
+        // Executors: one protocol, run by the local worker pool and by SLURM job arrays; results recorded one way; progress, cancellation.
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.
         .target(name: "ArrakisCLI", dependencies: [

@@ -100,7 +100,7 @@ public final class LocalExecutor: Executor, @unchecked Sendable {
         lock.unlock()
         for w in workers { while !w.isFinished { usleep(1000) } }
 
-        let report = try recorder.finish(interrupted: interrupted)
+        let report = try recorder.finish()
         if let internalError { throw internalError }
         return report
     }
@@ -190,6 +190,7 @@ public final class LocalExecutor: Executor, @unchecked Sendable {
 
     private func interrupt(hard: Bool) {
         interrupted = true
+        recorder.interrupted = true
         engine.stop()
         held.removeAll()
         let running = pids.compactMap { $0 }

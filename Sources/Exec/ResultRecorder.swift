@@ -12,6 +12,8 @@ final class ResultRecorder {
     let observer: BuildObserver?
     let progress: ProgressReporter
     let executor: String
+    /// Set when the build is being stopped: a task failing now was stopped, not broken.
+    var interrupted = false
     private let started = Date()
 
     init(executor: String, engine: BuildEngine, digests: DigestCache?, observer: BuildObserver?, progress: ProgressReporter) {
@@ -58,7 +60,7 @@ final class ResultRecorder {
                 progress.note(retryNote)
                 return event
             }
-            try engine.failed(job.id, message: message)
+            try engine.failed(job.id, message: message, kind: interrupted ? .interrupted : .taskFailed)
             progress.taskFinished(job.key, family: job.spec.key.family, reason: job.reason, ok: false,
                                   seconds: r.seconds, running: running, total: engine.counts.toRun, message: message)
         }
@@ -66,7 +68,7 @@ final class ResultRecorder {
     }
 
     /// Ends the run: clears the progress display, tells the observer, syncs the stores.
-    func finish(interrupted: Bool) throws -> BuildReport {
+    func finish() throws -> BuildReport {
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
         let failures = engine.problems.filter { $0.kind == .taskFailed }.count

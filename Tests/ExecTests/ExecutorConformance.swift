@@ -81,6 +81,8 @@ struct ExecutorConformance {
         let report = try XCTUnwrap(run.result(within: patience), "cancel did not end the run").get()
         XCTAssertTrue(report.interrupted)
         XCTAssertFalse(report.succeeded)
+        XCTAssertEqual(report.problems.map(\.key), ["step[slow]"])
+        XCTAssertEqual(report.problems.map(\.kind), [.interrupted], "\(report.problems)")
         XCTAssertEqual(report.counts.built, 0)
         XCTAssertNil(f.read("slow.txt"))
         let pid = try XCTUnwrap(f.read("pid").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) })

@@ -52,6 +52,7 @@ final class FakeExecutor: Executor {
             queue += engine.takeJobs().map { ($0, 1) }
         }
         if cancelled { engine.stop() }
-        return try recorder.finish(interrupted: cancelled)
+        recorder.interrupted = cancelled
+        return try recorder.finish()
     }
 }

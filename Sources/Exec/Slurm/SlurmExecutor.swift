@@ -185,7 +185,7 @@ public final class SlurmExecutor: Executor {
         }
         // Jobs taken from the engine but never submitted (a failure without -k, Ctrl-C).
         waiting.removeAll()
-        let report = try recorder.finish(interrupted: interrupted)
+        let report = try recorder.finish()
         removeFinishedSubmissions()
         if let internalError { throw internalError }
         return report
@@ -599,6 +599,7 @@ public final class SlurmExecutor: Executor {
     private func interrupt() {
         guard !interrupted else { return }
         interrupted = true
+        recorder.interrupted = true
         engine.stop()
         waiting.removeAll()
         let jobs = Set(inFlight.values.compactMap { $0.submission.flatMap { submissions[$0]?.jobID } })
