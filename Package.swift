@@ -47,7 +47,7 @@ let package = Package(
         // The pipeline's rule kinds (built-in rules call Astro and Store) and the lowering of
         // products into the engine's families.
         .target(name: "Rules", dependencies: ["Language", "Graph", "Astro", "Store"]),
-        // Executors: local worker pool (SLURM later), progress, cancellation.
+        // Executors: one protocol, run by the local worker pool and by SLURM job arrays; results recorded one way; progress, cancellation.
         .target(name: "Exec", dependencies: ["Graph"]),
         // The command-line front end: parse, call, print.
         .target(name: "ArrakisCLI", dependencies: [

@@ -83,88 +83,10 @@ struct BuildCommand: ParsableCommand {
         let dryRun = self.dryRun || printJobScripts != nil
         if json && !dryRun { throw CLIError("--json needs --dry-run") }
         if all && explain == nil { throw CLIError("--all goes with --explain PRODUCT") }
-        if let explain {
-            // The product itself is the target unless others are named: it may be outside
-            // the Arrakisfile's `default`.
-            let engine = try ws.engine(targets: targets.isEmpty ? [explain] : targets, dryRun: true, keepGoing: true)
-            try engine.start()
-            try engine.flushStores()
-            guard let text = engine.explain(explain, all: all) else {
-                throw CLIError("no product '\(explain)' in the graph of these targets")
-            }
-            printOut(text)
-            return
-        }
-        if dryRun {
-            let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
-            _ = Unmanaged.passRetained(engine)   // never torn down: see below
-            try engine.start()
-            try engine.flushStores()
-            printTimings([ws.times, engine.times])
-            let planned = engine.plannedJobs()
-            if json {
-                let tasks = planned.map { "{\"product\":\(JSONText.quote($0.key)),\"reason\":\(JSONText.quote($0.reason.description))}" }
-                let pending = engine.pendingFamilies.map {
-                    "{\"family\":\(JSONText.quote($0.family)),\"waitsFor\":[\($0.waitsFor.map(JSONText.quote).joined(separator: ","))],\"lastKnownCount\":\($0.lastKnownCount)}"
-                }
-                let groups = engine.newWorkGroups().map { g in
-                    "{\"bindings\":{\(g.bindings.map { JSONText.quote($0.variable) + ":" + JSONText.quote($0.value) }.joined(separator: ","))},\"count\":\(g.count),\"families\":[\(g.families.map(JSONText.quote).joined(separator: ","))]}"
-                }
-                printOut("{\"count\":\(planned.count),\"tasks\":[\(tasks.joined(separator: ","))],\"pending\":[\(pending.joined(separator: ","))],\"new\":[\(groups.joined(separator: ","))]}\n")
-            } else {
-                let needed = engine.counts.needed
-                if planned.isEmpty {
-                    printOut("arrakis: nothing to do (\(needed) product\(needed == 1 ? "" : "s") up to date)\n")
-                } else {
-                    printOut("would build \(planned.count) of \(needed) product\(needed == 1 ? "" : "s"):\n")
-                    let width = min(48, planned.map(\.key.count).max() ?? 0)
-                    for p in planned {
-                        printOut("  " + p.key.padding(toLength: max(width, p.key.count), withPad: " ", startingAt: 0) + "  " + p.reason.description + "\n")
-                    }
-                }
-                let groups = engine.newWorkGroups()
-                if !groups.isEmpty && groups.count < planned.count {
-                    printOut("new work:\n")
-                    for g in groups.prefix(50) { printOut("  " + g.description + "\n") }
-                    if groups.count > 50 { printOut("  ... and \(groups.count - 50) more groups\n") }
-                }
-                for p in engine.pendingFamilies {
-                    printOut("  \(p.family): fan-out waits for \(p.waitsFor.joined(separator: ", ")) (last known: \(p.lastKnownCount) instances)\n")
-                }
-                if engine.recheckedAfterUpstream > 0 {
-                    let n = engine.recheckedAfterUpstream
-                    printOut("  note: \(n) product\(n == 1 ? "" : "s") up to date now wait\(n == 1 ? "s" : "") on an 'after' upstream that would run; the build checks \(n == 1 ? "it" : "them") again after it\n")
-                }
-                for f in engine.provisionalFamilies {
-                    printOut("  note: \(f) was expanded from the last manifest; it is re-expanded after its provider is rebuilt\n")
-                }
-            }
-            if slurm.executor == "slurm" {
-                // What would be submitted, from the plan and the settings alone: no cluster needed.
-                let settings = try slurm.settings(project: ws.project)
-                // Recorded durations size the elements, as in a build (read only; none: the rules' times).
-                let recorded = (try? HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory))
-                    .flatMap { $0 }.flatMap { try? $0.openForReading().meanDurations(overRuns: HistorySession.estimateRuns) }
-                let estimates = recorded.map { DurationEstimates($0.mapValues(\.meanSeconds)) } ?? DurationEstimates()
-                let preview = SlurmPreview(engine: engine, settings: settings, estimates: estimates, stateDirectory: ws.stateDirectory)
-                if !json { printOut(preview.text) }
-                if let dir = printJobScripts {
-                    let paths = try preview.writeScripts(to: dir)
-                    printErr("arrakis: wrote \(paths.count) job script\(paths.count == 1 ? "" : "s") to \(dir) (nothing submitted)\n")
-                }
-            }
-            for e in engine.errors { printErr("arrakis: error: \(e)\n") }
-            if !engine.errors.isEmpty { throw BuildFailed(description: "\(engine.errors.count) problem(s) found while planning") }
-            return
-        }
-        let mode: ProgressReporter.Mode
-        switch progress {
-        case "auto": mode = .auto
-        case "live": mode = .live
-        case "plain": mode = .plain
-        case "quiet": mode = .quiet
-        default: throw CLIError("--progress must be auto, live, plain or quiet")
-        }
+        if let explain { return try explainProduct(explain, ws) }
+        if dryRun { return try plan(ws) }
+
+        let mode = try progressMode()
         let engine = try ws.engine(targets: targets, dryRun: false, keepGoing: keepGoing)
         // The process ends right after the build: tearing down a graph of a million
         // products (every path string, array and trace) would cost ~10% of a no-op build
@@ -173,45 +95,22 @@ struct BuildCommand: ParsableCommand {
         // Run history opens (and reads its duration estimates, a scan of the last runs'
         // tasks) on another thread while the local build is planned: a no-op build needs
         // neither until the end.
-        let project = ws.project
-        let runTargets = targets.isEmpty ? ws.project.defaultTargets : targets
-        let opening = try HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory).map { config in
-            BackgroundValue {
-                HistorySession(config: config, run: HistorySession.newRun(arguments: CommandLine.arguments, project: project,
-                                                                          targets: runTargets))
-            }
-        }
+        let opening = try openHistory(ws)
         var runTimes = PhaseTimes()
         let planStarted = Date()
         var planError: Error?
         if slurm.executor == "local" {
-            // LocalExecutor.run starts the engine again: a no-op once planned.
+            // The executor starts the engine again: a no-op once planned.
             do { try runTimes.measure("plan") { try engine.start() } } catch { planError = error }
         }
         let session = opening?.value
-        if let planError {
-            session?.finish(.error, counts: engine.counts)
-            throw planError
-        }
-        let slurmSettings = slurm.executor == "slurm" ? try slurm.settings(project: ws.project) : nil
-        let estimates = session?.estimates ?? DurationEstimates()
-        let report: LocalExecutor.Report
+        let report: BuildReport
         do {
-            if let slurmSettings {
-                let executor = SlurmExecutor(options: .init(settings: slurmSettings, stateDirectory: ws.stateDirectory,
-                                                            progress: mode, estimates: estimates),
-                                             digests: ws.digests, observer: session)
-                let r = try runTimes.measure("start, run and record") { try executor.run(engine) }
-                report = LocalExecutor.Report(counts: r.counts, failures: r.failures, interrupted: r.interrupted, seconds: r.seconds)
-                if ProcessInfo.processInfo.environment["ARRAKIS_SLURM_STATS"] != nil {
-                    printErr("arrakis: slurm: \(r.sbatchCalls) sbatch call(s)\n")
-                }
-            } else {
-                let executor = LocalExecutor(options: .init(jobs: jobs, memoryMB: mem,
-                                                            logDirectory: ws.stateDirectory + "/logs", progress: mode,
-                                                            estimates: estimates),
-                                             builtins: PipelineRules.registry(), digests: ws.digests, observer: session)
-                report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+            if let planError { throw planError }
+            let executor = try makeExecutor(ws, mode: mode, session: session)
+            report = try runTimes.measure("start, run and record") { try executor.run(engine) }
+            if let slurmExecutor = executor as? SlurmExecutor, ProcessInfo.processInfo.environment["ARRAKIS_SLURM_STATS"] != nil {
+                printErr("arrakis: slurm: \(slurmExecutor.sbatchCalls) sbatch call(s)\n")
             }
         } catch {
             session?.finish(.error, counts: engine.counts)
@@ -219,20 +118,90 @@ struct BuildCommand: ParsableCommand {
         }
         session?.finish(report.interrupted ? .interrupted : report.succeeded ? .succeeded : .failed, counts: report.counts)
         printTimings([ws.times, engine.times, runTimes])
-        let c = report.counts
-        var summary = "arrakis: \(c.built) built"
-        if c.unchangedAfterBuild > 0 { summary += " (\(c.unchangedAfterBuild) with unchanged outputs)" }
-        summary += ", \(c.upToDate) up to date"
-        if c.failed > 0 { summary += ", \(c.failed) failed" }
-        if c.skipped > 0 { summary += ", \(c.skipped) skipped" }
         // Planning included (done before the executor started, for the local executor).
-        summary += String(format: " in %.2fs", slurm.executor == "local" ? Date().timeIntervalSince(planStarted) : report.seconds)
-        if mode != .quiet || !report.succeeded { printErr(summary + "\n") }
+        let seconds = slurm.executor == "local" ? Date().timeIntervalSince(planStarted) : report.seconds
+        if mode != .quiet || !report.succeeded { printErr(BuildSummary(report: report, seconds: seconds).text + "\n") }
         if report.interrupted { printErr("arrakis: interrupted; finished products are recorded, rerun to continue\n"); Foundation.exit(130) }
-        if !report.failures.isEmpty {
-            for f in report.failures where f.key.isEmpty { printErr("arrakis: error: \(f.message)\n") }
-            throw BuildFailed(description: "\(report.failures.count) product(s) failed" + (keepGoing ? "" : " (use -k to build the rest)"))
+        if !report.problems.isEmpty {
+            for p in report.unannounced { printErr("arrakis: error: \(p)\n") }
+            throw BuildFailed(description: "\(report.problems.count) product(s) failed" + (keepGoing ? "" : " (use -k to build the rest)"))
         }
+    }
+
+    /// `--explain PRODUCT`: why it is or is not out of date.
+    private func explainProduct(_ product: String, _ ws: Workspace) throws {
+        // The product itself is the target unless others are named: it may be outside
+        // the Arrakisfile's `default`.
+        let engine = try ws.engine(targets: targets.isEmpty ? [product] : targets, dryRun: true, keepGoing: true)
+        try engine.start()
+        try engine.flushStores()
+        guard let text = engine.explain(product, all: all) else {
+            throw CLIError("no product '\(product)' in the graph of these targets")
+        }
+        printOut(text)
+    }
+
+    /// `--dry-run`: what would run and why (and, for SLURM, what would be submitted).
+    private func plan(_ ws: Workspace) throws {
+        let engine = try ws.engine(targets: targets, dryRun: true, keepGoing: true)
+        _ = Unmanaged.passRetained(engine)   // never torn down: see runBuild
+        try engine.start()
+        try engine.flushStores()
+        printTimings([ws.times, engine.times])
+        printOut(json ? BuildPlanJSON(engine).text + "\n" : BuildPlanText(engine: engine).text)
+        if slurm.executor == "slurm" { try previewSubmissions(engine, ws) }
+        for p in engine.problems { printErr("arrakis: error: \(p)\n") }
+        if !engine.problems.isEmpty { throw BuildFailed(description: "\(engine.problems.count) problem(s) found while planning") }
+    }
+
+    /// What would be submitted, from the plan and the settings alone: no cluster needed.
+    private func previewSubmissions(_ engine: BuildEngine, _ ws: Workspace) throws {
+        let settings = try slurm.settings(project: ws.project)
+        // Recorded durations size the elements, as in a build (read only; none: the rules' times).
+        let recorded = (try? HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory))
+            .flatMap { $0 }.flatMap { try? $0.openForReading().meanDurations(overRuns: HistorySession.estimateRuns) }
+        let estimates = recorded.map { DurationEstimates($0.mapValues(\.meanSeconds)) } ?? DurationEstimates()
+        let preview = SlurmPreview(engine: engine, settings: settings, estimates: estimates, stateDirectory: ws.stateDirectory)
+        if !json { printOut(preview.text) }
+        if let dir = printJobScripts {
+            let paths = try preview.writeScripts(to: dir)
+            printErr("arrakis: wrote \(paths.count) job script\(paths.count == 1 ? "" : "s") to \(dir) (nothing submitted)\n")
+        }
+    }
+
+    private func progressMode() throws -> ProgressReporter.Mode {
+        switch progress {
+        case "auto": return .auto
+        case "live": return .live
+        case "plain": return .plain
+        case "quiet": return .quiet
+        default: throw CLIError("--progress must be auto, live, plain or quiet")
+        }
+    }
+
+    /// The run history, opened on another thread (nil: history is off).
+    private func openHistory(_ ws: Workspace) throws -> BackgroundValue<HistorySession>? {
+        let project = ws.project
+        let runTargets = targets.isEmpty ? ws.project.defaultTargets : targets
+        return try HistoryConfig.resolve(history, project: ws.project, stateDirectory: ws.stateDirectory).map { config in
+            BackgroundValue {
+                HistorySession(config: config, run: HistorySession.newRun(arguments: CommandLine.arguments, project: project,
+                                                                          targets: runTargets))
+            }
+        }
+    }
+
+    /// The executor `--executor` names, told about the run history.
+    private func makeExecutor(_ ws: Workspace, mode: ProgressReporter.Mode, session: HistorySession?) throws -> any Executor {
+        let estimates = session?.estimates ?? DurationEstimates()
+        if slurm.executor == "slurm" {
+            return SlurmExecutor(options: .init(settings: try slurm.settings(project: ws.project), stateDirectory: ws.stateDirectory,
+                                                progress: mode, estimates: estimates),
+                                 digests: ws.digests, observer: session)
+        }
+        return LocalExecutor(options: .init(jobs: jobs, memoryMB: mem, logDirectory: ws.stateDirectory + "/logs",
+                                            progress: mode, estimates: estimates),
+                             builtins: PipelineRules.registry(), digests: ws.digests, observer: session)
     }
 }
 

@@ -8,7 +8,7 @@ import Graph
 /// Workers record their own results and take their next job under one lock, so no task
 /// waits for a round trip through the controlling thread; that thread only watches for
 /// Ctrl-C, refreshes the progress line and flushes the stores.
-public final class LocalExecutor: @unchecked Sendable {
+public final class LocalExecutor: Executor, @unchecked Sendable {
     public struct Options: Sendable {
         public var jobs: Int
         public var memoryMB: Int
@@ -26,38 +26,26 @@ public final class LocalExecutor: @unchecked Sendable {
         }
     }
 
-    public struct Report: Sendable {
-        public var counts: BuildEngine.Counts
-        public var failures: [(key: String, message: String)]
-        public var interrupted: Bool
-        public var seconds: Double
-        public var succeeded: Bool { failures.isEmpty && !interrupted }
-        public init(counts: BuildEngine.Counts, failures: [(key: String, message: String)], interrupted: Bool, seconds: Double) {
-            self.counts = counts
-            self.failures = failures
-            self.interrupted = interrupted
-            self.seconds = seconds
-        }
-    }
-
+    public let name = "local"
     let options: Options
     let builtins: BuiltinRegistry
     let digests: DigestCache?
     /// Told about the run and every attempt (run history); called outside `lock` except
     /// `taskStarted`, which is called by the worker before it runs the task.
     let observer: BuildObserver?
+    private let stopRequests = StopRequests()
 
     // Everything below is guarded by `lock`.
     private let lock = NSCondition()
     /// Signalled once, when the run is done (wakes the controlling thread).
     private let finishedSignal = DispatchSemaphore(value: 0)
     private var engine: BuildEngine!
-    private var progress: ProgressReporter!
+    private var recorder: ResultRecorder!
+    private var progress: ProgressReporter { recorder.progress }
     private var tokens: ResourceTokens
     /// Jobs taken from the engine but not started (no tokens yet, or waiting to retry).
     private var held: [(job: BuildEngine.Job, attempt: Int)] = []
     private var inFlight = 0
-    private var failures: [(key: String, message: String)] = []
     private var interrupted = false
     private var done = false
     private var internalError: Error?
@@ -73,15 +61,16 @@ public final class LocalExecutor: @unchecked Sendable {
         self.tokens = ResourceTokens(cpus: options.jobs, memoryMB: options.memoryMB)
     }
 
-    public func run(_ engine: BuildEngine) throws -> Report {
-        let started = Date()
+    public func cancel() { stopRequests.cancel() }
+
+    public func run(_ engine: BuildEngine) throws -> BuildReport {
         try FileManager.default.createDirectory(atPath: options.logDirectory, withIntermediateDirectories: true)
-        InterruptFlag.install()
-        let interruptsAtStart = InterruptFlag.interrupts
+        stopRequests.begin()
         self.engine = engine
-        self.progress = ProgressReporter(mode: options.progress, workers: options.jobs, estimates: options.estimates)
-        try engine.start()
-        observer?.runStarted(.init(executor: "local", workers: options.jobs, planned: engine.counts.toRun, time: started))
+        recorder = ResultRecorder(executor: name, engine: engine, digests: digests, observer: observer,
+                                  progress: ProgressReporter(mode: options.progress, workers: options.jobs,
+                                                             estimates: options.estimates))
+        try recorder.start(workers: options.jobs)
 
         pids = Array(repeating: nil, count: options.jobs)
         let workers = (0..<options.jobs).map { i in Thread { [unowned self] in self.workerLoop(i) } }
@@ -96,7 +85,7 @@ public final class LocalExecutor: @unchecked Sendable {
             lock.unlock()
             _ = finishedSignal.wait(timeout: .now() + 0.1)
             lock.lock()
-            let signals = InterruptFlag.interrupts - interruptsAtStart
+            let signals = stopRequests.count
             if signals > signalled {
                 signalled = signals
                 interrupt(hard: signals > 1)
@@ -111,16 +100,9 @@ public final class LocalExecutor: @unchecked Sendable {
         lock.unlock()
         for w in workers { while !w.isFinished { usleep(1000) } }
 
-        progress.finish()
-        let seconds = Date().timeIntervalSince(started)
-        observer?.runFinished(.init(counts: engine.counts, interrupted: interrupted,
-                                    failures: failures.count, seconds: seconds))
-        try engine.flushStores(sync: true)
+        let report = try recorder.finish()
         if let internalError { throw internalError }
-        for e in engine.errors where !failures.contains(where: { e.hasPrefix($0.key + ":") }) {
-            failures.append(("", e))
-        }
-        return Report(counts: engine.counts, failures: failures, interrupted: interrupted, seconds: seconds)
+        return report
     }
 
     // MARK: - Workers
@@ -150,7 +132,7 @@ public final class LocalExecutor: @unchecked Sendable {
             let event = record(TaskResult(job: job, attempt: n, outcome: outcome, seconds: t1.timeIntervalSince(t0),
                                           started: t0, ended: t1, details: details))
             lock.broadcast()
-            if let observer {
+            if let observer, let event {
                 lock.unlock()
                 observer.taskFinished(event)
                 lock.lock()
@@ -170,50 +152,29 @@ public final class LocalExecutor: @unchecked Sendable {
         let (job, n) = held.remove(at: i)
         tokens.take(cpus: job.spec.resources.cpus, memoryMB: job.spec.resources.memoryMB)
         inFlight += 1
-        progress.taskStarted(family: job.spec.key.family)
+        recorder.taskStarted(job)
         return (job, n)
     }
 
-    /// Records one attempt's result in the engine; returns the event for the observer.
-    /// Called with the lock held.
-    private func record(_ r: TaskResult) -> BuildEvent.TaskFinished {
+    /// Records one attempt's result (a failure is retried while the product's `retries`
+    /// allow); returns the event for the observer. Called with the lock held.
+    private func record(_ result: TaskResult) -> BuildEvent.TaskFinished? {
         inFlight -= 1
-        let res = r.job.spec.resources
+        let res = result.job.spec.resources
         tokens.give(cpus: res.cpus, memoryMB: res.memoryMB)
-        var event = BuildEvent.TaskFinished(
-            key: r.job.key, family: r.job.spec.key.family, reason: r.job.reason, fingerprint: r.job.fingerprint,
-            attempt: r.attempt, status: .failed, started: r.started, ended: r.ended, seconds: r.seconds,
-            exitStatus: r.details.exitStatus, peakMemoryKB: r.details.peakMemoryKB, logPath: r.details.logPath)
-        var outcome = r.outcome
-        if case .success = outcome, let problem = engine.depfileProblem(r.job) { outcome = .failure(problem) }
+        var r = result
+        if case .success = r.outcome, let problem = engine.depfileProblem(r.job) { r.outcome = .failure(problem) }
+        var retryNote: String?
+        if case .failure = r.outcome, r.attempt <= res.retries && !interrupted {
+            retryNote = "arrakis: \(r.job.key) failed (attempt \(r.attempt) of \(res.retries + 1)), retrying"
+            held.append((r.job, r.attempt + 1))
+        }
         do {
-            switch outcome {
-            case .success(let outputs):
-                event.status = .succeeded
-                event.outputs = outputs
-                for o in outputs {
-                    digests?.record(path: o.path, signature: o.signature, digest: o.digest, trusted: true)
-                }
-                try engine.finished(r.job.id, outputs: outputs)
-                progress.taskFinished(r.job.key, family: r.job.spec.key.family, reason: r.job.reason, ok: true,
-                                      seconds: r.seconds, running: inFlight, total: engine.counts.toRun)
-            case .failure(let message):
-                event.message = message
-                if r.attempt <= res.retries && !interrupted {
-                    event.status = .retrying
-                    progress.note("arrakis: \(r.job.key) failed (attempt \(r.attempt) of \(res.retries + 1)), retrying")
-                    held.append((r.job, r.attempt + 1))
-                    return event
-                }
-                failures.append((r.job.key, message))
-                try engine.failed(r.job.id, message: message)
-                progress.taskFinished(r.job.key, family: r.job.spec.key.family, reason: r.job.reason, ok: false,
-                                      seconds: r.seconds, running: inFlight, total: engine.counts.toRun, message: message)
-            }
+            return try recorder.record(r, retryNote: retryNote, running: inFlight)
         } catch {
             stopWith(error)
+            return nil
         }
-        return event
     }
 
     /// Marks the run done when nothing runs and nothing more can start. Lock held.
@@ -229,6 +190,7 @@ public final class LocalExecutor: @unchecked Sendable {
 
     private func interrupt(hard: Bool) {
         interrupted = true
+        recorder.interrupted = true
         engine.stop()
         held.removeAll()
         let running = pids.compactMap { $0 }

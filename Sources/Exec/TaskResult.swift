@@ -1,7 +1,7 @@
 import Foundation
 import Graph
 
-/// What a worker reports for one attempt of one job.
+/// One attempt of one job as an executor reports it to the `ResultRecorder`.
 struct TaskResult: Sendable {
     var job: BuildEngine.Job
     var attempt: Int
@@ -11,6 +11,9 @@ struct TaskResult: Sendable {
     var ended: Date
     /// Measurements of the attempt, for observers.
     var details: TaskAttempt.Details
+    /// Where it ran: a host, and a batch job (`JOBID_TASK`) for SLURM.
+    var host: String = HostName.current
+    var jobID: String?
 
     enum Outcome: Sendable {
         case success([Trace.Output])

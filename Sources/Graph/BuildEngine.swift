@@ -73,7 +73,10 @@ public final class BuildEngine {
     public private(set) var pendingFamilies: [PendingFamily] = []
     /// Families expanded in a dry run from a manifest that will be rebuilt first.
     public private(set) var provisionalFamilies: [String] = []
-    public private(set) var errors: [String] = []
+    /// Every failure so far, in the order they happened.
+    public private(set) var problems: [Problem] = []
+    /// `problems` as text (`KEY: MESSAGE`).
+    public var errors: [String] { problems.map(\.description) }
 
     public private(set) var counts = Counts()
     /// Dry run: products judged up to date now that an `after` upstream which would run
@@ -207,7 +210,7 @@ public final class BuildEngine {
         let t = graph.tasks[id]
         let discovered: [NamedDigest]
         do { discovered = try t.depfile.map(discoveredInputs) ?? [] } catch {
-            return try failed(id, message: "\(error)")
+            return try failed(id, message: "\(error)", kind: .evaluationFailed)
         }
         guard let p = parts.removeValue(forKey: id) else { return }
         running -= 1
@@ -224,11 +227,11 @@ public final class BuildEngine {
     }
 
     /// Records a failed run; dependents are skipped. Without keep-going, no new jobs start.
-    public func failed(_ id: InstanceID, message: String) throws {
+    public func failed(_ id: InstanceID, message: String, kind: Problem.Kind = .taskFailed) throws {
         guard case .running = state[id] else { return }
         running -= 1
         parts[id] = nil
-        fail(id, message)
+        fail(id, message, kind)
         if !options.keepGoing { stopped = true }
         try pump()
     }
@@ -366,7 +369,8 @@ public final class BuildEngine {
             if !blockedBy.isEmpty {
                 if blockedBy.contains(where: { expansionFailed.contains($0) || isFamilyFailed($0) }) {
                     expansionFailed.insert(f)
-                    errors.append("product '\(f)' not expanded: \(blockedBy.joined(separator: ", ")) failed")
+                    problems.append(Problem(key: nil, kind: .expansionFailed,
+                                            message: "product '\(f)' not expanded: \(blockedBy.joined(separator: ", ")) failed"))
                     progressed = true
                 }
                 continue
@@ -382,9 +386,10 @@ public final class BuildEngine {
                                                          lastKnownCount: traces.count(ofFamily: f)))
                 } else if !upstreamFailed.isEmpty {
                     // What it fans out over was not (all) made: that failure is the one to report.
-                    errors.append("product '\(f)' not expanded: \(upstreamFailed.joined(separator: ", ")) did not build")
+                    problems.append(Problem(key: nil, kind: .expansionFailed,
+                                            message: "product '\(f)' not expanded: \(upstreamFailed.joined(separator: ", ")) did not build"))
                 } else {
-                    errors.append("\(error)")
+                    problems.append(Problem(key: nil, kind: .expansionFailed, message: "\(error)"))
                     counts.failed += 1
                     if !options.keepGoing { stopped = true }
                 }
@@ -544,7 +549,7 @@ public final class BuildEngine {
                     ready.append(id)
                 }
             case .error(let msg):
-                fail(id, msg)
+                fail(id, msg, .evaluationFailed)
                 if !options.keepGoing && !options.dryRun { stopped = true }
             }
         }
@@ -566,10 +571,10 @@ public final class BuildEngine {
         }
     }
 
-    private func fail(_ id: InstanceID, _ message: String) {
+    private func fail(_ id: InstanceID, _ message: String, _ kind: Problem.Kind) {
         state[id] = .failed(message)
         counts.failed += 1
-        errors.append("\(graph.keyText[id]): \(message)")
+        problems.append(Problem(key: graph.keyText[id], kind: kind, message: message))
         pendingByFamily[Int(graph.familyOf[id])] -= 1
         for d in graph.dependents[id] { skip(d, because: "upstream \(graph.keyText[id]) failed") }
     }

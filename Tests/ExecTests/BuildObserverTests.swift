@@ -46,7 +46,7 @@ final class BuildObserverTests: XCTestCase {
         let executor = LocalExecutor(options: .init(jobs: 2, logDirectory: dir + "/logs", progress: .quiet),
                                      observer: observer)
         let report = try executor.run(engine)
-        XCTAssertEqual(report.failures.count, 1)
+        XCTAssertEqual(report.problems.count, 1)
 
         let events = observer.all
         guard case .run(let start)? = events.first, case .end(let end)? = events.last else { return XCTFail("run events missing") }

@@ -8,14 +8,13 @@ struct SlurmClient {
         var arrayJobID: String
         var index: Int
         var name: String
-        var state: String
+        var state: SlurmJobState
         var reason: String
     }
 
     /// How an element ended, from accounting (`sacct`) or the controller's memory (`scontrol`).
     struct EndState: Equatable {
-        /// `COMPLETED`, `FAILED`, `CANCELLED`, `TIMEOUT`, `OUT_OF_MEMORY`, `NODE_FAIL`, `PREEMPTED`...
-        var state: String
+        var state: SlurmJobState
         var exitCode: String
         var node: String
         var reason: String
@@ -117,7 +116,8 @@ struct SlurmClient {
             guard f.count >= 4, f[1].hasPrefix(prefix) else { continue }
             let id = f[0].split(separator: "_")
             guard id.count == 2, let index = Int(id[1]) else { continue }
-            entries.append(QueueEntry(arrayJobID: String(id[0]), index: index, name: f[1], state: f[2], reason: f[3]))
+            entries.append(QueueEntry(arrayJobID: String(id[0]), index: index, name: f[1], state: SlurmJobState(parsing: f[2]),
+                                      reason: f[3]))
         }
         return entries
     }
@@ -136,9 +136,8 @@ struct SlurmClient {
                 sacctWorks = true
                 let f = line.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                 if f.count >= 3 {
-                    // "CANCELLED by 1000" -> CANCELLED
-                    let state = String(f[0].split(separator: " ").first ?? "")
-                    return EndState(state: state, exitCode: f[1], node: f[2], reason: f.count > 3 ? f[3] : "")
+                    return EndState(state: SlurmJobState(parsing: f[0]), exitCode: f[1], node: f[2],
+                                    reason: f.count > 3 ? f[3] : "")
                 }
             } else if r.status != 0 || r.stderr.contains("disabled") {
                 sacctWorks = false
@@ -151,7 +150,7 @@ struct SlurmClient {
             fields[String(word[..<eq])] = String(word[word.index(after: eq)...])
         }
         guard let state = fields["JobState"] else { return nil }
-        return EndState(state: state, exitCode: fields["ExitCode"] ?? "", node: fields["BatchHost"] ?? fields["NodeList"] ?? "",
+        return EndState(state: SlurmJobState(parsing: state), exitCode: fields["ExitCode"] ?? "", node: fields["BatchHost"] ?? fields["NodeList"] ?? "",
                         reason: fields["Reason"] ?? "")
     }
 

@@ -15,7 +15,9 @@ import Graph
 /// (and a job name holding the submission id), and the results. After a crash (even
 /// `kill -9`) the next build re-attaches to elements still queued or running and takes the
 /// results already written instead of submitting those tasks again.
-public final class SlurmExecutor {
+public final class SlurmExecutor: Executor {
+    public let name = "slurm"
+
     public struct Options: Sendable {
         public var settings: SlurmSettings
         public var stateDirectory: String
@@ -28,50 +30,6 @@ public final class SlurmExecutor {
             self.progress = progress
             self.estimates = estimates
         }
-    }
-
-    /// A submission this controller (or one before it) made.
-    final class Submission {
-        let id: String
-        let directory: String
-        var jobID: String?
-        /// Each element's tasks.
-        let elements: [[WorkerTask]]
-        /// Tasks of each element without a result read yet.
-        private var remaining: [Int]
-        /// Keys with a result read, per element.
-        private var reported: [Set<String>]
-        /// How far each element's result log has been read.
-        private var offsets: [Int]
-        /// Elements known to have ended (not in the queue any more, results read).
-        var ended: Set<Int> = []
-        /// Elements last seen pending, and since when.
-        var pendingSince: [Int: Date] = [:]
-        /// When an ended element's missing results were first noticed (shared filesystems
-        /// may show a file late).
-        var missingSince: [Int: Date] = [:]
-        init(id: String, directory: String, jobID: String?, elements: [[WorkerTask]]) {
-            self.id = id
-            self.directory = directory
-            self.jobID = jobID
-            self.elements = elements
-            remaining = elements.map(\.count)
-            reported = Array(repeating: [], count: elements.count)
-            offsets = Array(repeating: 0, count: elements.count)
-        }
-        /// Records written since the last call, by element.
-        func newRecords(_ e: Int) -> [ResultRecord] {
-            let (records, end) = ResultLog.read(ResultLog.path(directory, element: e), from: offsets[e])
-            offsets[e] = end
-            for r in records where reported[e].insert(r.key).inserted { remaining[e] -= 1 }
-            return records
-        }
-        func hasResult(_ task: WorkerTask, element e: Int) -> Bool { reported[e].contains(task.key) }
-        /// The element ended, or reported every task (its job is exiting).
-        func isDone(_ e: Int) -> Bool { remaining[e] <= 0 || ended.contains(e) }
-        /// Elements still at work: they count against the jobs allowed in flight.
-        var live: Int { remaining.indices.reduce(0) { $0 + (isDone($1) ? 0 : 1) } }
-        var complete: Bool { live == 0 }
     }
 
     /// A task handed out by the engine and not yet finished for good.
@@ -93,9 +51,11 @@ public final class SlurmExecutor {
     let digests: DigestCache?
     let observer: BuildObserver?
     private var client = SlurmClient()
+    private let stopRequests = StopRequests()
 
     private var engine: BuildEngine!
-    private var progress: ProgressReporter!
+    private var recorder: ResultRecorder!
+    private var progress: ProgressReporter { recorder.progress }
     private let slurmDirectory: String
     private let projectDirectory: String
     /// Job names are `arrakis-TAG-SUBMISSION`: TAG tells this project's jobs from others'.
@@ -109,7 +69,6 @@ public final class SlurmExecutor {
     private var inFlight: [String: Task] = [:]
     /// Successful results of earlier controllers, by key, not yet claimed.
     private var recovered: [String: (record: ResultRecord, submission: String)] = [:]
-    private var failures: [(key: String, message: String)] = []
     private var interrupted = false
     private var limit: Int
     private var maxArraySize = 1001
@@ -118,15 +77,6 @@ public final class SlurmExecutor {
     private var lastResultsRead = Date.distantPast
     /// sbatch calls made by this run.
     public private(set) var sbatchCalls = 0
-
-    public struct Report: Sendable {
-        public var counts: BuildEngine.Counts
-        public var failures: [(key: String, message: String)]
-        public var interrupted: Bool
-        public var seconds: Double
-        public var sbatchCalls: Int
-        public var succeeded: Bool { failures.isEmpty && !interrupted }
-    }
 
     public init(options: Options, digests: DigestCache? = nil, observer: BuildObserver? = nil) {
         self.options = options
@@ -141,25 +91,26 @@ public final class SlurmExecutor {
         limit = max(1, min(options.settings.minJobs, options.settings.maxJobs))
     }
 
-    public func run(_ engine: BuildEngine) throws -> Report {
-        let started = Date()
+    public func cancel() { stopRequests.cancel() }
+
+    public func run(_ engine: BuildEngine) throws -> BuildReport {
         self.engine = engine
         try FileManager.default.createDirectory(atPath: slurmDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: options.stateDirectory + "/logs", withIntermediateDirectories: true)
-        InterruptFlag.install()
-        let interruptsAtStart = InterruptFlag.interrupts
+        stopRequests.begin()
         try client.preflight()
-        progress = ProgressReporter(mode: options.progress, workers: settings.maxJobs, estimates: options.estimates)
+        recorder = ResultRecorder(executor: name, engine: engine, digests: digests, observer: observer,
+                                  progress: ProgressReporter(mode: options.progress, workers: settings.maxJobs,
+                                                             estimates: options.estimates))
         maxArraySize = client.maxArraySize()
         let queue = try client.queue(namePrefix: namePrefix)
         try loadEarlierSubmissions(queue: queue)
-        try engine.start()
-        observer?.runStarted(.init(executor: "slurm", workers: settings.maxJobs, planned: engine.counts.toRun, time: started))
+        try recorder.start(workers: settings.maxJobs)
 
         var lastFlush = Date()
         var internalError: Error?
         while true {
-            if InterruptFlag.interrupts > interruptsAtStart, !interrupted {
+            if stopRequests.count > 0, !interrupted {
                 interrupt()
             }
             do {
@@ -190,17 +141,10 @@ public final class SlurmExecutor {
         }
         // Jobs taken from the engine but never submitted (a failure without -k, Ctrl-C).
         waiting.removeAll()
-        progress.finish()
-        let seconds = Date().timeIntervalSince(started)
-        observer?.runFinished(.init(counts: engine.counts, interrupted: interrupted, failures: failures.count, seconds: seconds))
-        try engine.flushStores(sync: true)
+        let report = try recorder.finish()
         removeFinishedSubmissions()
         if let internalError { throw internalError }
-        for e in engine.errors where !failures.contains(where: { e.hasPrefix($0.key + ":") }) {
-            failures.append(("", e))
-        }
-        return Report(counts: engine.counts, failures: failures, interrupted: interrupted, seconds: seconds,
-                      sbatchCalls: sbatchCalls)
+        return report
     }
 
     // MARK: - Taking work
@@ -220,7 +164,7 @@ public final class SlurmExecutor {
                    let outputs = committedOutputs(record) {
                     task.attempt = record.attempt
                     task.submission = sub
-                    progress.taskStarted(family: job.spec.key.family)
+                    recorder.taskStarted(job)
                     try succeed(task, record, outputs)
                     continue
                 }
@@ -229,7 +173,7 @@ public final class SlurmExecutor {
                     task.submission = sub.id
                     task.element = element
                     inFlight[job.key] = task
-                    progress.taskStarted(family: job.spec.key.family)
+                    recorder.taskStarted(job)
                     continue
                 }
                 waiting.append(task)
@@ -315,7 +259,7 @@ public final class SlurmExecutor {
             // partition or QOS will not get better by trying again).
             try? fm.removeItem(atPath: dir)
             for task in elements.joined() {
-                progress.taskStarted(family: task.job.spec.key.family)
+                recorder.taskStarted(task.job)
                 try finishFailed(task, message: "\(error)", retry: false)
             }
             return
@@ -330,7 +274,7 @@ public final class SlurmExecutor {
                 t.submission = id
                 t.element = i
                 inFlight[t.job.key] = t
-                progress.taskStarted(family: t.job.spec.key.family)
+                recorder.taskStarted(t.job)
             }
         }
     }
@@ -395,16 +339,22 @@ public final class SlurmExecutor {
         let job = task.job
         observer?.taskStarted(.init(key: job.key, family: job.spec.key.family, attempt: task.attempt, time: record.started,
                                     host: record.host, jobID: record.jobID))
-        for o in outputs { digests?.record(path: o.path, signature: o.signature, digest: o.digest, trusted: true) }
-        try engine.finished(job.id, outputs: outputs)
-        let seconds = record.ended.timeIntervalSince(record.started)
-        progress.taskFinished(job.key, family: job.spec.key.family, reason: job.reason, ok: true, seconds: seconds,
-                              running: inFlight.count, total: engine.counts.toRun)
-        observer?.taskFinished(.init(key: job.key, family: job.spec.key.family, reason: job.reason,
-                                     fingerprint: job.fingerprint, attempt: task.attempt, status: .succeeded,
-                                     started: record.started, ended: record.ended, seconds: seconds, outputs: outputs,
-                                     exitStatus: record.exitStatus, peakMemoryKB: record.peakMemoryKB,
-                                     host: record.host, jobID: record.jobID))
+        let event = try recorder.record(result(task, record, outcome: .success(outputs)), running: inFlight.count)
+        observer?.taskFinished(event)
+    }
+
+    /// A task's attempt as the recorder takes it: from its result record, or (no record:
+    /// the scheduler ended its job) from now.
+    private func result(_ task: Task, _ record: ResultRecord?, outcome: TaskResult.Outcome) -> TaskResult {
+        let now = Date()
+        let details = TaskAttempt.Details(exitStatus: record?.exitStatus, peakMemoryKB: record?.peakMemoryKB,
+                                          logPath: record?.logPath)
+        let host = record?.host ?? ""
+        return TaskResult(job: task.job, attempt: task.attempt, outcome: outcome,
+                          seconds: record.map { $0.ended.timeIntervalSince($0.started) } ?? 0,
+                          started: record?.started ?? now, ended: record?.ended ?? now, details: details,
+                          host: host.isEmpty ? HostName.current : host,
+                          jobID: record?.jobID ?? task.submission.flatMap { submissions[$0]?.jobID }.map { "\($0)_\(task.element)" })
     }
 
     /// A failed attempt: submitted again while `retries` allow (or, for `lost`, while the
@@ -413,7 +363,6 @@ public final class SlurmExecutor {
                               lost: Bool = false) throws {
         var task = task
         let job = task.job
-        let now = Date()
         let retries = job.spec.resources.retries
         let again: Bool
         if lost {
@@ -423,31 +372,22 @@ public final class SlurmExecutor {
             task.failures += 1
             again = retry && !interrupted && task.failures <= retries
         }
-        var event = BuildEvent.TaskFinished(
-            key: job.key, family: job.spec.key.family, reason: job.reason, fingerprint: job.fingerprint,
-            attempt: task.attempt, status: again ? .retrying : .failed,
-            started: record?.started ?? now, ended: record?.ended ?? now,
-            seconds: record.map { $0.ended.timeIntervalSince($0.started) } ?? 0, message: message,
-            exitStatus: record?.exitStatus, peakMemoryKB: record?.peakMemoryKB,
-            host: record?.host ?? "", jobID: record?.jobID ?? task.submission.flatMap { submissions[$0]?.jobID }.map { "\($0)_\(task.element)" },
-            logPath: record?.logPath)
-        if event.host.isEmpty { event.host = HostName.current }
-        observer?.taskStarted(.init(key: job.key, family: job.spec.key.family, attempt: task.attempt, time: event.started,
-                                    host: event.host, jobID: event.jobID))
-        observer?.taskFinished(event)
+        let r = result(task, record, outcome: .failure(message))
+        var note: String?
         if again {
             let budget = lost ? "lost \(task.lost) of \(settings.lostRetries + 1) times" : "attempt \(task.failures) of \(retries + 1)"
-            progress.note("arrakis: \(job.key) failed (\(budget)), submitting again: \(message.split(separator: "\n").first ?? "")")
+            note = "arrakis: \(job.key) failed (\(budget)), submitting again: \(message.split(separator: "\n").first ?? "")"
+        }
+        observer?.taskStarted(.init(key: job.key, family: job.spec.key.family, attempt: task.attempt, time: r.started,
+                                    host: r.host, jobID: r.jobID))
+        let event = try recorder.record(r, retryNote: note, running: inFlight.count)
+        observer?.taskFinished(event)
+        if again {
             task.attempt += 1
             task.submission = nil
-            task.queuedAt = now
+            task.queuedAt = Date()
             waiting.append(task)
-            return
         }
-        failures.append((job.key, message))
-        try engine.failed(job.id, message: message)
-        progress.taskFinished(job.key, family: job.spec.key.family, reason: job.reason, ok: false,
-                              seconds: event.seconds, running: inFlight.count, total: engine.counts.toRun, message: message)
     }
 
     // MARK: - The queue
@@ -455,7 +395,7 @@ public final class SlurmExecutor {
     /// Compares the queue with what is in flight: an element no longer queued has ended;
     /// its tasks without a result failed (the one that was running) or never started.
     private func judge(_ queue: [SlurmClient.QueueEntry]) throws {
-        var alive: [String: [Int: String]] = [:]
+        var alive: [String: [Int: SlurmJobState]] = [:]
         for e in queue {
             let subID = String(e.name.dropFirst(namePrefix.count))
             alive[subID, default: [:]][e.index] = e.state
@@ -466,7 +406,7 @@ public final class SlurmExecutor {
             let states = alive[sub.id] ?? [:]
             for element in 0..<sub.elements.count where !sub.isDone(element) {
                 if let state = states[element] {
-                    if state == "PENDING" {
+                    if state == .pending {
                         pending += 1
                         let since = sub.pendingSince[element] ?? now
                         sub.pendingSince[element] = since
@@ -502,14 +442,15 @@ public final class SlurmExecutor {
         }
         let jobName = sub.jobID.map { "\($0)_\(element)" } ?? "\(sub.id)[\(element)]"
         let end = sub.jobID.flatMap { client.endState(job: $0, index: element) }
-        var state = end?.state ?? "UNKNOWN"
+        // Nil: neither accounting nor the controller remembers the job.
+        var state = end?.state
         let now = Date()
-        if state == "COMPLETED" || state == "UNKNOWN" || state == "COMPLETING" {
+        if state == nil || state == .completed || state == .completing {
             // A worker that exited normally wrote its records; a shared filesystem may show
             // them late.
             let since = sub.missingSince[element] ?? now
             sub.missingSince[element] = since
-            if now.timeIntervalSince(since) < 30 && state != "UNKNOWN" || state == "COMPLETING" { return }
+            if now.timeIntervalSince(since) < 30 && state != nil || state == .completing { return }
         }
         sub.ended.insert(element)
         let startedKeys = Set((try? String(contentsOfFile: "\(sub.directory)/started/\(element)", encoding: .utf8))?
@@ -518,8 +459,8 @@ public final class SlurmExecutor {
         let outTail = LogTail.read("\(sub.directory)/out/\(element).out")
         // Without cgroups SLURM's memory watchdog (OverMemoryKill) fails the job instead of
         // marking it OUT_OF_MEMORY; its message in the job's output says what happened.
-        if state != "OUT_OF_MEMORY", ["exceeded memory limit", "Exceeded job memory limit", "oom-kill", "oom_kill"].contains(where: outTail.contains) {
-            state = "OUT_OF_MEMORY"
+        if state != .outOfMemory, ["exceeded memory limit", "Exceeded job memory limit", "oom-kill", "oom_kill"].contains(where: outTail.contains) {
+            state = .outOfMemory
         }
         let outNote = outTail.isEmpty ? "" : "; job output (\(sub.directory)/out/\(element).out):\n" + outTail
             .split(separator: "\n", omittingEmptySubsequences: false).map { "    | " + $0 }.joined(separator: "\n")
@@ -527,27 +468,27 @@ public final class SlurmExecutor {
             guard var task = inFlight.removeValue(forKey: w.key) else { continue }
             let wasRunning = startedKeys.contains(Digest(w.key).description)
             switch state {
-            case "TIMEOUT", "DEADLINE":
+            case .timeout?, .deadline?:
                 if !wasRunning { requeue(&task); continue }
                 let perTask = resourceClass(task.job.spec.resources).timeSeconds
                 let n = sub.elements[element].count
                 let limit = perTask > 0 ? " (\(SlurmDuration.text(perTask)) a task, \(n) task\(n == 1 ? "" : "s") in the job)" : ""
                 try finishFailed(task, message: "timed out: job \(jobName)\(node) reached its time limit\(limit); raise 'time'")
-            case "OUT_OF_MEMORY":
+            case .outOfMemory?:
                 if !wasRunning { requeue(&task); continue }
                 let mem = resourceClass(task.job.spec.resources).memoryMB
                 try finishFailed(task, message: "out of memory: job \(jobName)\(node) was killed for exceeding its memory (\(mem > 0 ? "\(mem) MB" : "the default"); raise 'mem')")
-            case "CANCELLED", "NODE_FAIL", "BOOT_FAIL", "PREEMPTED", "REQUEUED", "REVOKED":
+            case let lostTo? where lostTo.isLost:
                 let why: String
-                switch state {
-                case "CANCELLED": why = "was cancelled outside arrakis (scancel, an administrator or a limit)"
-                case "PREEMPTED": why = "was preempted"
-                default: why = "was lost to a node failure (\(state))"
+                switch lostTo {
+                case .cancelled: why = "was cancelled outside arrakis (scancel, an administrator or a limit)"
+                case .preempted: why = "was preempted"
+                default: why = "was lost to a node failure (\(lostTo))"
                 }
                 try finishFailed(task, message: "job \(jobName)\(node) \(why)\(wasRunning ? " while this task ran" : " before this task started")",
                                  lost: true)
             default:
-                try finishFailed(task, message: "job \(jobName)\(node) ended (\(state)\(end.map { ", exit \($0.exitCode)" } ?? "")) without a result for this task\(outNote)")
+                try finishFailed(task, message: "job \(jobName)\(node) ended (\(state.map(\.description) ?? "UNKNOWN")\(end.map { ", exit \($0.exitCode)" } ?? "")) without a result for this task\(outNote)")
             }
         }
     }
@@ -614,6 +555,7 @@ public final class SlurmExecutor {
     private func interrupt() {
         guard !interrupted else { return }
         interrupted = true
+        recorder.interrupted = true
         engine.stop()
         waiting.removeAll()
         let jobs = Set(inFlight.values.compactMap { $0.submission.flatMap { submissions[$0]?.jobID } })
@@ -623,17 +565,7 @@ public final class SlurmExecutor {
         try? readResults()
         for (key, task) in inFlight {
             inFlight[key] = nil
-            try? engine.failed(task.job.id, message: "interrupted")
+            try? engine.failed(task.job.id, message: "interrupted", kind: .interrupted)
         }
-    }
-}
-
-/// Time limits as SLURM writes them: `D-HH:MM:SS`.
-enum SlurmDuration {
-    static func text(_ seconds: Int) -> String {
-        let s = max(1, seconds)
-        let d = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60, sec = s % 60
-        let hms = String(format: "%02d:%02d:%02d", h, m, sec)
-        return d > 0 ? "\(d)-\(hms)" : hms
     }
 }
