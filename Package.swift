@@ -26,7 +26,8 @@ let package = Package(
         // System-library shim for zlib (gzip-compressed IONEX ionosphere maps).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // Science kernels: FITS I/O, WCS, the survey simulator (later: cutouts, RM synthesis).
+        // Science kernels: FITS, WCS (wcslib), cutouts and mosaics, spectra, the ionosphere,
+        // RM synthesis and RM-CLEAN, the catalogue, plots, the survey simulator.
         .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",

@@ -8,7 +8,9 @@ import Dispatch
 /// records traces as results arrive, and re-evaluates dependents against the *new* output
 /// digests, so a rebuilt product whose outputs did not change stops there (early cutoff).
 ///
-/// Not thread-safe: one controller thread calls it; evaluation fans out internally.
+/// Not thread-safe: an executor calls it from one thread at a time (the local executor's
+/// workers take turns under its lock; the SLURM executor from its controller loop);
+/// evaluation fans out internally.
 public final class BuildEngine {
     public struct Options: Sendable {
         public var dryRun = false

@@ -1,8 +1,10 @@
 /// A rule kind implemented in-process (the pipeline's science stages). It writes each of
 /// `outputs` (temporary paths, renamed by the executor on success) and may log to `log`.
 /// `arguments` holds the product's params by name, `input.NAME`/`output.NAME` for named
-/// inputs and outputs, `inputs`/`outputs` (all paths, newline-separated), `manifest` when
-/// the product declares one (its temporary path), and `key.VAR` for each loop variable.
+/// inputs and outputs, `inputs`/`outputs` (all paths, newline-separated), `output.manifest`
+/// when the product declares one (its final path: the rule writes to its temporary name,
+/// `TemporaryOutput.path(for:)`, and reads the previous build's manifest at the final one),
+/// `depfile` when the rule discovers its inputs, and `key.VAR` for each loop variable.
 /// Rules run on worker threads, several at once: they must not share mutable state.
 public protocol BuiltinRule: Sendable {
     func run(arguments: [String: String], outputs: [String], log: TaskLog) throws
