@@ -126,7 +126,7 @@ final class ExecutorBehaviourTests: XCTestCase {
         XCTAssertEqual(bad.status, 2)
         XCTAssertTrue(bad.stderr.contains("Arrakisfile:3:10: error: environment variable CPUS is 'two', expected an integer"), bad.stderr)
         let zero = try arrakis(["build", "--dry-run"], in: dir, environment: ["CPUS": "0"])
-        XCTAssertTrue(zero.stderr.contains("Arrakisfile:3:10: error: cpus must be a positive integer"), zero.stderr)
+        XCTAssertTrue(zero.stderr.contains("Arrakisfile:3:10: error: 'cpus' must be a positive integer (as in cpus 4), found 0"), zero.stderr)
     }
 
     func testFanOutOverAGlobHeldInALet() throws {
