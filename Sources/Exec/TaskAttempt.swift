@@ -17,12 +17,18 @@ struct TaskAttempt {
     let onProcess: (pid_t?) -> Void
     /// The scratch log's descriptor, kept open from task to task.
     private let scratch: ScratchLog
+    /// Asked after a command succeeded, before its outputs are put in place: true means the
+    /// attempt was told to stop while it ran, so its outputs are not trusted (a shell whose
+    /// first command was killed may go on to the next and exit 0) and are discarded.
+    let stopped: () -> Bool
 
-    init(builtins: BuiltinRegistry, scratchLog: String, logDirectory: String, onProcess: @escaping (pid_t?) -> Void) {
+    init(builtins: BuiltinRegistry, scratchLog: String, logDirectory: String, onProcess: @escaping (pid_t?) -> Void,
+         stopped: @escaping () -> Bool = { false }) {
         self.builtins = builtins
         self.scratchLog = scratchLog
         self.logDirectory = logDirectory
         self.onProcess = onProcess
+        self.stopped = stopped
         scratch = ScratchLog(path: scratchLog)
     }
 
@@ -91,6 +97,10 @@ struct TaskAttempt {
                 try? log.save()
                 return fail(key, outputs, "\(error)", &details)
             }
+        }
+        if stopped() {
+            TemporaryOutput.discard(outputs)
+            return .failure("stopped while it ran; its outputs were discarded")
         }
         do {
             return .success(try outputs.map(TemporaryOutput.commit))

@@ -42,7 +42,8 @@ public enum SlurmWorker {
         watcher.start()
 
         let attempt = TaskAttempt(builtins: builtins, scratchLog: "\(logs)/slurm-\(jobID)-\(getpid()).log",
-                                  logDirectory: logs, onProcess: { pid in child.pid = pid })
+                                  logDirectory: logs, onProcess: { pid in child.pid = pid },
+                                  stopped: { InterruptFlag.interrupts > 0 })
         let startedFD = open("\(dir)/started/\(element)", O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         defer { if startedFD >= 0 { close(startedFD) } }
         let resultPath = ResultLog.path(dir, element: element)
