@@ -33,7 +33,6 @@ struct ScanTimes {
 struct IslandIonosphere {
     struct Contribution {
         var field: String
-        var prediction: IonosphericPrediction
         /// Per channel of `frequencies`, once computed; its channel mean for the record.
         var weight: Double
         var meanRM: Double
@@ -82,7 +81,7 @@ struct IslandIonosphere {
         self.inputs = inputs
         prediction = inputs[0].prediction
         meanRM = inputs[0].prediction.meanRM
-        fields = inputs.map { Contribution(field: $0.field, prediction: $0.prediction, weight: 1, meanRM: $0.prediction.meanRM) }
+        fields = inputs.map { Contribution(field: $0.field, weight: 1, meanRM: $0.prediction.meanRM) }
     }
 
     /// theta per channel of `frequencies` (Hz).
@@ -92,12 +91,14 @@ struct IslandIonosphere {
         var im = re
         var total = re
         var means: [Double] = []
+        var thetas: [[Modulation]] = []
         for input in inputs {
             let w: [Double]
             do { w = try weighting.sum(at: position, inputs: input.beams, frequencies: frequencies) } catch {
                 throw BuiltinRuleError.failed("\(error)")
             }
             let theta = input.prediction.modulation(frequencies: frequencies)
+            thetas.append(theta)
             for k in frequencies.indices {
                 re[k] += w[k] * theta[k].re
                 im[k] += w[k] * theta[k].im
@@ -110,11 +111,10 @@ struct IslandIonosphere {
         meanRM = zip(fields, inputs).reduce(0) { $0 + $1.0.weight * $1.1.prediction.meanRM }
         if let heaviest = fields.indices.max(by: { fields[$0].weight < fields[$1].weight }) { prediction = inputs[heaviest].prediction }
         // A channel no beam weighs (all blank there) keeps the fields' plain mean.
-        let plain = inputs.map { $0.prediction.modulation(frequencies: frequencies) }
         return frequencies.indices.map { k in
             if total[k] > 0 { return Modulation(re: re[k] / total[k], im: im[k] / total[k]) }
-            let n = Double(plain.count)
-            return Modulation(re: plain.reduce(0) { $0 + $1[k].re } / n, im: plain.reduce(0) { $0 + $1[k].im } / n)
+            let n = Double(thetas.count)
+            return Modulation(re: thetas.reduce(0) { $0 + $1[k].re } / n, im: thetas.reduce(0) { $0 + $1[k].im } / n)
         }
     }
 }
