@@ -7,7 +7,7 @@
 # state) with -j <cores>. RUNS rounds (default 5) alternate between the tools, the order
 # swapped every round; the best wall-clock time of each tool is kept. The last two lines are
 #   rounds: arrakis/ninja per round <r1> <r2> ... (median <m>)
-#   dispatch N=<N>: arrakis=<s> (<tasks/s>) ninja=<s> (<tasks/s>) ratio=<arrakis/ninja>
+#   dispatch N=<N>: arrakis=<s> (<tasks/s>) ninja=<s> (<tasks/s>) ratio=<arrakis/ninja> peak memory: arrakis=<MiB> ninja=<MiB>
 #
 # BENCH_DIR (default /tmp) is where the work directory is made: BENCH_DIR=/dev/shm times
 # process dispatch alone, on tmpfs. On an ext4 file system without a journal (this
@@ -48,12 +48,13 @@ PY
 # the same machine. Between runs a tool's outputs and state are moved aside, not deleted
 # (see above: deleting thousands of files just before a run slows that run's file
 # creation). Everything is deleted at the end.
-read -r NT AT ROUNDS < <(python3 - "$WORK" "$JOBS" "$ARRAKIS" "$RUNS" <<'PY'
+read -r NT AT NM AM ROUNDS < <(python3 - "$WORK" "$JOBS" "$ARRAKIS" "$RUNS" <<'PY'
 import os, statistics, subprocess, sys, time
 work, jobs, arrakis, runs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 tools = [("n", ["out", ".ninja_log", ".ninja_deps"], ["ninja", "-j", jobs]),
          ("a", ["out", ".arrakis"], [arrakis, "build", "-j", jobs, "--progress", "quiet"])]
 times = {"n": [], "a": []}
+peak = {"n": 0, "a": 0}   # MiB: the largest resident set of the tool's own process over its runs
 trash = os.path.join(work, "trash")
 os.makedirs(trash, exist_ok=True)
 for run in range(runs):
@@ -64,16 +65,19 @@ for run in range(runs):
             if os.path.exists(p):
                 os.rename(p, os.path.join(trash, f"{name}-{run}-{r.strip('.')}"))
         t0 = time.perf_counter()
-        rc = subprocess.call(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
         t = time.perf_counter() - t0
+        rc = os.waitstatus_to_exitcode(status)
         if rc != 0:
             sys.exit(f"{cmd[0]} failed with exit status {rc}")
         times[name].append(t)
+        peak[name] = max(peak[name], usage.ru_maxrss // 1024)
 ratios = [a / n for a, n in zip(times["a"], times["n"])]
-print(f"{min(times['n']):.3f} {min(times['a']):.3f} " + ",".join(f"{r:.2f}" for r in ratios) + f",median={statistics.median(ratios):.2f}")
+print(f"{min(times['n']):.3f} {min(times['a']):.3f} {peak['n']} {peak['a']} " + ",".join(f"{r:.2f}" for r in ratios) + f",median={statistics.median(ratios):.2f}")
 PY
 )
 [ "$(ls "$WORK/a/out" | wc -l)" = "$N" ] || { echo "arrakis did not write $N outputs" >&2; exit 1; }
 echo "rounds: arrakis/ninja per round ${ROUNDS//,/ }" | sed 's/ median=\(.*\)/ (median \1)/'
-awk -v n="$N" -v a="$AT" -v t="$NT" 'BEGIN {
-  printf "dispatch N=%d: arrakis=%.3f (%.0f tasks/s) ninja=%.3f (%.0f tasks/s) ratio=%.2f\n", n, a, n/a, t, n/t, a/t }'
+awk -v n="$N" -v a="$AT" -v t="$NT" -v am="$AM" -v nm="$NM" 'BEGIN {
+  printf "dispatch N=%d: arrakis=%.3f (%.0f tasks/s) ninja=%.3f (%.0f tasks/s) ratio=%.2f peak memory: arrakis=%dMiB ninja=%dMiB\n", n, a, n/a, t, n/t, a/t, am, nm }'

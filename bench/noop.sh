@@ -6,8 +6,8 @@
 # The graph: N products `copy[d, f]` (one per input file in/<d>/<f>.txt, 1000 files per
 # directory), one fan-in aggregate per directory, and one total over the aggregates.
 # Both tools build it once (not timed), then the no-op rebuild of each is timed
-# (best of 3) with its peak memory. The last line is
-#   noop N=<N>: arrakis=<s> ninja=<s> ratio=<arrakis/ninja>
+# (best of 3) with its peak memory (the largest resident set of the three runs). The last line is
+#   noop N=<N>: arrakis=<s> ninja=<s> ratio=<arrakis/ninja> peak memory: arrakis=<MiB> ninja=<MiB> ratio=<a/n>
 #
 # SEED=1 writes both tools' first-build state with bench/noop_seed.py instead of running
 # 2N shell commands (hours at N=10^6 on a busy 2-core machine; the arrakis part needs
@@ -111,5 +111,5 @@ read -r NT NM < <(measure "$WORK/n" ninja -j "$JOBS")
 grep -q "no work to do" "$WORK/noop.out" || { echo "ninja's no-op did work:" >&2; cat "$WORK/noop.out" >&2; exit 1; }
 read -r AT AM < <(measure "$WORK/a" "$ARRAKIS" build -j "$JOBS")
 grep -q " 0 built" "$WORK/noop.out" || { echo "arrakis's no-op did work:" >&2; cat "$WORK/noop.out" >&2; exit 1; }
-echo "peak memory: arrakis=${AM}MiB ninja=${NM}MiB; edges=$((N + DIRS + 1)); work dir $WORK"
-echo "noop N=$N: arrakis=$AT ninja=$NT ratio=$(awk "BEGIN{printf \"%.2f\", $AT/$NT}")"
+echo "edges=$((N + DIRS + 1)); work dir $WORK"
+echo "noop N=$N: arrakis=$AT ninja=$NT ratio=$(awk "BEGIN{printf \"%.2f\", $AT/$NT}") peak memory: arrakis=${AM}MiB ninja=${NM}MiB ratio=$(awk "BEGIN{printf \"%.2f\", $AM/$NM}")"

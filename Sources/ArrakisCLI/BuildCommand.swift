@@ -71,8 +71,14 @@ struct BuildCommand: ParsableCommand {
     private func printTimings(_ phases: [PhaseTimes]) {
         guard timings else { return }
         for p in phases {
-            for e in p.entries { printErr(String(format: "  %8.3fs  %@\n", e.seconds, e.name)) }
+            for e in p.entries {
+                let memory = e.residentMiB.map { now in
+                    String(format: "%6d MiB (peak %d)", now, e.peakMiB ?? now)
+                } ?? ""
+                printErr(String(format: "  %8.3fs  %@  %@\n", e.seconds, memory, e.name))
+            }
         }
+        if let peak = ResidentMemory.peakMiB() { printErr("  peak resident memory: \(peak) MiB\n") }
     }
 
     private func runBuild(_ ws: Workspace) throws {

@@ -15,7 +15,7 @@ public final class BuildGraph: @unchecked Sendable {
     /// Each instance's family, as a position in `familyOrder`.
     public private(set) var familyOf: [Int32] = []
     public private(set) var familyVariables: [String: [String]] = [:]
-    public private(set) var dependents: [[InstanceID]] = []
+    public private(set) var dependents = DependentsTable()
     /// Built lazily, possibly from several expansion threads at once.
     private let selectionIndexes = Mutex<[String: [[String]: [InstanceID]]]>([:])
     private let singleIndexes = Mutex<[String: [String: [InstanceID]]]>([:])
@@ -60,9 +60,9 @@ public final class BuildGraph: @unchecked Sendable {
         if tasks.isEmpty { tasks = new } else { tasks.append(contentsOf: new) }
         if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
         keyDigests.append(contentsOf: digests)
-        dependents.append(contentsOf: repeatElement([], count: new.count))
+        dependents.grow(by: new.count)
         for (i, t) in new.enumerated() {
-            for up in t.productInputs { dependents[up].append(start + i) }
+            for up in t.productInputs { dependents.add(start + i, of: up) }
         }
         let range = start..<tasks.count
         families[family] = range

@@ -16,7 +16,7 @@ public final class DigestCache: Sendable {
     private let clock: FilesystemClock
     /// Path digest -> record number of its latest entry, as read at open; never changed, so
     /// lookups need no lock. The entry is decoded from the record when asked for.
-    private let loaded: DigestIndex
+    private let loaded: RecordIndex
     private let state: Mutex<State>
 
     struct State: Sendable {
@@ -30,7 +30,7 @@ public final class DigestCache: Sendable {
         let log = try RecordLog(path: path, format: .digests)
         self.log = log
         self.clock = clock
-        var index = DigestIndex(capacity: log.records.count)
+        var index = RecordIndex(log: log, capacity: log.records.count)
         let raw = log.contents
         for (i, rec) in log.records.enumerated() where rec.length == Self.recordSize {
             let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
@@ -56,10 +56,14 @@ public final class DigestCache: Sendable {
 
     private func loadedEntry(_ key: Digest) -> Entry? {
         guard let i = loaded[key] else { return nil }
-        let rec = log.records[Int(i)]
-        var r = ByteReader(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]), offset: 16)
-        guard let sig = try? FileSignature.decode(&r), let d = try? r.digest(), let t = try? r.u8() else { return nil }
-        return Entry(signature: sig, digest: d, trusted: t == 1)
+        // Only records of exactly `recordSize` bytes were indexed: read the fields in place
+        // (the no-op path asks this once per input file).
+        let at = log.records[Int(i)].offset
+        let raw = log.contents
+        func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self)) }
+        let sig = FileSignature(device: u64(16), inode: u64(24), size: Int64(bitPattern: u64(32)),
+                                mtimeNs: Int64(bitPattern: u64(40)), ctimeNs: Int64(bitPattern: u64(48)))
+        return Entry(signature: sig, digest: Digest(high: u64(56), low: u64(64)), trusted: raw[at + 72] == 1)
     }
 
     public var count: Int {

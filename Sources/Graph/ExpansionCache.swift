@@ -42,10 +42,13 @@ public final class ExpansionCache: @unchecked Sendable {
 
     /// The stored instances of `family`, if still valid for `definition` and the directories.
     public func specs(family: String, definition: Digest) -> [TaskSpec]? {
-        guard let bytes = Self.readAll(path(family)), bytes.count > Self.magic.count + 16,
-              Array(bytes[0..<Self.magic.count]) == Self.magic else { return nil }
-        let body = bytes.count - 16
-        return bytes.withUnsafeBytes { raw -> [TaskSpec]? in
+        // Mapped, not read: a million instances' entry is decoded straight from the page
+        // cache, and its pages need not stay resident once decoded.
+        guard let file = MappedFile(path: path(family)), file.bytes.count > Self.magic.count + 16,
+              file.bytes.prefix(Self.magic.count).elementsEqual(Self.magic) else { return nil }
+        let body = file.bytes.count - 16
+        return withExtendedLifetime(file) { () -> [TaskSpec]? in
+            let raw = file.bytes
             var check = ByteReader(raw, offset: body)
             guard let sum = try? check.digest(),
                   sum == Digest(bytes: UnsafeRawBufferPointer(rebasing: raw[0..<body])) else { return nil }
@@ -63,7 +66,13 @@ public final class ExpansionCache: @unchecked Sendable {
                 let n = try r.count()
                 var specs: [TaskSpec] = []
                 specs.reserveCapacity(n)
-                for _ in 0..<n { specs.append(try r.taskSpec()) }
+                // The checksum made every page resident: drop them, and drop each decoded
+                // stretch behind the reader, so the entry and its instances are not both held.
+                file.release(upTo: body)
+                for i in 0..<n {
+                    specs.append(try r.taskSpec())
+                    if i & 0x3fff == 0x3fff { file.release(upTo: r.offset) }
+                }
                 return specs
             } catch {
                 return nil
@@ -109,26 +118,6 @@ public final class ExpansionCache: @unchecked Sendable {
             unlink(file)
             return
         }
-    }
-
-    static func readAll(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { return nil }
-        let size = Int(st.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var done = 0
-        let ok = bytes.withUnsafeMutableBytes { buf -> Bool in
-            while done < size {
-                let n = read(fd, buf.baseAddress! + done, size - done)
-                if n <= 0 { return n == 0 && done == size }
-                done += n
-            }
-            return true
-        }
-        return ok ? bytes : nil
     }
 
     static func writeAll(_ bytes: [UInt8], to path: String) -> Bool {

@@ -22,9 +22,9 @@ public final class RecordLog: @unchecked Sendable {
     /// old one, whose inode the mapping keeps alive).
     public let contents: UnsafeRawBufferPointer
     /// (offset of payload in `contents`, length) of each valid record, in file order.
-    public private(set) var records: [(offset: Int, length: Int)]
-    /// What to release at deinit: the mapping (or the buffer read instead).
-    private let region: (base: UnsafeMutableRawPointer?, length: Int, mapped: Bool)
+    public let records: [(offset: Int, length: Int)]
+    /// The file as opened (`contents` is its valid prefix).
+    private let mapping: MappedFile
     private var pending: [UInt8] = []
     public private(set) var appendedBytes: Int = 0
     /// Bytes in the file (header and records), queued records included.
@@ -48,25 +48,9 @@ public final class RecordLog: @unchecked Sendable {
         var st = stat()
         fstat(fd, &st)
         let size = Int(st.st_size)
-        var mapped = UnsafeRawBufferPointer(start: nil, count: 0)
-        var region: (UnsafeMutableRawPointer?, Int, Bool) = (nil, 0, false)
-        if size > 0, let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED {
-            mapped = UnsafeRawBufferPointer(start: p, count: size)
-            region = (p, size, true)
-        } else if size > 0 {
-            // No mapping (an odd filesystem): read the file into memory instead.
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-            region = (buffer.baseAddress, size, false)
-            var got = 0
-            while got < size {
-                let n = pread(fd, buffer.baseAddress! + got, size - got, off_t(got))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                got += n
-            }
-            mapped = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[0..<got])
-        }
-        self.region = region
+        let mapping = MappedFile(fd: fd, size: size)
+        self.mapping = mapping
+        var mapped = mapping.bytes
         let header = LogHeader(mapped, format: format)
         var first = 0
         switch header {
@@ -74,11 +58,9 @@ public final class RecordLog: @unchecked Sendable {
             first = Self.headerSize
         case .newer(let found):
             close(fd)
-            if region.2 { munmap(region.0, region.1) } else { region.0?.deallocate() }
             throw RecordLogError.newerFormat(path: path, kind: format.kind, found: found, supported: format.version)
         case .foreign:
             close(fd)
-            if region.2 { munmap(region.0, region.1) } else { region.0?.deallocate() }
             throw RecordLogError.foreignFormat(path: path, kind: format.kind)
         case .empty, .older, .legacy:
             first = 0
@@ -143,10 +125,7 @@ public final class RecordLog: @unchecked Sendable {
         contents = mapped
     }
 
-    deinit {
-        close(fd)
-        if region.mapped { munmap(region.base, region.length) } else { region.base?.deallocate() }
-    }
+    deinit { close(fd) }
 
     /// Queues one record; `flush()` writes queued records with one system call.
     public func append(_ payload: [UInt8]) {

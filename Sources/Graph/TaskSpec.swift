@@ -38,35 +38,63 @@ public struct Resources: Sendable, Hashable {
 public typealias InstanceID = Int
 
 /// One product instance, as a family expands it.
+///
+/// A family may have a million instances, so the struct keeps inline only what every
+/// instance has (key, inputs, outputs, rule kind, command); the fields most instances leave
+/// at their defaults live in one shared, copy-on-write box (`Rare`), which costs an
+/// instance nothing until one of them is set.
 public struct TaskSpec: Sendable {
     public var key: ProductKey
     /// Files read (paths), with the name explanations use.
     public var fileInputs: [String]
     /// Upstream instances whose outputs are inputs.
     public var productInputs: [InstanceID]
+    public var outputs: [String]
+    public var ruleKind: String
+    public var command: TaskCommand
+    private var rare: Rare
+
     /// Those of `productInputs` that only order the build (`after`): this product is
     /// evaluated once they are built, but their outputs are not part of its fingerprint. Its
     /// file inputs that they write are hashed when it is evaluated, after they ran.
-    public var orderOnly: Set<InstanceID> = []
-    public var outputs: [String]
+    public var orderOnly: Set<InstanceID> {
+        get { rare.orderOnly }
+        set { if !(newValue.isEmpty && rare.orderOnly.isEmpty) { uniqueRare().orderOnly = newValue } }
+    }
     /// Output holding this product's manifest (TSV with a header), if any; also in `outputs`.
-    public var manifest: String?
+    public var manifest: String? {
+        get { rare.manifest }
+        set { if !(newValue == nil && rare.manifest == nil) { uniqueRare().manifest = newValue } }
+    }
     /// (name, canonical value), any order; the engine sorts them.
-    public var params: [(String, String)]
-    public var ruleKind: String
-    public var ruleVersion: String
-    public var command: TaskCommand
-    public var resources: Resources
+    public var params: [(String, String)] {
+        get { rare.params }
+        set { if !(newValue.isEmpty && rare.params.isEmpty) { uniqueRare().params = newValue } }
+    }
+    public var ruleVersion: String {
+        get { rare.ruleVersion }
+        set { if !(newValue == rare.ruleVersion) { uniqueRare().ruleVersion = newValue } }
+    }
+    public var resources: Resources {
+        get { rare.resources }
+        set { if !(newValue == rare.resources) { uniqueRare().resources = newValue } }
+    }
     /// What it writes besides `outputs` (a directory it owns, a database field): no two
     /// instances may claim the same. Not part of the fingerprint; built-in rules only (the
     /// expansion cache, which holds shell families, does not store them).
-    public var claims: [OutputClaim] = []
+    public var claims: [OutputClaim] {
+        get { rare.claims }
+        set { if !(newValue.isEmpty && rare.claims.isEmpty) { uniqueRare().claims = newValue } }
+    }
     /// A file the task writes listing, one path per line, the files it read besides its
     /// declared inputs (found only when it ran: the IONEX maps of its observation's days,
     /// say). After a successful run the engine hashes them into the trace, and a later
     /// change to one makes the product stale (ninja's depfile). Built-in rules only (not
     /// stored by the expansion cache); not part of the fingerprint.
-    public var depfile: String?
+    public var depfile: String? {
+        get { rare.depfile }
+        set { if !(newValue == nil && rare.depfile == nil) { uniqueRare().depfile = newValue } }
+    }
 
     public init(key: ProductKey, fileInputs: [String] = [], productInputs: [InstanceID] = [],
                 outputs: [String], manifest: String? = nil, params: [(String, String)] = [],
@@ -76,11 +104,49 @@ public struct TaskSpec: Sendable {
         self.fileInputs = fileInputs
         self.productInputs = productInputs
         self.outputs = outputs
-        self.manifest = manifest
-        self.params = params
         self.ruleKind = ruleKind
-        self.ruleVersion = ruleVersion
         self.command = command
-        self.resources = resources
+        if manifest == nil, params.isEmpty, ruleVersion == Rare.defaults.ruleVersion, resources == Rare.defaults.resources {
+            rare = Rare.defaults
+        } else {
+            rare = Rare(manifest: manifest, params: params, ruleVersion: ruleVersion, resources: resources)
+        }
+    }
+
+    /// The box, made this instance's own first. (Setting a field to the value it has, such
+    /// as an empty `orderOnly`, leaves a shared box shared.)
+    private mutating func uniqueRare() -> Rare {
+        if !isKnownUniquelyReferenced(&rare) { rare = rare.copy() }
+        return rare
+    }
+
+    /// The fields most instances leave at their defaults. Mutated only through a uniquely
+    /// referenced box (`uniqueRare`), so sharing one between instances and threads is safe.
+    private final class Rare: @unchecked Sendable {
+        static let defaults = Rare()
+
+        var orderOnly: Set<InstanceID> = []
+        var manifest: String?
+        var params: [(String, String)] = []
+        var ruleVersion = "1"
+        var resources = Resources()
+        var claims: [OutputClaim] = []
+        var depfile: String?
+
+        init(manifest: String? = nil, params: [(String, String)] = [], ruleVersion: String = "1",
+             resources: Resources = Resources()) {
+            self.manifest = manifest
+            self.params = params
+            self.ruleVersion = ruleVersion
+            self.resources = resources
+        }
+
+        func copy() -> Rare {
+            let c = Rare(manifest: manifest, params: params, ruleVersion: ruleVersion, resources: resources)
+            c.orderOnly = orderOnly
+            c.claims = claims
+            c.depfile = depfile
+            return c
+        }
     }
 }

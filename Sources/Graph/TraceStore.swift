@@ -9,7 +9,7 @@ import Synchronization
 public final class TraceStore: Sendable {
     private let log: RecordLog
     /// key digest -> index into log.records, as read at open; never changed.
-    private let onDisk: DigestIndex
+    private let onDisk: RecordIndex
     /// Traces per family digest, as read at open.
     private let familyCounts: [Digest: Int]
     /// Bytes of the latest non-tombstone record of each key in the file, as read at open.
@@ -31,7 +31,7 @@ public final class TraceStore: Sendable {
     public init(path: String) throws {
         let log = try RecordLog(path: path, format: .traces)
         self.log = log
-        var onDisk = DigestIndex(capacity: log.records.count)
+        var onDisk = RecordIndex(log: log, capacity: log.records.count)
         var counts: [Digest: Int] = [:]
         let raw = log.contents
         var lastFamily = Digest.zero, lastCount = 0
