@@ -80,13 +80,10 @@ final class SlurmSettingsTests: XCTestCase {
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--executor", "slurm", "--poll", "1", "--tasks-per-job", "1",
                                           "--progress", "plain"], in: dir)
-        let err = Pipe()
-        process.standardError = err
+        let err = StderrReader(process)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        err.start()
         var job = ""
         XCTAssertTrue(try SlurmCluster.wait(30) {
             job = SlurmCluster.submittedJobs(in: dir).first ?? ""
@@ -95,8 +92,7 @@ final class SlurmSettingsTests: XCTestCase {
         })
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        let stderr = String(decoding: errData, as: UTF8.self)
+        let stderr = err.text()
         XCTAssertEqual(process.terminationStatus, 130, stderr)
         XCTAssertTrue(stderr.contains("cancelling 1 SLURM job(s): \(job)"), stderr)
         XCTAssertTrue(try SlurmCluster.wait(15) {
