@@ -34,8 +34,9 @@ final class SlurmSettingsTests: XCTestCase {
 
         try write("product a { output \"a.txt\"; shell \"echo a > {output}\" }\n", to: dir + "/Arrakisfile")
         let executor = try arrakis(["build", "--executor", "condor"], in: dir)
-        XCTAssertEqual(executor.status, 2)
-        XCTAssertTrue(executor.stderr.contains("--executor must be local or slurm"), executor.stderr)
+        XCTAssertEqual(executor.status, 64, "a usage error")
+        XCTAssertTrue(executor.stderr.contains("The value 'condor' is invalid for '--executor <executor>'. Please provide one of 'local' and 'slurm'."),
+                      executor.stderr)
     }
 
     /// The block's settings reach the job script; a password given in the environment
