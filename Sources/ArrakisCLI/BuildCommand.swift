@@ -44,8 +44,8 @@ struct BuildCommand: ParsableCommand {
     @Flag(help: "With --explain: list every parameter and input, not only those that changed.")
     var all = false
 
-    @Option(help: "Progress display: auto, live, plain or quiet.")
-    var progress: String = "auto"
+    @Option(help: "Progress display: a redrawn line (live), one line per finished task (plain), live on a terminal and plain otherwise (auto), or none (quiet).")
+    var progress: ProgressReporter.Mode = .auto
 
     @Flag(help: "Print the time spent in each phase (loading, expanding, evaluating, running).")
     var timings = false
@@ -82,17 +82,13 @@ struct BuildCommand: ParsableCommand {
     }
 
     private func runBuild(_ ws: Workspace) throws {
-        guard slurm.executor == "local" || slurm.executor == "slurm" else {
-            throw CLIError("--executor must be local or slurm, not '\(slurm.executor)'")
-        }
-        if printJobScripts != nil && slurm.executor != "slurm" { throw CLIError("--print-job-scripts goes with --executor slurm") }
+        if printJobScripts != nil && slurm.executor != .slurm { throw CLIError("--print-job-scripts goes with --executor slurm") }
         let dryRun = self.dryRun || printJobScripts != nil
         if json && !dryRun { throw CLIError("--json needs --dry-run") }
         if all && explain == nil { throw CLIError("--all goes with --explain PRODUCT") }
         if let explain { return try explainProduct(explain, ws) }
         if dryRun { return try plan(ws) }
 
-        let mode = try progressMode()
         let engine = try ws.engine(targets: targets, dryRun: false, keepGoing: keepGoing)
         // The process ends right after the build: tearing down a graph of a million
         // products (every path string, array and trace) would cost ~10% of a no-op build
@@ -105,7 +101,7 @@ struct BuildCommand: ParsableCommand {
         var runTimes = PhaseTimes()
         let planStarted = Date()
         var planError: Error?
-        if slurm.executor == "local" {
+        if slurm.executor == .local {
             // The executor starts the engine again: a no-op once planned.
             do { try runTimes.measure("plan") { try engine.start() } } catch { planError = error }
         }
@@ -113,7 +109,7 @@ struct BuildCommand: ParsableCommand {
         let report: BuildReport
         do {
             if let planError { throw planError }
-            let executor = try makeExecutor(ws, mode: mode, session: session)
+            let executor = try makeExecutor(ws, mode: progress, session: session)
             report = try runTimes.measure("start, run and record") { try executor.run(engine) }
             if let slurmExecutor = executor as? SlurmExecutor, ProcessInfo.processInfo.environment["ARRAKIS_SLURM_STATS"] != nil {
                 printErr("arrakis: slurm: \(slurmExecutor.sbatchCalls) sbatch call(s)\n")
@@ -125,8 +121,8 @@ struct BuildCommand: ParsableCommand {
         session?.finish(report.interrupted ? .interrupted : report.succeeded ? .succeeded : .failed, counts: report.counts)
         printTimings([ws.times, engine.times, runTimes])
         // Planning included (done before the executor started, for the local executor).
-        let seconds = slurm.executor == "local" ? Date().timeIntervalSince(planStarted) : report.seconds
-        if mode != .quiet || !report.succeeded { printErr(BuildSummary(report: report, seconds: seconds).text + "\n") }
+        let seconds = slurm.executor == .local ? Date().timeIntervalSince(planStarted) : report.seconds
+        if progress != .quiet || !report.succeeded { printErr(BuildSummary(report: report, seconds: seconds).text + "\n") }
         if report.interrupted { printErr("arrakis: interrupted; finished products are recorded, rerun to continue\n"); Foundation.exit(130) }
         if !report.problems.isEmpty {
             for p in report.unannounced { printErr("arrakis: error: \(p)\n") }
@@ -155,7 +151,7 @@ struct BuildCommand: ParsableCommand {
         try engine.flushStores()
         printTimings([ws.times, engine.times])
         printOut(json ? BuildPlanJSON(engine).text + "\n" : BuildPlanText(engine: engine).text)
-        if slurm.executor == "slurm" { try previewSubmissions(engine, ws) }
+        if slurm.executor == .slurm { try previewSubmissions(engine, ws) }
         for p in engine.problems { printErr("arrakis: error: \(p)\n") }
         if !engine.problems.isEmpty { throw BuildFailed(description: "\(engine.problems.count) problem(s) found while planning") }
     }
@@ -175,16 +171,6 @@ struct BuildCommand: ParsableCommand {
         }
     }
 
-    private func progressMode() throws -> ProgressReporter.Mode {
-        switch progress {
-        case "auto": return .auto
-        case "live": return .live
-        case "plain": return .plain
-        case "quiet": return .quiet
-        default: throw CLIError("--progress must be auto, live, plain or quiet")
-        }
-    }
-
     /// The run history, opened on another thread (nil: history is off).
     private func openHistory(_ ws: Workspace) throws -> BackgroundValue<HistorySession>? {
         let project = ws.project
@@ -200,7 +186,7 @@ struct BuildCommand: ParsableCommand {
     /// The executor `--executor` names, told about the run history.
     private func makeExecutor(_ ws: Workspace, mode: ProgressReporter.Mode, session: HistorySession?) throws -> any Executor {
         let estimates = session?.estimates ?? DurationEstimates()
-        if slurm.executor == "slurm" {
+        if slurm.executor == .slurm {
             return SlurmExecutor(options: .init(settings: try slurm.settings(project: ws.project), stateDirectory: ws.stateDirectory,
                                                 progress: mode, estimates: estimates),
                                  digests: ws.digests, observer: session)

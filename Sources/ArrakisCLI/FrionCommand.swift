@@ -25,9 +25,10 @@ struct FrionCommand: ParsableCommand {
     @Option(help: "URL template to download a missing day: {yyyy} {yy} {ddd} {prefix} {PREFIX}.") var url: String?
     @Option(help: "Seconds between samples.") var timestep: Double = 300
     @Option(help: "Shell height, km.") var shellHeight: Double = 450
-    @Option(help: "TEC between maps: linear (RMextract's) or rotated (IONEX 1.1's method 3).") var interpolation = "linear"
+    @Option(help: "TEC between maps: linear (RMextract's) or rotated (IONEX 1.1's method 3).")
+    var interpolation: IONEXMaps.TimeInterpolation = .linear
     @Option(help: "rigorous, or pyephem: RMextract's elevations without python-casacore (geocentric observer latitude), to compare with such a FRion run.")
-    var elevationModel = "rigorous"
+    var elevationModel: IonosphereModel.ElevationModel = .rigorous
     @Option(help: "Site geodetic latitude, degrees (ASKAP).") var siteLatitude = GeodeticPosition.askap.latitude
     @Option(help: "Site longitude, degrees east (ASKAP).") var siteLongitude = GeodeticPosition.askap.longitude
     @Option(help: "Site height above the ellipsoid, metres (ASKAP).") var siteHeight = GeodeticPosition.askap.height
@@ -48,12 +49,6 @@ struct FrionCommand: ParsableCommand {
         try OptionRange.check(channels, 0...100_000, "--channels")
         try OptionRange.check(firstFrequency, above: 0, atMost: 1e12, "--first-frequency")
         try OptionRange.check(channelWidth, atLeast: -1e12, atMost: 1e12, "--channel-width")
-        guard IONEXMaps.TimeInterpolation(rawValue: interpolation) != nil else {
-            throw ValidationError("--interpolation must be linear or rotated, not \(interpolation)")
-        }
-        guard IonosphereModel.ElevationModel(rawValue: elevationModel) != nil else {
-            throw ValidationError("--elevation-model must be rigorous or pyephem, not \(elevationModel)")
-        }
         guard Self.mjdSeconds(start) != nil else {
             throw ValidationError("--start must be a UTC time like 2020-01-08T02:00:00 or an MJD, not \(start)")
         }
@@ -78,8 +73,8 @@ struct FrionCommand: ParsableCommand {
         model.site = GeodeticPosition(latitude: siteLatitude, longitude: siteLongitude, height: siteHeight)
         model.shellHeight = shellHeight * 1000
         model.timestep = timestep
-        model.interpolation = IONEXMaps.TimeInterpolation(rawValue: interpolation)!
-        model.elevationModel = IonosphereModel.ElevationModel(rawValue: elevationModel)!
+        model.interpolation = interpolation
+        model.elevationModel = elevationModel
         let library = IONEXLibrary(directory: IONEXDirectory(directory: ionex, prefix: prefix, urlTemplate: url))
         let predictor = IonospherePredictor(model: model, library: library)
         let prediction: IonosphericPrediction

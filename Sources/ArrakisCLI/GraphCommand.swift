@@ -11,8 +11,8 @@ struct GraphCommand: ParsableCommand {
     @Argument(help: "Only the graph of these targets (default: every product, inside `default` or not).")
     var targets: [String] = []
 
-    @Option(help: "text, dot, mermaid or json.")
-    var format: String = "text"
+    @Option(help: "How to print it: an indented tree (text), Graphviz (dot), Mermaid or JSON.")
+    var format: GraphExport.Format = .text
 
     @Flag(help: "One node per product instance instead of per family.")
     var expand = false
@@ -20,15 +20,12 @@ struct GraphCommand: ParsableCommand {
     func run() throws {
         var ws: Workspace?
         do {
-            guard let fmt = GraphExport.Format(rawValue: format) else {
-                throw CLIError("--format must be one of: text, dot, mermaid, json")
-            }
             let w = try Workspace(project)
             ws = w
             let engine = try w.engine(targets: targets.isEmpty ? w.project.productNames : targets, dryRun: true, keepGoing: true)
             try engine.start()
             try engine.flushStores()
-            printOut(GraphExport.render(engine, families: w.project.families, format: fmt, expand: expand))
+            printOut(GraphExport.render(engine, families: w.project.families, format: format, expand: expand))
         } catch {
             fail(ws?.project.located(error) ?? error)
         }

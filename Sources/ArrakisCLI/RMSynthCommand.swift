@@ -53,8 +53,9 @@ struct RMSynthCommand: ParsableCommand {
     @Option(name: .customLong("poly-order"), parsing: .unconditional,
             help: "Stokes I polynomial order 0-5; negative: choose up to |n| by AIC (rmsynth1d -o).")
     var polyOrder = 3
-    @Option(name: .customLong("fit-function"), help: "Stokes I model: log or linear (rmsynth1d -f).") var fitFunction = "log"
-    @Option(help: "Channel weighting: variance or uniform (rmsynth1d -w).") var weight = "variance"
+    @Option(name: .customLong("fit-function"), help: "Stokes I model (rmsynth1d -f).")
+    var fitFunction: StokesIFitFunction = .log
+    @Option(help: "Channel weighting (rmsynth1d -w).") var weight: RMWeighting = .variance
     @Option(name: .customLong("phi-max"), help: "Largest |Faraday depth| sampled (rad/m^2); default automatic (rmsynth1d -l).")
     var phiMax: Double?
     @Option(name: .customLong("dphi"), help: "Faraday-depth step (rad/m^2); overrides --samples (rmsynth1d -d).") var dPhi: Double?
@@ -74,12 +75,6 @@ struct RMSynthCommand: ParsableCommand {
         if batch == nil && spectrum == nil { throw ValidationError("give a spectrum file, or --batch DIR|LIST") }
         if batch != nil && spectrum != nil { throw ValidationError("give either a spectrum file or --batch, not both") }
         if batch != nil && outPrefix != nil { throw ValidationError("--out-prefix is for a single spectrum") }
-        guard StokesIFitFunction(rawValue: fitFunction) != nil else {
-            throw ValidationError("--fit-function must be log or linear, not '\(fitFunction)'")
-        }
-        guard RMWeighting(rawValue: weight) != nil else {
-            throw ValidationError("--weight must be variance or uniform, not '\(weight)'")
-        }
         try OptionRange.check(polyOrder, -5...5, "--poly-order")
         try OptionRange.check(jobs, 0...4096, "--jobs")
         try OptionRange.check(maxIter, 0...100_000_000, "--max-iter")
@@ -94,9 +89,9 @@ struct RMSynthCommand: ParsableCommand {
     var synthesisSettings: RMSynthesisSettings {
         var s = RMSynthesisSettings()
         s.polyOrder = polyOrder
-        s.fitFunction = StokesIFitFunction(rawValue: fitFunction) ?? .log
+        s.fitFunction = fitFunction
         s.samplesPerFWHM = samples
-        s.weighting = RMWeighting(rawValue: weight) ?? .variance
+        s.weighting = weight
         s.phiMax = phiMax
         s.dPhi = dPhi
         s.allowNonPositiveStokesIModel = allowNegativeModel

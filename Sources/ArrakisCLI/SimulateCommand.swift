@@ -2,8 +2,6 @@ import ArgumentParser
 import Astro
 import Foundation
 
-extension SurveyParameters.Footprint: ExpressibleByArgument {}
-
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "simulate",

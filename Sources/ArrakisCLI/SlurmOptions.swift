@@ -7,7 +7,7 @@ import Rules
 /// `executor slurm { ... }` setting of the same name.
 struct SlurmOptions: ParsableArguments {
     @Option(help: "Where tasks run: local (this machine) or slurm (job arrays on a SLURM cluster).")
-    var executor: String = "local"
+    var executor: ExecutorKind = .local
 
     @Option(help: "SLURM: tasks each array element runs (default: from recorded durations and the work waiting).")
     var tasksPerJob: Int?

@@ -5,7 +5,7 @@ import Graph
 /// rate, ETA), or one plain line per finished task otherwise (logs, CI). The ETA uses
 /// recorded durations when run history has them (`EtaEstimator`).
 public final class ProgressReporter: @unchecked Sendable {
-    public enum Mode: Sendable { case auto, live, plain, quiet }
+    public enum Mode: String, Sendable, CaseIterable { case auto, live, plain, quiet }
 
     private let live: Bool
     private let quiet: Bool

@@ -102,7 +102,9 @@ import Testing
 
     @Test func sameSeedSameSurveyOtherSeedOtherSurvey() throws {
         let (a, _) = try Self.simulate { $0.sources = 10; $0.epochs = 1; $0.fields = 1 }
-        usleep(1_100_000)   // a second later: no timestamp may leak into the bytes
+        // The next survey is made in a later second of the wall clock: no timestamp may leak into the bytes.
+        let second = time(nil)
+        #expect(waitUntil { time(nil) > second })
         let (b, _) = try Self.simulate { $0.sources = 10; $0.epochs = 1; $0.fields = 1 }
         let (c, _) = try Self.simulate { $0.sources = 10; $0.epochs = 1; $0.fields = 1; $0.seed = 2 }
         let cube = "survey/" + SurveySimulator.Paths.cube(epoch: 0, field: "RACS_1230-31A", stokes: "q", beam: 2)

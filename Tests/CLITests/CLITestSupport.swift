@@ -32,21 +32,7 @@ struct RunResult {
 @discardableResult
 func arrakis(_ args: [String], in directory: String, environment: [String: String] = [:],
              file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-    let process = try arrakisProcess(args, in: directory, environment: environment)
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Read both pipes concurrently so neither fills up.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return RunResult(status: process.terminationStatus,
-                     stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    try runToEnd(try arrakisProcess(args, in: directory, environment: environment))
 }
 
 func arrakisProcess(_ args: [String], in directory: String, environment: [String: String] = [:]) throws -> Process {

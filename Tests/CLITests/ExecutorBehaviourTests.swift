@@ -72,25 +72,25 @@ final class ExecutorBehaviourTests: XCTestCase {
             for n in range(0, 4)
             input quick[n]
             output "slow/{n}.txt"
-            shell "sleep 30; cat {input} > {output}"
+            shell "touch started-{n}; sleep 30; cat {input} > {output}"
         }
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "-j", "8", "--progress", "plain"], in: dir)
-        let err = Pipe()
-        process.standardError = err
+        let err = StderrReader(process)
         process.standardOutput = FileHandle.nullDevice
-        let started = Date()
         try process.run()
-        // Wait until the quick products are done and the slow ones run.
-        while !FileManager.default.fileExists(atPath: dir + "/quick/3.txt") && Date().timeIntervalSince(started) < 20 {
-            usleep(20_000)
+        err.start()
+        // Interrupt once every slow command runs (each says so before it sleeps).
+        waitUntil("the four slow commands run") {
+            (0..<4).allSatisfy { FileManager.default.fileExists(atPath: dir + "/started-\($0)") }
         }
-        usleep(300_000)
+        let interrupted = Date()
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        XCTAssertLessThan(Date().timeIntervalSince(started), 20, "Ctrl-C did not stop the sleeping commands")
+        // The commands sleep 30 s: the build ends well before unless Ctrl-C stopped them.
+        XCTAssertLessThan(Date().timeIntervalSince(interrupted), 20, "Ctrl-C did not stop the sleeping commands")
         XCTAssertEqual(process.terminationStatus, 130)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = err.text()
         XCTAssertTrue(stderr.contains("interrupted"), stderr)
         let plan = try dryRunPlan(in: dir)
         XCTAssertEqual(plan.products, Set((0..<4).map { "slow[\($0)]" }), "finished quick products were lost")

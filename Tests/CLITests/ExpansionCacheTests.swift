@@ -10,9 +10,9 @@ final class ExpansionCacheTests: XCTestCase {
         dir = try copyOfExample("shell-demo", self)
         let first = try arrakis(["build"], in: dir)
         XCTAssertEqual(first.status, 0, first.stderr)
-        // The inputs' directory was just written: let the filesystem clock pass it, so the
-        // next build may keep `wc`'s instances (an entry is never written in the same tick).
-        usleep(50_000)
+        // The inputs' directory was just written: wait for the filesystem clock to pass it,
+        // so the next build may keep `wc`'s instances (an entry is never written in the same tick).
+        try waitForFilesystemClock(toPass: [dir, dir + "/inputs"])
         XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
         XCTAssertEqual(cached().count, 1, "the no-op build kept wc's instances")
     }

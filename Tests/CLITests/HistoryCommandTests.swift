@@ -113,12 +113,14 @@ final class HistoryCommandTests: XCTestCase {
         let dir = try scratchDirectory(self) + "/project"
         try write(Self.slow, to: dir + "/Arrakisfile")
         let (process, _, _) = try start(["build", "-j", "2"], in: dir, environment: [:])
-        let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: dir + "/out/1.txt") && Date() < deadline { usleep(20_000) }
-        usleep(300_000)  // the running run and a few tasks reach the history
+        waitUntil("out/1.txt is built") { FileManager.default.fileExists(atPath: dir + "/out/1.txt") }
+        waitUntil("the history holds the run, still running") {
+            let runs = try? json(try arrakis(["runs", "--json"], in: dir).stdout) as? [[String: Any]]
+            return runs?.first?["outcome"] as? String == "running"
+        }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        usleep(500_000)  // commands of the killed build end
+        waitForCommandsToEnd(in: dir)
         XCTAssertEqual(try arrakis(["build"], in: dir).status, 0)
         let runs = try XCTUnwrap(try json(try arrakis(["runs", "--json"], in: dir).stdout) as? [[String: Any]])
         XCTAssertEqual(runs.map { $0["outcome"] as? String }, ["succeeded", "abandoned"])
@@ -156,14 +158,12 @@ final class HistoryCommandTests: XCTestCase {
     }
 
     /// Waits until the server holds at least `n` task records.
-    func waitForTasks(_ server: HistoryPostgresServer, atLeast n: Int) throws {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if let c = try? server.connect(), let rows = try? c.query("SELECT count(*) FROM tasks").rows,
-               let text = rows.first?.first ?? nil, let count = Int(text), count >= n { return }
-            usleep(50_000)
+    func waitForTasks(_ server: HistoryPostgresServer, atLeast n: Int, file: StaticString = #filePath, line: UInt = #line) {
+        waitUntil("the build writes \(n) task records to the server", file: file, line: line) {
+            guard let c = try? server.connect(), let rows = try? c.query("SELECT count(*) FROM tasks").rows,
+                  let text = rows.first?.first ?? nil, let count = Int(text) else { return false }
+            return count >= n
         }
-        XCTFail("the build wrote no task records to the server within 60s")
     }
 
     func spoolFiles(_ dir: String) -> [String] {
@@ -189,7 +189,7 @@ final class HistoryCommandTests: XCTestCase {
         var texts: [String: String] = [:]
 
         let (process, out, err) = try start(["build", "-j", "2", "--progress", "plain"], in: dir, environment: env)
-        try waitForTasks(server, atLeast: 2)
+        waitForTasks(server, atLeast: 2)
         server.stop()
         process.waitUntilExit()
         let stderr = try read(err)
@@ -243,9 +243,12 @@ final class HistoryCommandTests: XCTestCase {
         try write(Self.slow, to: dir + "/Arrakisfile")
         let url = "postgresql://postgres:\(server.password)@127.0.0.1:\(server.port)/\(HistoryPostgresServer.database)"
         let (process, out, err) = try start(["build", "-j", "2", "--progress", "plain", "--history", url], in: dir, environment: [:])
-        try waitForTasks(server, atLeast: 2)
+        waitForTasks(server, atLeast: 2)
         server.stop()
-        usleep(600_000)
+        // Back once the build has found it gone (its one warning), unless the build ended first.
+        waitUntil("the build warns that the server is gone") {
+            (try? read(err))?.contains("arrakis: warning:") == true || !process.isRunning
+        }
         server.resume()
         process.waitUntilExit()
         let stderr = try read(err)

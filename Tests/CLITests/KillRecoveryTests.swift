@@ -47,13 +47,15 @@ final class KillRecoveryTests: XCTestCase {
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
                 try process.run()
+                // The kill's random moment (0 to 0.6 s into the build): what the test
+                // varies, not a wait for anything.
                 usleep(useconds_t(rng.next() % 600_000))
                 let finished = !process.isRunning
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
                 if !finished { killedMidway += 1 }
-                // Commands of the killed build run on in their own process groups; let them end.
-                usleep(60_000)
+                // Commands of the killed build run on in their own process groups.
+                waitForCommandsToEnd(in: dir)
                 for (path, text) in try outputs(of: dir) {
                     XCTAssertEqual(text, expected[path], "trial \(trial): \(path) is wrong after kill -9")
                 }
@@ -110,15 +112,16 @@ final class KillRecoveryTests: XCTestCase {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // The logs are open (and stale copies removed) once the first output is rebuilt.
-        let deadline = Date().addingTimeInterval(60)
-        while (try? read(dir + "/stage1/f0.out"))?.contains("round 2") != true && Date() < deadline { usleep(5_000) }
+        waitUntil("stage1/f0.out is rebuilt") { (try? read(dir + "/stage1/f0.out"))?.contains("round 2") == true }
         XCTAssertEqual(mkfifo(traces + ".compact", 0o644), 0)
-        while (try? read(dir + "/total.txt"))?.contains("round 2") != true && Date() < deadline { usleep(20_000) }
-        usleep(500_000)
+        waitUntil("total.txt is rebuilt") { (try? read(dir + "/total.txt"))?.contains("round 2") == true }
+        waitUntil("the build blocks opening \(traces).compact") {
+            isBlockedOpeningAFIFO(process.processIdentifier) || !process.isRunning
+        }
         XCTAssertTrue(process.isRunning, "the build did not stop in its compaction")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
-        usleep(60_000)
+        waitForCommandsToEnd(in: dir)
         XCTAssertGreaterThan(try fileSize(traces), 3 * live - 100, "the old log is whole")
 
         let finish = try arrakis(["build", "-j", "4"], in: dir)

@@ -209,7 +209,7 @@ final class PipelineBuildTests: XCTestCase {
         let out = try FITSFile.create(path)
         try out.writeTable(table)
         try out.commit()
-        Thread.sleep(forTimeInterval: 0.01)
+        try waitForFilesystemClock(toPass: [path])
         let rebuilt = try build(in: dir).builtProducts
 
         // The products that ran: the sources (they read the catalogue), the survey's

@@ -61,13 +61,10 @@ final class SlurmFailureTests: XCTestCase {
         }
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--tasks-per-job", "1"] + Self.slurmArgs, in: dir)
-        let err = Pipe()
-        process.standardError = err
+        let err = StderrReader(process)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        err.start()
 
         // Cancel the first element that runs. Its task lasts 8 s, so that on a loaded machine
         // (slow squeue calls) it is still running when it is cancelled.
@@ -79,7 +76,8 @@ final class SlurmFailureTests: XCTestCase {
             victim = q.stdout.split(separator: "\n").first.map(String.init) ?? ""
             return !victim.isEmpty
         })
-        usleep(500_000)
+        // Every task submitted, so that what is submitted next is the resubmission.
+        waitUntil("the four tasks are submitted") { SlurmCluster.submittedTasks(in: dir) == 4 }
         let submissionsBefore = SlurmCluster.submittedJobs(in: dir).count
         let cancelled = Date()
         XCTAssertEqual(try SlurmCluster.run("scancel", [victim]).status, 0)
@@ -88,8 +86,7 @@ final class SlurmFailureTests: XCTestCase {
                       "no resubmission within 5 s of scancel")
         let noticed = Date().timeIntervalSince(cancelled)
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        let stderr = String(decoding: errData, as: UTF8.self)
+        let stderr = err.text()
         XCTAssertEqual(process.terminationStatus, 0, stderr)
         XCTAssertLessThan(noticed, 1 + 2.5, "noticed after \(noticed) s with a 1 s poll")
         XCTAssertTrue(stderr.contains("job \(victim)"), stderr)

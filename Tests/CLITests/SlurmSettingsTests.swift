@@ -34,8 +34,9 @@ final class SlurmSettingsTests: XCTestCase {
 
         try write("product a { output \"a.txt\"; shell \"echo a > {output}\" }\n", to: dir + "/Arrakisfile")
         let executor = try arrakis(["build", "--executor", "condor"], in: dir)
-        XCTAssertEqual(executor.status, 2)
-        XCTAssertTrue(executor.stderr.contains("--executor must be local or slurm"), executor.stderr)
+        XCTAssertEqual(executor.status, 64, "a usage error")
+        XCTAssertTrue(executor.stderr.contains("The value 'condor' is invalid for '--executor <executor>'. Please provide one of 'local' and 'slurm'."),
+                      executor.stderr)
     }
 
     /// The block's settings reach the job script; a password given in the environment
@@ -80,13 +81,10 @@ final class SlurmSettingsTests: XCTestCase {
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--executor", "slurm", "--poll", "1", "--tasks-per-job", "1",
                                           "--progress", "plain"], in: dir)
-        let err = Pipe()
-        process.standardError = err
+        let err = StderrReader(process)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
+        err.start()
         var job = ""
         XCTAssertTrue(try SlurmCluster.wait(30) {
             job = SlurmCluster.submittedJobs(in: dir).first ?? ""
@@ -95,8 +93,7 @@ final class SlurmSettingsTests: XCTestCase {
         })
         kill(process.processIdentifier, SIGINT)
         process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        let stderr = String(decoding: errData, as: UTF8.self)
+        let stderr = err.text()
         XCTAssertEqual(process.terminationStatus, 130, stderr)
         XCTAssertTrue(stderr.contains("cancelling 1 SLURM job(s): \(job)"), stderr)
         XCTAssertTrue(try SlurmCluster.wait(15) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestServers
 import XCTest
 
 /// The SLURM cluster the SLURM tests submit to: `scripts/slurm-local.sh start` (which
@@ -42,18 +43,7 @@ enum SlurmCluster {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [tool] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        return RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+        return try runToEnd(p)
     }
 
     /// The job ids of `.arrakis/slurm/submissions.log` in a project (one line per sbatch).
@@ -103,14 +93,10 @@ enum SlurmCluster {
         }
     }
 
-    /// Waits until `condition` holds, up to `seconds`.
+    /// Whether `condition` held within `seconds` (the cluster's own deadlines: how soon
+    /// something must happen is what these tests check).
     static func wait(_ seconds: Double, _ condition: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
+        try Poll.until(timeout: seconds, condition)
     }
 }
 

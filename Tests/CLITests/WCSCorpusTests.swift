@@ -67,18 +67,7 @@ final class WCSCorpusTests: XCTestCase {
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
         p.arguments = ["-c", script]
         p.currentDirectoryURL = URL(fileURLWithPath: dir)
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        let r = RunResult(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                          stderr: String(decoding: errData, as: UTF8.self))
+        let r = try runToEnd(p)
         struct Output: Decodable { var ctype: [String]; var rows: [[Double?]] }
         guard r.status == 0, let output = try? JSONDecoder().decode(Output.self, from: Data(r.stdout.utf8)) else { return (r, []) }
         let rows = output.rows.map { row -> [Double]? in

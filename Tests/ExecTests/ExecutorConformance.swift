@@ -170,12 +170,13 @@ final class ExecutorFixture {
         return (try result.get(), events)
     }
 
-    /// Waits until `condition` holds, up to `seconds`.
+    /// Whether `condition` held within `seconds`: how the executor tests wait for an event
+    /// (a pid file, a process gone), polled, never for a fixed time.
     static func wait(_ seconds: Double, _ condition: () -> Bool) -> Bool {
         let end = Date().addingTimeInterval(seconds)
         while Date() < end {
             if condition() { return true }
-            usleep(20_000)
+            usleep(20_000)  // the polling interval
         }
         return condition()
     }

@@ -29,7 +29,7 @@ final class ExpansionCacheUnitTests: XCTestCase {
         try box.write("in/0/a.txt", "a")
         let clock = try FilesystemClock(markerPath: "clock")
         let cache = try ExpansionCache(directory: "expansions", clock: clock)
-        usleep(20_000)
+        waitForClock(clock, toPass: ["in", "in/0"])
         let definition = Digest("v1")
         cache.store(family: "copy", definition: definition, directories: ["in", "in/0", "missing"], specs: specs(), stamp: cache.stamp())
         XCTAssertEqual(describe(try XCTUnwrap(cache.specs(family: "copy", definition: definition))), describe(specs()))
@@ -38,7 +38,7 @@ final class ExpansionCacheUnitTests: XCTestCase {
         try box.write("in/0/b.txt", "b")
         XCTAssertNil(cache.specs(family: "copy", definition: definition), "a file was added to a listed directory")
         // A directory that did not exist, and now does.
-        usleep(20_000)
+        waitForClock(clock, toPass: ["in/0"])
         cache.store(family: "copy", definition: definition, directories: ["in/0", "missing"], specs: specs(), stamp: cache.stamp())
         XCTAssertNotNil(cache.specs(family: "copy", definition: definition))
         try FileManager.default.createDirectory(atPath: "missing", withIntermediateDirectories: false)
@@ -59,8 +59,9 @@ final class ExpansionCacheUnitTests: XCTestCase {
     func testDamagedEntriesAreIgnored() throws {
         let box = try Sandbox()
         try box.write("in/a.txt", "a")
-        let cache = try ExpansionCache(directory: "expansions", clock: try FilesystemClock(markerPath: "clock"))
-        usleep(20_000)
+        let clock = try FilesystemClock(markerPath: "clock")
+        let cache = try ExpansionCache(directory: "expansions", clock: clock)
+        waitForClock(clock, toPass: ["in"])
         cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
         let file = "expansions/" + (try FileManager.default.contentsOfDirectory(atPath: "expansions"))[0]
         let good = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -81,8 +82,9 @@ final class ExpansionCacheUnitTests: XCTestCase {
     func testAnEntryOfAnotherFormatVersionIsNotRead() throws {
         let box = try Sandbox()
         try box.write("in/a.txt", "a")
-        let cache = try ExpansionCache(directory: "expansions", clock: try FilesystemClock(markerPath: "clock"))
-        usleep(20_000)
+        let clock = try FilesystemClock(markerPath: "clock")
+        let cache = try ExpansionCache(directory: "expansions", clock: clock)
+        waitForClock(clock, toPass: ["in"])
         cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
         let file = "expansions/" + (try FileManager.default.contentsOfDirectory(atPath: "expansions"))[0]
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))

@@ -146,6 +146,7 @@ import Testing
     @Test func anOrderedPipelineHandsPiecesOverInOrder() throws {
         var seen: [Int] = []
         try OrderedPipeline.run(count: 200, ahead: 4, make: { i in
+            // Pieces finish out of order: a random delay the test injects, not a wait for anything.
             usleep(UInt32.random(in: 0...500))
             return i * i
         }, consume: { i, value in

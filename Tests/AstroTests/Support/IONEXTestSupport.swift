@@ -119,14 +119,11 @@ final class LocalHTTPServer {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Wait until it accepts connections (at most 10 s).
-        let deadline = Date().addingTimeInterval(10)
-        while !LocalHTTPServer.accepts(port: port) {
-            guard Date() < deadline, process.isRunning else {
-                process.terminate()
-                throw IONEXFiles.Failure("python3 -m http.server did not start on port \(port)")
-            }
-            Thread.sleep(forTimeInterval: 0.05)
+        // Wait until it accepts connections (or has exited).
+        let process = self.process
+        guard waitUntil(timeout: 60, { LocalHTTPServer.accepts(port: port) || !process.isRunning }), process.isRunning else {
+            process.terminate()
+            throw IONEXFiles.Failure("python3 -m http.server did not start on port \(port)")
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestServers
 import Testing
 @testable import Store
 
@@ -25,16 +26,23 @@ import Testing
         var openError: HistoryError?
         do { _ = try down.open() } catch { openError = error }
         #expect(openError?.isTransient == true)
+        let attempts = Atomic<Int>(0)
         let recorder = HistoryRecorder(history: nil, openError: openError,
-                                       opener: { () throws(HistoryError) in try down.open() },
+                                       opener: { () throws(HistoryError) in
+                                           attempts.add(1, ordering: .relaxed)
+                                           return try down.open()
+                                       },
                                        spool: HistorySpool(directory: dir.path, runID: run.id),
                                        policy: .init(batchInterval: 0.02, firstRetry: 0.01, maxRetry: 0.05),
                                        warn: { warnings.add($0) })
         recorder.record(run)
         let tasks = HistoryFixtures.tasks(run.id)
-        for t in tasks {
+        for (i, t) in tasks.enumerated() {
+            // Each record in a batch of its own, each batch after another reconnection attempt.
+            let tried = attempts.load(ordering: .relaxed)
             recorder.record(t)
-            usleep(60_000)  // several batches, several reconnection attempts
+            #expect(Poll.until { recorder.currentSummary.spooled == i + 2 && attempts.load(ordering: .relaxed) > tried },
+                    "task \(i) spooled after another attempt to reconnect")
         }
         var finished = run
         finished.end(.succeeded, counts: run.counts)
@@ -71,10 +79,10 @@ import Testing
         let tasks = HistoryFixtures.tasks(run.id)
         recorder.record(run)
         recorder.record(tasks[0])
-        usleep(100_000)
-        #expect(recorder.currentSummary.spooled == 2)
+        #expect(Poll.until { recorder.currentSummary.spooled == 2 }, "\(recorder.currentSummary)")
         available.store(true, ordering: .relaxed)
-        usleep(200_000)  // reconnects (backoff at most 0.02s) and replays
+        // It reconnects (backoff at most 0.02 s) and replays the spool.
+        #expect(Poll.until { recorder.currentSummary.replayed == 2 }, "\(recorder.currentSummary)")
         recorder.record(tasks[1])
         recorder.record(tasks[2])
         let summary = recorder.close()
