@@ -502,26 +502,47 @@ public final class BuildEngine {
             }
             direct.append(id)
         }
-        guard !direct.isEmpty else { return }
-        var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: direct.count)
+        // In slices: a verdict is a hundred bytes or more, and a million of them at once
+        // would be a peak of their own.
+        var start = 0
+        while start < direct.count {
+            let end = min(start + Self.evaluationSlice, direct.count)
+            apply(verdicts(direct[start..<end]), to: direct[start..<end])
+            start = end
+        }
+    }
+
+    /// Instances evaluated at once (see `evaluate`).
+    static let evaluationSlice = 1 << 16
+
+    /// The verdicts of `ids` (none of them resolved yet), computed in parallel for many.
+    private func verdicts(_ ids: ArraySlice<InstanceID>) -> [InstanceEvaluator.Verdict?] {
+        var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: ids.count)
         let ev = evaluator
-        let snapshot = outputDigest
-        if direct.count < 32 {
-            for (i, id) in direct.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { snapshot[$0] }) }
-        } else {
+        // Read in place: nothing resolves while the verdicts are computed.
+        outputDigest.withUnsafeBufferPointer { digests in
+            let upstream = UncheckedBox(digests)
+            if ids.count < 32 {
+                for (i, id) in ids.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { upstream.value[$0] }) }
+                return
+            }
             // Chunks of neighbouring instances: their files mostly share directories.
-            let ids = direct
+            let ids = Array(ids)
             let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
             verdicts.withUnsafeMutableBufferPointer { out in
                 let outPtr = UncheckedBox(out)
                 DispatchQueue.concurrentPerform(iterations: chunks) { c in
                     let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
                     let handles = DirectoryHandles()
-                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { snapshot[$0] }, handles: handles) }
+                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { upstream.value[$0] }, handles: handles) }
                 }
             }
         }
-        for (i, id) in direct.enumerated() {
+        return verdicts
+    }
+
+    private func apply(_ verdicts: [InstanceEvaluator.Verdict?], to direct: ArraySlice<InstanceID>) {
+        for (i, id) in zip(verdicts.indices, direct) {
             // Dry run: an `after` upstream that would run may still write this product's
             // file inputs. Missing ones mean it runs; present ones are judged as they are now
             // (the build judges again once that upstream ran).
