@@ -508,9 +508,19 @@ public final class BuildEngine {
         while start < direct.count {
             let end = min(start + Self.evaluationSlice, direct.count)
             apply(verdicts(direct[start..<end]), to: direct[start..<end])
+            evaluatedSinceRelease += end - start
+            if evaluatedSinceRelease >= Self.evaluationSlice {
+                // What the slice read of the stores is not needed again (see `releaseResidentPages`).
+                evaluatedSinceRelease = 0
+                traces.releaseResidentPages()
+                digests.releaseResidentPages()
+            }
             start = end
         }
     }
+
+    /// Instances evaluated since the stores' pages were last released.
+    private var evaluatedSinceRelease = 0
 
     /// Instances evaluated at once (see `evaluate`).
     static let evaluationSlice = 1 << 16

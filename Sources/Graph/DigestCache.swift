@@ -36,7 +36,9 @@ public final class DigestCache: Sendable {
             let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
                              low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
             index.update(Int32(i), forKey: key)
+            if i & 0xffff == 0xffff { log.releaseResidentPages(upTo: rec.offset) }
         }
+        log.releaseResidentPages()
         loaded = index
         state = Mutex(State())
     }
@@ -65,6 +67,9 @@ public final class DigestCache: Sendable {
                                 mtimeNs: Int64(bitPattern: u64(40)), ctimeNs: Int64(bitPattern: u64(48)))
         return Entry(signature: sig, digest: Digest(high: u64(56), low: u64(64)), trusted: raw[at + 72] == 1)
     }
+
+    /// Lets the kernel drop the pages of the log read so far (see `RecordLog.releaseResidentPages`).
+    public func releaseResidentPages() { log.releaseResidentPages() }
 
     public var count: Int {
         state.withLock { loaded.count + $0.newKeys }

@@ -78,6 +78,9 @@ public final class RecordLog: @unchecked Sendable {
                       XXH3_64bits(raw.baseAddress! + start, len) == sum else { break }
                 recs.append((start, len))
                 pos = start + len
+                // Checked pages need not stay resident (the stores index them next, then
+                // read only what a build asks for).
+                if recs.count & 0xffff == 0 { mapping.release(upTo: pos) }
             }
         }
         records = recs
@@ -126,6 +129,15 @@ public final class RecordLog: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Lets the kernel drop the resident pages of `contents` before `offset` (all of them
+    /// if nil). Nothing changes for readers: a page touched again is read back from the page
+    /// cache. For a log read once front to back (indexing at open) or in passes (a no-op
+    /// build's lookups), so that a million products' records need not all stay resident.
+    public func releaseResidentPages(upTo offset: Int? = nil) {
+        guard let start = contents.baseAddress, let mapped = mapping.bytes.baseAddress else { return }
+        mapping.release(upTo: (start - mapped) + (offset ?? contents.count))
+    }
 
     /// Queues one record; `flush()` writes queued records with one system call.
     public func append(_ payload: [UInt8]) {

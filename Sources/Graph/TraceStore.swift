@@ -42,6 +42,7 @@ public final class TraceStore: Sendable {
             let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
                              low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
             let previous = onDisk.update(Int32(i), forKey: key)
+            if i & 0xffff == 0xffff { log.releaseResidentPages(upTo: rec.offset) }
             if rec.length > 32 { live += rec.length + RecordLog.recordOverhead }
             if let previous, case let old = log.records[Int(previous)].length, old > 32 {
                 live -= old + RecordLog.recordOverhead
@@ -57,6 +58,7 @@ public final class TraceStore: Sendable {
             }
         }
         if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
+        log.releaseResidentPages()
         self.onDisk = onDisk
         familyCounts = counts
         liveBytesAtOpen = live
@@ -158,6 +160,9 @@ public final class TraceStore: Sendable {
         }
         return out
     }
+
+    /// Lets the kernel drop the pages of the log read so far (see `RecordLog.releaseResidentPages`).
+    public func releaseResidentPages() { log.releaseResidentPages() }
 
     public func flush() throws { try log.flush() }
     public func sync() throws { try log.sync() }
