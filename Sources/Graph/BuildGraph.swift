@@ -4,7 +4,7 @@ import Synchronization
 /// The product instances expanded so far, with indexes for selection and dependents.
 /// Families are added whole, in dependency order; instances are never removed.
 public final class BuildGraph: @unchecked Sendable {
-    public private(set) var tasks: [TaskSpec] = []
+    public private(set) var tasks = TaskTable()
     public private(set) var keyText: [String] = []
     public private(set) var keyDigests: [Digest] = []
     /// family name -> its instances (a contiguous range, added at once)
@@ -30,7 +30,7 @@ public final class BuildGraph: @unchecked Sendable {
     /// Reads one instance in place (no copy of its arrays and strings).
     @inline(__always)
     func withTask<R>(_ id: InstanceID, _ body: (UnsafePointer<TaskSpec>) throws -> R) rethrows -> R {
-        try tasks.withUnsafeBufferPointer { try body($0.baseAddress! + id) }
+        try tasks.withTask(id, body)
     }
 
     public func isExpanded(_ family: String) -> Bool { families[family] != nil }
@@ -57,7 +57,7 @@ public final class BuildGraph: @unchecked Sendable {
                 throw ExpansionError(family: family, message: "two instances have the same key \(new[i].key)")
             }
         }
-        if tasks.isEmpty { tasks = new } else { tasks.append(contentsOf: new) }
+        tasks.append(segment: new)
         if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
         keyDigests.append(contentsOf: digests)
         dependents.grow(by: new.count)
