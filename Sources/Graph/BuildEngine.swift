@@ -596,20 +596,3 @@ public final class BuildEngine {
         }
     }
 }
-
-/// Number of online processors (the default worker count).
-public enum ProcessorCount {
-    public static var value: Int {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return max(1, Int(sysconf(_SC_NPROCESSORS_ONLN)))
-        #endif
-    }
-}
-
-/// Lets concurrentPerform write disjoint slots of one buffer.
-struct UncheckedBox<T>: @unchecked Sendable {
-    var value: T
-    init(_ v: T) { value = v }
-}
