@@ -51,11 +51,7 @@ public final class BuildEngine {
     public let options: Options
     private let sources: [String: FamilySource]
     private let familyOrder: [String]
-    private let closure: Set<String>
-    private let wholeFamilies: Set<String>
-    private var instanceTargets: [ProductKey]
-    private var matchingTargets: [(family: String, value: String)]
-    private var outputTargets: [String]
+    private var selection: TargetSelection
     private let evaluator: InstanceEvaluator
 
     public private(set) var state: [InstanceState] = []
@@ -110,49 +106,7 @@ public final class BuildEngine {
         familyOrder = try Self.topologicalOrder(families)
         evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces, valueText: options.valueText)
 
-        var roots: Set<String> = []
-        var whole: Set<String> = []
-        var keys: [ProductKey] = []
-        var paths: [String] = []
-        var matching: [(family: String, value: String)] = []
-        for t in targets {
-            switch t {
-            case .family(let f):
-                guard byName[f] != nil else {
-                    throw UnknownTarget(target: f, hint: "products: " + byName.keys.sorted().joined(separator: ", "))
-                }
-                roots.insert(f); whole.insert(f)
-            case .instance(let k):
-                guard byName[k.family] != nil else {
-                    throw UnknownTarget(target: k.description, hint: "no product '\(k.family)'")
-                }
-                roots.insert(k.family); keys.append(k)
-            case .output(let p):
-                paths.append(p)
-            case .matching(let f, let v):
-                guard byName[f] != nil else {
-                    throw UnknownTarget(target: f + ":" + v, hint: "no product '\(f)'")
-                }
-                roots.insert(f); matching.append((f, v))
-            }
-        }
-        if targets.isEmpty || !paths.isEmpty {
-            roots.formUnion(byName.keys)
-            if targets.isEmpty { whole.formUnion(byName.keys) }
-        }
-        var seen: Set<String> = []
-        var stack = Array(roots)
-        while let f = stack.popLast() {
-            guard seen.insert(f).inserted, let src = byName[f] else { continue }
-            stack.append(contentsOf: src.inputFamilies)
-            stack.append(contentsOf: src.expansionFamilies)
-            whole.formUnion(src.expansionFamilies)
-        }
-        closure = seen
-        wholeFamilies = whole
-        instanceTargets = keys
-        matchingTargets = matching
-        outputTargets = paths
+        selection = try TargetSelection(targets: targets, families: byName)
     }
 
     static func topologicalOrder(_ families: [FamilySource]) throws -> [String] {
@@ -305,12 +259,8 @@ public final class BuildEngine {
             if try expandAvailable() { continue }
             break
         }
-        if !outputTargets.isEmpty && familyOrder.allSatisfy({ graph.isExpanded($0) || !closure.contains($0) || expansionBlocked($0) }) {
-            let missing = outputTargets
-            outputTargets = []
-            if let p = missing.first {
-                throw UnknownTarget(target: p, hint: "no product declares this output")
-            }
+        if selection.awaitsOutputs && familyOrder.allSatisfy({ graph.isExpanded($0) || !selection.closure.contains($0) || expansionBlocked($0) }) {
+            try selection.failUnclaimedOutputs()
         }
     }
 
@@ -344,7 +294,7 @@ public final class BuildEngine {
         for f in familyOrder where !graph.isExpanded(f) && !expansionFailed.contains(f) && !outsideUnexpanded.contains(f) {
             guard let src = sources[f] else { continue }
             if src.inputFamilies.contains(where: { !graph.isExpanded($0) }) { continue }
-            guard closure.contains(f) else {
+            guard selection.closure.contains(f) else {
                 if src.expansionFamilies.contains(where: { !graph.isExpanded($0) || (familyPending($0) ?? 1) > 0 }) { continue }
                 do {
                     let specs = try times.measure("expand \(f)") { try expand(src) }
@@ -405,42 +355,7 @@ public final class BuildEngine {
             }
             grow(to: graph.count)
             while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
-            if wholeFamilies.contains(f) {
-                for id in range { markNeeded(id) }
-            }
-            var remaining: [ProductKey] = []
-            for k in instanceTargets {
-                if k.family == f {
-                    guard let id = graph.instance(forKey: k) else {
-                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
-                        throw UnknownTarget(target: k.description,
-                                            hint: "\(f) has \(range.count) instances\(sample.isEmpty ? "" : ": " + sample + (range.count > 5 ? ", ..." : ""))")
-                    }
-                    markNeeded(id)
-                } else {
-                    remaining.append(k)
-                }
-            }
-            instanceTargets = remaining
-            if matchingTargets.contains(where: { $0.family == f }) {
-                for t in matchingTargets where t.family == f {
-                    let hits = range.filter { graph.tasks[$0].key.values.contains(t.value) }
-                    guard !hits.isEmpty else {
-                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
-                        throw UnknownTarget(target: f + ":" + t.value,
-                                            hint: "no instance of \(f) has the value '\(t.value)'\(sample.isEmpty ? "" : "; some are: " + sample + (range.count > 5 ? ", ..." : ""))")
-                    }
-                    for id in hits { markNeeded(id) }
-                }
-                matchingTargets.removeAll { $0.family == f }
-            }
-            if !outputTargets.isEmpty {
-                outputTargets = outputTargets.filter { p in
-                    guard let id = graph.instance(forOutput: p), range.contains(id) else { return true }
-                    markNeeded(id)
-                    return false
-                }
-            }
+            try selection.select(newFamily: f, range: range, in: graph) { markNeeded($0) }
             progressed = true
         }
         return progressed
