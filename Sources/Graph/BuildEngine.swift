@@ -6,9 +6,10 @@ import Dispatch
 /// digests, so a rebuilt product whose outputs did not change stops there (early cutoff).
 ///
 /// It is the facade over the parts of a build, split as ninja splits its own (this is
-/// ninja's `Builder`): `TargetSelection` resolves the targets, `InstanceEvaluator` judges
-/// one instance, `BuildPlan` keeps every instance's state and the queues, and this class
-/// expands families, drives the others, evaluates in parallel, and takes the executor's results.
+/// ninja's `Builder`): `TargetSelection` resolves the targets, `FanOutExpansion` turns
+/// families into instances as they become expandable, `InstanceEvaluator` judges one
+/// instance, `BuildPlan` keeps every instance's state and the queues, and this class drives
+/// them, evaluates in parallel, and takes the executor's results.
 ///
 /// Not thread-safe: an executor calls it from one thread at a time (the local executor's
 /// workers take turns under its lock; the SLURM executor from its controller loop);
@@ -51,9 +52,8 @@ public final class BuildEngine {
     /// Instances of listing-only families from earlier builds (nil: always expand).
     public let expansions: ExpansionCache?
     public let options: Options
-    private let sources: [String: FamilySource]
-    private let familyOrder: [String]
     private var selection: TargetSelection
+    private var expansion: FanOutExpansion
     private var plan: BuildPlan
     private let evaluator: InstanceEvaluator
     /// What each queued or running instance is built from, for its trace.
@@ -62,12 +62,10 @@ public final class BuildEngine {
     public var state: [InstanceState] { plan.state }
     public var running: Int { plan.running }
     public var stopped: Bool { plan.stopped }
-    private var expansionFailed: Set<String> = []
-    /// Families outside the targets' closure that could not be expanded (left out).
-    private var outsideUnexpanded: Set<String> = []
-    public private(set) var pendingFamilies: [PendingFamily] = []
+    /// Dry run: families whose fan-out waits for a product that is itself out of date.
+    public var pendingFamilies: [PendingFamily] { expansion.pending }
     /// Families expanded in a dry run from a manifest that will be rebuilt first.
-    public private(set) var provisionalFamilies: [String] = []
+    public var provisionalFamilies: [String] { expansion.provisional }
     /// Every failure so far, in the order they happened.
     public var problems: [Problem] { plan.problems }
     /// `problems` as text (`KEY: MESSAGE`).
@@ -99,32 +97,11 @@ public final class BuildEngine {
         self.options = options
         var byName: [String: FamilySource] = [:]
         for f in families { byName[f.name] = f }
-        sources = byName
-        familyOrder = try Self.topologicalOrder(families)
+        expansion = try FanOutExpansion(graph: graph, families: families, sources: byName, cache: expansions,
+                                        traces: traces, dryRun: options.dryRun)
         evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces, valueText: options.valueText)
         selection = try TargetSelection(targets: targets, families: byName)
         plan = BuildPlan(graph: graph, dryRun: options.dryRun, keepGoing: options.keepGoing)
-    }
-
-    static func topologicalOrder(_ families: [FamilySource]) throws -> [String] {
-        var byName: [String: FamilySource] = [:]
-        for f in families { byName[f.name] = f }
-        var order: [String] = []
-        var mark: [String: Int] = [:]   // 1 visiting, 2 done
-        func visit(_ name: String, _ path: [String]) throws {
-            if mark[name] == 2 { return }
-            if mark[name] == 1 {
-                throw ExpansionError(family: name, message: "dependency cycle: " + (path + [name]).joined(separator: " -> "))
-            }
-            mark[name] = 1
-            if let f = byName[name] {
-                for d in f.inputFamilies + f.expansionFamilies { try visit(d, path + [name]) }
-            }
-            mark[name] = 2
-            order.append(name)
-        }
-        for f in families.map(\.name).sorted() { try visit(f, []) }
-        return order
     }
 
     // MARK: - Driving
@@ -243,103 +220,12 @@ public final class BuildEngine {
                 times.measure("evaluate") { evaluate(batch) }
                 continue
             }
-            if try expandAvailable() { continue }
+            if try expansion.expandAvailable(plan: &plan, selection: &selection, times: &times) { continue }
             break
         }
-        if selection.awaitsOutputs && familyOrder.allSatisfy({ graph.isExpanded($0) || !selection.closure.contains($0) || expansionBlocked($0) }) {
+        if selection.awaitsOutputs && expansion.isSettled(within: selection.closure, plan: plan) {
             try selection.failUnclaimedOutputs()
         }
-    }
-
-    /// Expands every family whose prerequisites are met. Returns whether anything changed.
-    ///
-    /// Families outside the targets are expanded too, where they can be without building
-    /// anything, so that what they write is checked against what the targets write
-    /// (`BuildGraph.add` refuses two owners of one output); their instances stay unneeded,
-    /// and a failure to expand one only leaves it out.
-    private func expandAvailable() throws -> Bool {
-        var progressed = false
-        for f in familyOrder where !graph.isExpanded(f) && !expansionFailed.contains(f) && !outsideUnexpanded.contains(f) {
-            guard let src = sources[f] else { continue }
-            if src.inputFamilies.contains(where: { !graph.isExpanded($0) }) { continue }
-            guard selection.closure.contains(f) else {
-                if src.expansionFamilies.contains(where: { !graph.isExpanded($0) || (plan.familyPending($0) ?? 1) > 0 }) { continue }
-                do {
-                    let specs = try times.measure("expand \(f)") { try expand(src) }
-                    _ = try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
-                    plan.grow()
-                } catch let conflict as OutputConflict {
-                    throw conflict
-                } catch {
-                    outsideUnexpanded.insert(f)
-                }
-                progressed = true
-                continue
-            }
-            var provisional = false
-            var blockedBy: [String] = []
-            for e in src.expansionFamilies {
-                if expansionFailed.contains(e) { blockedBy.append(e); continue }
-                guard graph.isExpanded(e), plan.familyPending(e) == 0 else { blockedBy.append(e); continue }
-                if options.dryRun, plan.familyWouldRun(e) {
-                    provisional = true
-                }
-            }
-            if !blockedBy.isEmpty {
-                if blockedBy.contains(where: { expansionFailed.contains($0) || plan.isFamilyFailed($0) }) {
-                    expansionFailed.insert(f)
-                    plan.noteUnexpanded("product '\(f)' not expanded: \(blockedBy.joined(separator: ", ")) failed")
-                    progressed = true
-                }
-                continue
-            }
-            let specs: [TaskSpec]
-            do {
-                specs = try times.measure("expand \(f)") { try expand(src) }
-            } catch {
-                expansionFailed.insert(f)
-                let upstreamFailed = src.expansionFamilies.filter { plan.isFamilyFailed($0) }
-                if provisional {
-                    pendingFamilies.append(PendingFamily(family: f, waitsFor: src.expansionFamilies,
-                                                     lastKnownCount: traces.count(ofFamily: f)))
-                } else if !upstreamFailed.isEmpty {
-                    // What it fans out over was not (all) made: that failure is the one to report.
-                    plan.noteUnexpanded("product '\(f)' not expanded: \(upstreamFailed.joined(separator: ", ")) did not build")
-                } else {
-                    plan.failExpansion("\(error)")
-                }
-                progressed = true
-                continue
-            }
-            if provisional { provisionalFamilies.append(f) }
-            // An OutputConflict stops the build (and the dry run) before anything runs.
-            let range = try times.measure("index \(f)") {
-                try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
-            }
-            plan.grow()
-            try selection.select(newFamily: f, range: range, in: graph) { plan.markNeeded($0) }
-            progressed = true
-        }
-        return progressed
-    }
-
-    private func expansionBlocked(_ f: String) -> Bool {
-        guard let src = sources[f] else { return true }
-        return src.expansionFamilies.contains { expansionFailed.contains($0) || (plan.familyPending($0) ?? 1) > 0 }
-            || src.inputFamilies.contains { !graph.isExpanded($0) }
-    }
-
-    /// A family's instances: from the expansion cache when its entry is still valid,
-    /// otherwise expanded (and stored when only listings decided them).
-    private func expand(_ src: FamilySource) throws -> [TaskSpec] {
-        guard let cache = expansions, let definition = src.expansionDefinition else { return try src.expand(in: graph) }
-        if let cached = cache.specs(family: src.name, definition: definition) { return cached }
-        let stamp = cache.stamp()
-        let (specs, directories) = try src.expandListing(in: graph)
-        if let directories {
-            cache.store(family: src.name, definition: definition, directories: directories, specs: specs, stamp: stamp)
-        }
-        return specs
     }
 
     /// Judges `batch` (instances whose upstream products are all resolved) and moves each
