@@ -1,12 +1,15 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Dispatch
 
 /// Drives one build (or dry run) over the product graph: expands families as soon as they
 /// can be, decides which instances are out of date (in parallel), hands those to an executor,
 /// records traces as results arrive, and re-evaluates dependents against the *new* output
 /// digests, so a rebuilt product whose outputs did not change stops there (early cutoff).
+///
+/// It is the facade over the parts of a build, split as ninja splits its own (this is
+/// ninja's `Builder`): `TargetSelection` resolves the targets, `FanOutExpansion` turns
+/// families into instances as they become expandable, `InstanceEvaluator` judges one
+/// instance, `BuildPlan` keeps every instance's state and the queues, and this class drives
+/// them, evaluates in parallel, and takes the executor's results.
 ///
 /// Not thread-safe: an executor calls it from one thread at a time (the local executor's
 /// workers take turns under its lock; the SLURM executor from its controller loop);
@@ -49,41 +52,29 @@ public final class BuildEngine {
     /// Instances of listing-only families from earlier builds (nil: always expand).
     public let expansions: ExpansionCache?
     public let options: Options
-    private let sources: [String: FamilySource]
-    private let familyOrder: [String]
-    private let closure: Set<String>
-    private let wholeFamilies: Set<String>
-    private var instanceTargets: [ProductKey]
-    private var matchingTargets: [(family: String, value: String)]
-    private var outputTargets: [String]
+    private var selection: TargetSelection
+    private var expansion: FanOutExpansion
+    private var plan: BuildPlan
     private let evaluator: InstanceEvaluator
-
-    public private(set) var state: [InstanceState] = []
-    private var unresolved: [Int] = []
-    private var outputDigest: [Digest] = []
+    /// What each queued or running instance is built from, for its trace.
     private var parts: [InstanceID: InstanceEvaluator.Parts] = [:]
-    /// Needed instances not yet resolved, per family (by `BuildGraph.familyIndex`).
-    private var pendingByFamily: [Int] = []
-    private var expansionFailed: Set<String> = []
-    /// Families outside the targets' closure that could not be expanded (left out).
-    private var outsideUnexpanded: Set<String> = []
-    private var evalQueue: [InstanceID] = []
-    private var ready: [InstanceID] = []
-    private var readyHead = 0
-    public private(set) var running = 0
-    public private(set) var stopped = false
-    public private(set) var pendingFamilies: [PendingFamily] = []
+
+    public var state: [InstanceState] { plan.state }
+    public var running: Int { plan.running }
+    public var stopped: Bool { plan.stopped }
+    /// Dry run: families whose fan-out waits for a product that is itself out of date.
+    public var pendingFamilies: [PendingFamily] { expansion.pending }
     /// Families expanded in a dry run from a manifest that will be rebuilt first.
-    public private(set) var provisionalFamilies: [String] = []
+    public var provisionalFamilies: [String] { expansion.provisional }
     /// Every failure so far, in the order they happened.
-    public private(set) var problems: [Problem] = []
+    public var problems: [Problem] { plan.problems }
     /// `problems` as text (`KEY: MESSAGE`).
     public var errors: [String] { problems.map(\.description) }
 
-    public private(set) var counts = Counts()
+    public var counts: Counts { plan.counts }
     /// Dry run: products judged up to date now that an `after` upstream which would run
     /// may still change (the build judges them again after it).
-    public private(set) var recheckedAfterUpstream = 0
+    public var recheckedAfterUpstream: Int { plan.recheckedAfterUpstream }
     public struct Counts: Sendable, Equatable {
         public var needed = 0
         public var upToDate = 0
@@ -106,74 +97,11 @@ public final class BuildEngine {
         self.options = options
         var byName: [String: FamilySource] = [:]
         for f in families { byName[f.name] = f }
-        sources = byName
-        familyOrder = try Self.topologicalOrder(families)
+        expansion = try FanOutExpansion(graph: graph, families: families, sources: byName, cache: expansions,
+                                        traces: traces, dryRun: options.dryRun)
         evaluator = InstanceEvaluator(graph: graph, digests: digests, traces: traces, valueText: options.valueText)
-
-        var roots: Set<String> = []
-        var whole: Set<String> = []
-        var keys: [ProductKey] = []
-        var paths: [String] = []
-        var matching: [(family: String, value: String)] = []
-        for t in targets {
-            switch t {
-            case .family(let f):
-                guard byName[f] != nil else {
-                    throw UnknownTarget(target: f, hint: "products: " + byName.keys.sorted().joined(separator: ", "))
-                }
-                roots.insert(f); whole.insert(f)
-            case .instance(let k):
-                guard byName[k.family] != nil else {
-                    throw UnknownTarget(target: k.description, hint: "no product '\(k.family)'")
-                }
-                roots.insert(k.family); keys.append(k)
-            case .output(let p):
-                paths.append(p)
-            case .matching(let f, let v):
-                guard byName[f] != nil else {
-                    throw UnknownTarget(target: f + ":" + v, hint: "no product '\(f)'")
-                }
-                roots.insert(f); matching.append((f, v))
-            }
-        }
-        if targets.isEmpty || !paths.isEmpty {
-            roots.formUnion(byName.keys)
-            if targets.isEmpty { whole.formUnion(byName.keys) }
-        }
-        var seen: Set<String> = []
-        var stack = Array(roots)
-        while let f = stack.popLast() {
-            guard seen.insert(f).inserted, let src = byName[f] else { continue }
-            stack.append(contentsOf: src.inputFamilies)
-            stack.append(contentsOf: src.expansionFamilies)
-            whole.formUnion(src.expansionFamilies)
-        }
-        closure = seen
-        wholeFamilies = whole
-        instanceTargets = keys
-        matchingTargets = matching
-        outputTargets = paths
-    }
-
-    static func topologicalOrder(_ families: [FamilySource]) throws -> [String] {
-        var byName: [String: FamilySource] = [:]
-        for f in families { byName[f.name] = f }
-        var order: [String] = []
-        var mark: [String: Int] = [:]   // 1 visiting, 2 done
-        func visit(_ name: String, _ path: [String]) throws {
-            if mark[name] == 2 { return }
-            if mark[name] == 1 {
-                throw ExpansionError(family: name, message: "dependency cycle: " + (path + [name]).joined(separator: " -> "))
-            }
-            mark[name] = 1
-            if let f = byName[name] {
-                for d in f.inputFamilies + f.expansionFamilies { try visit(d, path + [name]) }
-            }
-            mark[name] = 2
-            order.append(name)
-        }
-        for f in families.map(\.name).sorted() { try visit(f, []) }
-        return order
+        selection = try TargetSelection(targets: targets, families: byName)
+        plan = BuildPlan(graph: graph, dryRun: options.dryRun, keepGoing: options.keepGoing)
     }
 
     // MARK: - Driving
@@ -186,17 +114,12 @@ public final class BuildEngine {
         try pump()
     }
 
-    public var isFinished: Bool { running == 0 && (readyHead >= ready.count || stopped) }
+    public var isFinished: Bool { plan.isFinished }
 
     /// Up to `limit` out-of-date products to run now (marked running).
     public func takeJobs(limit: Int = .max) -> [Job] {
         var jobs: [Job] = []
-        while jobs.count < limit, readyHead < ready.count, !stopped {
-            let id = ready[readyHead]
-            readyHead += 1
-            guard case .ready(let reason) = state[id] else { continue }
-            state[id] = .running(reason)
-            running += 1
+        while jobs.count < limit, let (id, reason) = plan.takeReady() {
             jobs.append(Job(id: id, key: graph.keyText[id], reason: reason, spec: graph.tasks[id],
                             fingerprint: parts[id]?.fingerprint ?? .zero))
         }
@@ -204,42 +127,37 @@ public final class BuildEngine {
     }
 
     /// Out-of-date products not yet handed out.
-    public var queuedCount: Int { max(0, ready.count - readyHead) }
+    public var queuedCount: Int { plan.queuedCount }
 
     /// Records a successful run: outputs already committed at their final paths.
     public func finished(_ id: InstanceID, outputs: [Trace.Output]) throws {
-        guard case .running = state[id], parts[id] != nil else { return }
+        guard plan.isRunning(id), parts[id] != nil else { return }
         let t = graph.tasks[id]
         let discovered: [NamedDigest]
         do { discovered = try t.depfile.map(discoveredInputs) ?? [] } catch {
             return try failed(id, message: "\(error)", kind: .evaluationFailed)
         }
         guard let p = parts.removeValue(forKey: id) else { return }
-        running -= 1
         let old = traces.summary(forKey: graph.keyDigests[id])
         traces.record(Trace(key: graph.keyText[id], family: t.key.family, fingerprint: p.fingerprint,
                             rule: p.rule, ruleDescription: p.ruleDescription, outputs: outputs,
                             params: p.params, inputs: p.inputs, paramValues: p.paramValues,
                             discovered: discovered))
         let changed = old.map { $0.outputs.map(\.digest) != outputs.map(\.digest) } ?? true
-        counts.built += 1
-        if !changed { counts.unchangedAfterBuild += 1 }
-        resolve(id, .built(changed: changed), InstanceEvaluator.combine(outputs.map(\.digest)))
+        plan.built(id, changed: changed, digest: InstanceEvaluator.combine(outputs.map(\.digest)))
         try pump()
     }
 
     /// Records a failed run; dependents are skipped. Without keep-going, no new jobs start.
     public func failed(_ id: InstanceID, message: String, kind: Problem.Kind = .taskFailed) throws {
-        guard case .running = state[id] else { return }
-        running -= 1
+        guard plan.isRunning(id) else { return }
         parts[id] = nil
-        fail(id, message, kind)
-        if !options.keepGoing { stopped = true }
+        plan.runFailed(id, message, kind)
         try pump()
     }
 
     /// Stops handing out jobs (Ctrl-C); running ones may still report.
-    public func stop() { stopped = true }
+    public func stop() { plan.stop() }
 
     /// Writes what was recorded. With `sync` (the end of a build) makes it durable, and
     /// compacts the trace store and digest cache when superseded records dominate them.
@@ -294,210 +212,33 @@ public final class BuildEngine {
 
     // MARK: - Internals
 
+    /// Judges what can be judged and expands what can be expanded, until neither moves.
     private func pump() throws {
         while true {
-            if !evalQueue.isEmpty {
-                let batch = evalQueue
-                evalQueue.removeAll(keepingCapacity: true)
+            if plan.hasInstancesToJudge {
+                let batch = plan.takeInstancesToJudge()
                 times.measure("evaluate") { evaluate(batch) }
                 continue
             }
-            if try expandAvailable() { continue }
+            if try expansion.expandAvailable(plan: &plan, selection: &selection, times: &times) { continue }
             break
         }
-        if !outputTargets.isEmpty && familyOrder.allSatisfy({ graph.isExpanded($0) || !closure.contains($0) || expansionBlocked($0) }) {
-            let missing = outputTargets
-            outputTargets = []
-            if let p = missing.first {
-                throw UnknownTarget(target: p, hint: "no product declares this output")
-            }
+        if selection.awaitsOutputs && expansion.isSettled(within: selection.closure, plan: plan) {
+            try selection.failUnclaimedOutputs()
         }
     }
 
-    private func expansionBlocked(_ f: String) -> Bool {
-        guard let src = sources[f] else { return true }
-        return src.expansionFamilies.contains { expansionFailed.contains($0) || (familyPending($0) ?? 1) > 0 }
-            || src.inputFamilies.contains { !graph.isExpanded($0) }
-    }
-
-    /// A family's instances: from the expansion cache when its entry is still valid,
-    /// otherwise expanded (and stored when only listings decided them).
-    private func expand(_ src: FamilySource) throws -> [TaskSpec] {
-        guard let cache = expansions, let definition = src.expansionDefinition else { return try src.expand(in: graph) }
-        if let cached = cache.specs(family: src.name, definition: definition) { return cached }
-        let stamp = cache.stamp()
-        let (specs, directories) = try src.expandListing(in: graph)
-        if let directories {
-            cache.store(family: src.name, definition: definition, directories: directories, specs: specs, stamp: stamp)
-        }
-        return specs
-    }
-
-    /// Expands every family whose prerequisites are met. Returns whether anything changed.
-    ///
-    /// Families outside the targets are expanded too, where they can be without building
-    /// anything, so that what they write is checked against what the targets write
-    /// (`BuildGraph.add` refuses two owners of one output); their instances stay unneeded,
-    /// and a failure to expand one only leaves it out.
-    private func expandAvailable() throws -> Bool {
-        var progressed = false
-        for f in familyOrder where !graph.isExpanded(f) && !expansionFailed.contains(f) && !outsideUnexpanded.contains(f) {
-            guard let src = sources[f] else { continue }
-            if src.inputFamilies.contains(where: { !graph.isExpanded($0) }) { continue }
-            guard closure.contains(f) else {
-                if src.expansionFamilies.contains(where: { !graph.isExpanded($0) || (familyPending($0) ?? 1) > 0 }) { continue }
-                do {
-                    let specs = try times.measure("expand \(f)") { try expand(src) }
-                    try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
-                    grow(to: graph.count)
-                    while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
-                } catch let conflict as OutputConflict {
-                    throw conflict
-                } catch {
-                    outsideUnexpanded.insert(f)
-                }
-                progressed = true
-                continue
-            }
-            var provisional = false
-            var blockedBy: [String] = []
-            for e in src.expansionFamilies {
-                if expansionFailed.contains(e) { blockedBy.append(e); continue }
-                guard graph.isExpanded(e), familyPending(e) == 0 else { blockedBy.append(e); continue }
-                if options.dryRun, graph.instances(of: e).contains(where: { if case .wouldRun = state[$0] { return true } else { return false } }) {
-                    provisional = true
-                }
-            }
-            if !blockedBy.isEmpty {
-                if blockedBy.contains(where: { expansionFailed.contains($0) || isFamilyFailed($0) }) {
-                    expansionFailed.insert(f)
-                    problems.append(Problem(key: nil, kind: .expansionFailed,
-                                            message: "product '\(f)' not expanded: \(blockedBy.joined(separator: ", ")) failed"))
-                    progressed = true
-                }
-                continue
-            }
-            let specs: [TaskSpec]
-            do {
-                specs = try times.measure("expand \(f)") { try expand(src) }
-            } catch {
-                expansionFailed.insert(f)
-                let upstreamFailed = src.expansionFamilies.filter { isFamilyFailed($0) }
-                if provisional {
-                    pendingFamilies.append(PendingFamily(family: f, waitsFor: src.expansionFamilies,
-                                                         lastKnownCount: traces.count(ofFamily: f)))
-                } else if !upstreamFailed.isEmpty {
-                    // What it fans out over was not (all) made: that failure is the one to report.
-                    problems.append(Problem(key: nil, kind: .expansionFailed,
-                                            message: "product '\(f)' not expanded: \(upstreamFailed.joined(separator: ", ")) did not build"))
-                } else {
-                    problems.append(Problem(key: nil, kind: .expansionFailed, message: "\(error)"))
-                    counts.failed += 1
-                    if !options.keepGoing { stopped = true }
-                }
-                progressed = true
-                continue
-            }
-            if provisional { provisionalFamilies.append(f) }
-            // An OutputConflict stops the build (and the dry run) before anything runs.
-            let range = try times.measure("index \(f)") {
-                try graph.add(family: f, variables: src.variables, tasks: specs, linksInputs: src.linksFileInputs)
-            }
-            grow(to: graph.count)
-            while pendingByFamily.count < graph.familyOrder.count { pendingByFamily.append(0) }
-            if wholeFamilies.contains(f) {
-                for id in range { markNeeded(id) }
-            }
-            var remaining: [ProductKey] = []
-            for k in instanceTargets {
-                if k.family == f {
-                    guard let id = graph.instance(forKey: k) else {
-                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
-                        throw UnknownTarget(target: k.description,
-                                            hint: "\(f) has \(range.count) instances\(sample.isEmpty ? "" : ": " + sample + (range.count > 5 ? ", ..." : ""))")
-                    }
-                    markNeeded(id)
-                } else {
-                    remaining.append(k)
-                }
-            }
-            instanceTargets = remaining
-            if matchingTargets.contains(where: { $0.family == f }) {
-                for t in matchingTargets where t.family == f {
-                    let hits = range.filter { graph.tasks[$0].key.values.contains(t.value) }
-                    guard !hits.isEmpty else {
-                        let sample = range.prefix(5).map { graph.keyText[$0] }.joined(separator: ", ")
-                        throw UnknownTarget(target: f + ":" + t.value,
-                                            hint: "no instance of \(f) has the value '\(t.value)'\(sample.isEmpty ? "" : "; some are: " + sample + (range.count > 5 ? ", ..." : ""))")
-                    }
-                    for id in hits { markNeeded(id) }
-                }
-                matchingTargets.removeAll { $0.family == f }
-            }
-            if !outputTargets.isEmpty {
-                outputTargets = outputTargets.filter { p in
-                    guard let id = graph.instance(forOutput: p), range.contains(id) else { return true }
-                    markNeeded(id)
-                    return false
-                }
-            }
-            progressed = true
-        }
-        return progressed
-    }
-
-    /// Needed instances of `family` still unresolved; nil before it is expanded.
-    private func familyPending(_ family: String) -> Int? {
-        graph.familyIndex[family].map { pendingByFamily[$0] }
-    }
-
-    private func isFamilyFailed(_ f: String) -> Bool {
-        graph.instances(of: f).contains { if case .failed = state[$0] { return true }; if case .skipped = state[$0] { return true }; return false }
-    }
-
-    private func grow(to n: Int) {
-        let extra = n - state.count
-        guard extra > 0 else { return }
-        state.append(contentsOf: repeatElement(.unneeded, count: extra))
-        unresolved.append(contentsOf: repeatElement(0, count: extra))
-        outputDigest.append(contentsOf: repeatElement(.zero, count: extra))
-    }
-
-    private func markNeeded(_ root: InstanceID) {
-        var stack = [root]
-        while let id = stack.popLast() {
-            guard case .unneeded = state[id] else { continue }
-            state[id] = .waiting
-            counts.needed += 1
-            pendingByFamily[Int(graph.familyOf[id])] += 1
-            let ups = graph.tasks[id].productInputs
-            var n = 0
-            var upstreamFailed: String?
-            for u in ups {
-                if case .unneeded = state[u] { stack.append(u); n += 1; continue }
-                if state[u].isResolved { continue }
-                switch state[u] {
-                case .failed, .skipped: upstreamFailed = graph.keyText[u]
-                default: n += 1
-                }
-            }
-            unresolved[id] = n
-            if let up = upstreamFailed {
-                skip(id, because: "upstream \(up) failed")
-            } else if n == 0 {
-                evalQueue.append(id)
-            }
-        }
-    }
-
+    /// Judges `batch` (instances whose upstream products are all resolved) and moves each
+    /// in the plan: up to date, queued to run, would run (dry run) or failed. More than a
+    /// few are judged in parallel, in chunks of neighbouring instances.
     private func evaluate(_ batch: [InstanceID]) {
         var direct: [InstanceID] = []
         direct.reserveCapacity(batch.count)
         for id in batch {
-            guard case .waiting = state[id] else { continue }
+            guard case .waiting = plan.state[id] else { continue }
             if options.dryRun, let up = graph.tasks[id].productInputs.first(where: {
-                if case .wouldRun = state[$0] { return !graph.tasks[id].orderOnly.contains($0) } else { return false } }) {
-                setWouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
+                if case .wouldRun = plan.state[$0] { return !graph.tasks[id].orderOnly.contains($0) } else { return false } }) {
+                plan.wouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
                 continue
             }
             direct.append(id)
@@ -530,7 +271,7 @@ public final class BuildEngine {
         var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: ids.count)
         let ev = evaluator
         // Read in place: nothing resolves while the verdicts are computed.
-        outputDigest.withUnsafeBufferPointer { digests in
+        plan.outputDigest.withUnsafeBufferPointer { digests in
             let upstream = UncheckedBox(digests)
             if ids.count < 32 {
                 for (i, id) in ids.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { upstream.value[$0] }) }
@@ -557,90 +298,31 @@ public final class BuildEngine {
             // file inputs. Missing ones mean it runs; present ones are judged as they are now
             // (the build judges again once that upstream ran).
             if options.dryRun, let up = graph.tasks[id].orderOnly.first(where: {
-                if case .wouldRun = state[$0] { return true } else { return false } }) {
+                if case .wouldRun = plan.state[$0] { return true } else { return false } }) {
                 switch verdicts[i]! {
                 case .error:
-                    setWouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
+                    plan.wouldRun(id, .upstreamWillRebuild(graph.keyText[up]))
                     continue
                 case .clean:
-                    recheckedAfterUpstream += 1
+                    plan.noteRecheckedAfterUpstream()
                 case .dirty:
                     break
                 }
             }
             switch verdicts[i]! {
             case .clean(let d):
-                counts.upToDate += 1
-                resolve(id, .upToDate, d)
+                plan.upToDate(id, d)
             case .dirty(let reason, let p):
                 if options.dryRun {
-                    setWouldRun(id, reason)
+                    plan.wouldRun(id, reason)
                 } else {
                     parts[id] = p
-                    state[id] = .ready(reason)
-                    counts.toRun += 1
-                    ready.append(id)
+                    plan.queue(id, reason)
                 }
             case .error(let msg):
-                fail(id, msg, .evaluationFailed)
-                if !options.keepGoing && !options.dryRun { stopped = true }
+                plan.fail(id, msg, .evaluationFailed)
+                if !options.dryRun { plan.stopUnlessKeepingGoing() }
             }
         }
     }
-
-    private func setWouldRun(_ id: InstanceID, _ reason: DirtyReason) {
-        counts.wouldRun += 1
-        resolve(id, .wouldRun(reason), .zero)
-    }
-
-    private func resolve(_ id: InstanceID, _ s: InstanceState, _ digest: Digest) {
-        state[id] = s
-        outputDigest[id] = digest
-        pendingByFamily[Int(graph.familyOf[id])] -= 1
-        for d in graph.dependents[id] {
-            guard case .waiting = state[d] else { continue }
-            unresolved[d] -= 1
-            if unresolved[d] == 0 { evalQueue.append(d) }
-        }
-    }
-
-    private func fail(_ id: InstanceID, _ message: String, _ kind: Problem.Kind) {
-        state[id] = .failed(message)
-        counts.failed += 1
-        problems.append(Problem(key: graph.keyText[id], kind: kind, message: message))
-        pendingByFamily[Int(graph.familyOf[id])] -= 1
-        for d in graph.dependents[id] { skip(d, because: "upstream \(graph.keyText[id]) failed") }
-    }
-
-    private func skip(_ root: InstanceID, because why: String) {
-        var stack = [root]
-        while let id = stack.popLast() {
-            switch state[id] {
-            case .waiting, .ready:
-                state[id] = .skipped(why)
-                counts.skipped += 1
-                pendingByFamily[Int(graph.familyOf[id])] -= 1
-                stack.append(contentsOf: graph.dependents[id])
-            default:
-                continue
-            }
-        }
-    }
-}
-
-/// Number of online processors (the default worker count).
-public enum ProcessorCount {
-    public static var value: Int {
-        #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-        #else
-        return max(1, Int(sysconf(_SC_NPROCESSORS_ONLN)))
-        #endif
-    }
-}
-
-/// Lets concurrentPerform write disjoint slots of one buffer.
-struct UncheckedBox<T>: @unchecked Sendable {
-    var value: T
-    init(_ v: T) { value = v }
 }
