@@ -7,8 +7,9 @@ public enum DirtyReason: Sendable, Equatable, CustomStringConvertible {
     case ruleChanged(String)
     case commandChanged
     /// A param changed: its name and, where known, its old and new values as people read
-    /// them (`(none)` when it was added or removed).
-    case parameterChanged(String, from: String? = nil, to: String? = nil)
+    /// them (`(none)` when it was added or removed). Boxed (`indirect`): its three strings
+    /// would otherwise set the size of every instance's state, a million times over.
+    indirect case parameterChanged(String, from: String? = nil, to: String? = nil)
     case inputChanged(String)
     case inputAdded(String)
     case inputRemoved(String)

@@ -137,3 +137,13 @@ final class CompactStorageTests: XCTestCase {
         XCTAssertEqual(seen, 2000)
     }
 }
+
+/// An instance's state stays small: a million of them are held at once.
+final class InstanceStateSizeTests: XCTestCase {
+    func testStateOfAnInstanceTakesAtMostTwentyFourBytes() {
+        XCTAssertLessThanOrEqual(MemoryLayout<InstanceState>.stride, 24)
+        XCTAssertEqual(DirtyReason.parameterChanged("n", from: "1", to: "2").description, "parameter n changed (1 -> 2)")
+        XCTAssertEqual(InstanceState.ready(.parameterChanged("n", from: "1", to: "2")),
+                       InstanceState.ready(.parameterChanged("n", from: "1", to: "2")))
+    }
+}
