@@ -86,6 +86,12 @@ public struct ByteReader {
         return Digest(high: h, low: l)
     }
 
+    /// Moves past `n` bytes.
+    public mutating func skip(_ n: Int) throws {
+        try need(n)
+        offset += n
+    }
+
     public mutating func string() throws -> String {
         let n = Int(try u32())
         try need(n)

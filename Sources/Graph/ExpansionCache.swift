@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -64,20 +66,61 @@ public final class ExpansionCache: @unchecked Sendable {
                     guard Self.signature(dir) == stored else { return nil }
                 }
                 let n = try r.count()
-                var specs: [TaskSpec] = []
-                specs.reserveCapacity(n)
-                // The checksum made every page resident: drop them, and drop each decoded
-                // stretch behind the reader, so the entry and its instances are not both held.
+                // The checksum made every page resident: drop them (each part is read back
+                // as it is decoded), so the entry and its instances are not both held.
                 file.release(upTo: body)
-                for i in 0..<n {
-                    specs.append(try r.taskSpec())
-                    if i & 0x3fff == 0x3fff { file.release(upTo: r.offset) }
-                }
-                return specs
+                return try Self.decode(n, from: r, body: UnsafeRawBufferPointer(rebasing: raw[0..<body]))
             } catch {
                 return nil
             }
         }
+    }
+
+    /// `n` specs starting at `reader`, decoded on every core for a big entry: one pass
+    /// finds where each part begins (skipping is cheap: no strings are made), then the
+    /// parts are decoded side by side straight into their slots of the result.
+    static func decode(_ n: Int, from reader: ByteReader, body: UnsafeRawBufferPointer) throws -> [TaskSpec] {
+        var r = reader
+        let parts = n < 16_384 ? 1 : 4 * ProcessorCount.value
+        var starts: [Int] = []
+        starts.reserveCapacity(parts)
+        for p in 0..<parts {
+            let first = n * p / parts
+            var skipped = p == 0 ? 0 : n * (p - 1) / parts
+            while skipped < first { try r.skipTaskSpec(); skipped += 1 }
+            starts.append(r.offset)
+        }
+        let failed = Mutex<Bool>(false)
+        let partStarts = starts
+        let bytes = UncheckedBox(body)
+        let specs = [TaskSpec](unsafeUninitializedCapacity: n) { buffer, initialized in
+            let out = UncheckedBox(buffer)
+            let done = UncheckedBox(UnsafeMutableBufferPointer<Int>.allocate(capacity: parts))
+            defer { done.value.deallocate() }
+            DispatchQueue.concurrentPerform(iterations: parts) { p in
+                let lo = n * p / parts, hi = n * (p + 1) / parts
+                var reader = ByteReader(bytes.value, offset: partStarts[p])
+                var i = lo
+                while i < hi, let spec = try? reader.taskSpec() {
+                    (out.value.baseAddress! + i).initialize(to: spec)
+                    i += 1
+                }
+                done.value[p] = i
+                if i < hi { failed.withLock { $0 = true } }
+            }
+            if failed.withLock({ $0 }) {
+                // Damaged: undo what was made (an entry is all or nothing).
+                for p in 0..<parts {
+                    let lo = n * p / parts
+                    (out.value.baseAddress! + lo).deinitialize(count: done.value[p] - lo)
+                }
+                initialized = 0
+            } else {
+                initialized = n
+            }
+        }
+        guard specs.count == n else { throw ByteReader.Truncated() }
+        return specs
     }
 
     /// Stores `family`'s instances, made from `directories`' listings after `stamp`; an entry

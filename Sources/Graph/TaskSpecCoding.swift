@@ -78,6 +78,41 @@ extension ByteReader {
         return out
     }
 
+    /// Moves past one string without making it.
+    mutating func skipString() throws {
+        try skip(Int(try u32()))
+    }
+
+    /// Moves past a list of `perItem` strings per element (a count, then the items).
+    private mutating func skipStrings(perItem: Int) throws {
+        let n = try count()
+        for _ in 0..<(n * perItem) { try skipString() }
+    }
+
+    /// Moves past one `TaskSpec` without making it (to find where the next begins).
+    mutating func skipTaskSpec() throws {
+        try skipString()                   // family
+        try skipStrings(perItem: 1)        // key values
+        try skipStrings(perItem: 1)        // file inputs
+        for _ in 0..<2 {                   // product inputs, order-only inputs
+            try skip(try count() * 8)
+        }
+        try skipStrings(perItem: 1)        // outputs
+        if try u8() == 1 { try skipString() }   // manifest
+        try skipStrings(perItem: 2)        // params
+        try skipString()                   // rule kind
+        try skipString()                   // rule version
+        switch try u8() {
+        case 0: try skipString()
+        case 1:
+            try skipString()
+            try skipStrings(perItem: 2)
+        default: throw Truncated()
+        }
+        try skip(32)                       // cpus, memory, time, retries
+        try skipStrings(perItem: 2)        // queue
+    }
+
     mutating func taskSpec() throws -> TaskSpec {
         let key = ProductKey(family: try string(), values: try strings())
         let fileInputs = try strings()
