@@ -47,15 +47,27 @@ public final class BuildGraph: @unchecked Sendable {
     public func add(family: String, variables: [String], tasks new: [TaskSpec], linksInputs: Bool = true) throws -> Range<InstanceID> {
         let start = tasks.count
         var new = new
-        try claimOutputs(&new, family: family, start: start, linksInputs: linksInputs)
-        // Key texts and their digests: in parallel for a big fan-out.
-        let (texts, digests) = Self.keyTexts(new)
-        // Duplicates: the key digests find candidates, the values decide.
-        var seen = DigestIndex(capacity: new.count)
-        for (i, d) in digests.enumerated() {
-            if let j = seen.update(Int32(i), forKey: d), new[Int(j)].key.values == new[i].key.values {
-                throw ExpansionError(family: family, message: "two instances have the same key \(new[i].key)")
-            }
+        linkInputs(&new, linksInputs: linksInputs)
+        // Key texts, their digests and the duplicate check on another thread while this one
+        // records the outputs: for a big fan-out both are a pass over every instance.
+        let specs = new
+        let keyed = Mutex<(texts: [String], digests: [Digest], duplicate: Int?)>(([], [], nil))
+        let keying = DispatchGroup()
+        DispatchQueue.global(qos: .userInitiated).async(group: keying) {
+            let (texts, digests) = Self.keyTexts(specs)
+            let duplicate = Self.firstDuplicate(digests, specs)
+            keyed.withLock { $0 = (texts, digests, duplicate) }
+        }
+        do {
+            try claimOutputs(specs, family: family, start: start)
+        } catch {
+            keying.wait()
+            throw error
+        }
+        keying.wait()
+        let (texts, digests, duplicate) = keyed.withLock { ($0.texts, $0.digests, $0.duplicate) }
+        if let i = duplicate {
+            throw ExpansionError(family: family, message: "two instances have the same key \(new[i].key)")
         }
         tasks.append(segment: new)
         if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
@@ -74,19 +86,31 @@ public final class BuildGraph: @unchecked Sendable {
         return range
     }
 
-    /// Links file inputs to earlier families' producers, then records what the new
-    /// instances write, refusing any that another instance already writes.
-    private func claimOutputs(_ new: inout [TaskSpec], family: String, start: Int, linksInputs: Bool) throws {
-        if linksInputs, !owners.isEmpty {
-            for i in new.indices where !new[i].fileInputs.isEmpty {
-                for path in new[i].fileInputs {
-                    guard let (producer, viaDirectory) = owners.producer(of: path),
-                          !new[i].productInputs.contains(producer) else { continue }
-                    new[i].productInputs.append(producer)
-                    if viaDirectory { new[i].orderOnly.insert(producer) }
-                }
+    /// The first instance whose key another instance before it has: the key digests find
+    /// candidates, the values decide.
+    private static func firstDuplicate(_ digests: [Digest], _ specs: [TaskSpec]) -> Int? {
+        var seen = DigestIndex(capacity: specs.count)
+        for (i, d) in digests.enumerated() {
+            if let j = seen.update(Int32(i), forKey: d), specs[Int(j)].key.values == specs[i].key.values { return i }
+        }
+        return nil
+    }
+
+    /// Links file inputs to earlier families' producers.
+    private func linkInputs(_ new: inout [TaskSpec], linksInputs: Bool) {
+        guard linksInputs, !owners.isEmpty else { return }
+        for i in new.indices where !new[i].fileInputs.isEmpty {
+            for path in new[i].fileInputs {
+                guard let (producer, viaDirectory) = owners.producer(of: path),
+                      !new[i].productInputs.contains(producer) else { continue }
+                new[i].productInputs.append(producer)
+                if viaDirectory { new[i].orderOnly.insert(producer) }
             }
         }
+    }
+
+    /// Records what the new instances write, refusing any that another instance already writes.
+    private func claimOutputs(_ new: [TaskSpec], family: String, start: Int) throws {
         func key(_ id: InstanceID) -> String { id < start ? keyText[id] : Self.text(new[id - start].key) }
         func owner(_ id: InstanceID) -> String { id < start ? tasks[id].key.family : family }
         let directoriesBefore = owners.directoryClaims
