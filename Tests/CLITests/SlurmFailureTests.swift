@@ -57,7 +57,7 @@ final class SlurmFailureTests: XCTestCase {
         product slow {
             for i in range(0, 4)
             output "slow/{i}.txt"
-            shell "sleep 8; echo {i} > {output}"
+            shell "sleep 20; echo {i} > {output}"
         }
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--tasks-per-job", "1"] + Self.slurmArgs, in: dir)
@@ -66,19 +66,20 @@ final class SlurmFailureTests: XCTestCase {
         try process.run()
         err.start()
 
-        // Cancel the first element that runs. Its task lasts 8 s, so that on a loaded machine
-        // (slow squeue calls) it is still running when it is cancelled.
-        var victim = ""
-        XCTAssertTrue(try SlurmCluster.wait(30) {
-            let jobs = SlurmCluster.submittedJobs(in: dir)
-            guard let job = jobs.first else { return false }
-            let q = try SlurmCluster.run("squeue", ["-h", "-r", "-j", job, "-t", "RUNNING", "-o", "%i"])
-            victim = q.stdout.split(separator: "\n").first.map(String.init) ?? ""
-            return !victim.isEmpty
-        })
-        // Every task submitted, so that what is submitted next is the resubmission.
+        // Every task submitted first, so that what is submitted next is the resubmission.
         waitUntil("the four tasks are submitted") { SlurmCluster.submittedTasks(in: dir) == 4 }
         let submissionsBefore = SlurmCluster.submittedJobs(in: dir).count
+        // Then cancel an element seen running. Its task lasts 20 s, so that on a loaded
+        // machine (slow squeue and sbatch calls) it is still running when it is cancelled.
+        var victim = ""
+        XCTAssertTrue(try SlurmCluster.wait(30) {
+            for job in SlurmCluster.submittedJobs(in: dir) {
+                let q = try SlurmCluster.run("squeue", ["-h", "-r", "-j", job, "-t", "RUNNING", "-o", "%i"])
+                victim = q.stdout.split(separator: "\n").first.map(String.init) ?? ""
+                if !victim.isEmpty { return true }
+            }
+            return false
+        })
         let cancelled = Date()
         XCTAssertEqual(try SlurmCluster.run("scancel", [victim]).status, 0)
         // The controller sees it at its next look at the queue (1 s) and submits the task again.
