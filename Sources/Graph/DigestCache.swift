@@ -31,11 +31,8 @@ public final class DigestCache: Sendable {
         self.log = log
         self.clock = clock
         var index = RecordIndex(log: log, capacity: log.records.count)
-        let raw = log.contents
         for (i, rec) in log.records.enumerated() where rec.length == Self.recordSize {
-            let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
-                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
-            index.update(Int32(i), forKey: key)
+            index.update(Int32(i), forKey: index.key(ofRecord: Int32(i)))
             if i & 0xffff == 0xffff { log.releaseResidentPages(upTo: rec.offset) }
         }
         log.releaseResidentPages()

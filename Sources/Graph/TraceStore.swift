@@ -37,8 +37,7 @@ public final class TraceStore: Sendable {
         var lastFamily = Digest.zero, lastCount = 0
         var live = 0
         for (i, rec) in log.records.enumerated() where rec.length >= 32 {
-            let key = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset, as: UInt64.self),
-                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 8, as: UInt64.self))
+            let key = onDisk.key(ofRecord: Int32(i))
             let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
                              low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
             let previous = onDisk.update(Int32(i), forKey: key)
