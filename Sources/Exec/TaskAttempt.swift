@@ -48,7 +48,7 @@ struct TaskAttempt {
 
     /// `run`, with what the attempt measured.
     func runMeasured(_ job: BuildEngine.Job) -> (outcome: TaskResult.Outcome, details: Details) {
-        runMeasured(key: job.key, command: job.spec.command, outputs: job.spec.outputs)
+        runMeasured(key: job.key, command: job.spec.command, outputs: job.spec.outputs.array)
     }
 
     /// `runMeasured` for a task described without a graph (a SLURM worker's).

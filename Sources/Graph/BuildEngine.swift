@@ -269,7 +269,7 @@ public final class BuildEngine {
     /// The verdicts of `ids` (none of them resolved yet), computed in parallel for many.
     private func verdicts(_ ids: ArraySlice<InstanceID>) -> [InstanceEvaluator.Verdict?] {
         var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: ids.count)
-        let ev = evaluator
+        let ev = evaluator.frozen()
         // Read in place: nothing resolves while the verdicts are computed.
         plan.outputDigest.withUnsafeBufferPointer { digests in
             let upstream = UncheckedBox(digests)

@@ -73,8 +73,8 @@ public final class BuildGraph: @unchecked Sendable {
         if keyText.isEmpty { keyText = texts } else { keyText.append(contentsOf: texts) }
         keyDigests.append(contentsOf: digests)
         dependents.grow(by: new.count)
-        for (i, t) in new.enumerated() {
-            for up in t.productInputs { dependents.add(start + i, of: up) }
+        for i in new.indices where !new[i].productInputs.isEmpty {
+            for up in new[i].productInputs { dependents.add(start + i, of: up) }
         }
         let range = start..<tasks.count
         families[family] = range
@@ -181,7 +181,7 @@ public final class BuildGraph: @unchecked Sendable {
             return singleIndexes.withLock { indexes in
                 if let index = indexes[indexName] { return index[wanted[0]] ?? [] }
                 var index: [String: [InstanceID]] = [:]
-                for id in range { index[tasks[id].key.values[p], default: []].append(id) }
+                for id in range { index[tasks.withTask(id) { $0.pointee.key.values[p] }, default: []].append(id) }
                 indexes[indexName] = index
                 return index[wanted[0]] ?? []
             }
@@ -190,7 +190,7 @@ public final class BuildGraph: @unchecked Sendable {
             if let index = indexes[indexName] { return index[wanted] ?? [] }
             var index: [[String]: [InstanceID]] = [:]
             for id in range {
-                let v = tasks[id].key.values
+                let v = tasks.withTask(id) { $0.pointee.key.values }
                 index[positions.map { v[$0] }, default: []].append(id)
             }
             indexes[indexName] = index
@@ -202,7 +202,7 @@ public final class BuildGraph: @unchecked Sendable {
         if keyIndex == nil {
             var idx: [ProductKey: InstanceID] = [:]
             idx.reserveCapacity(tasks.count)
-            for (i, t) in tasks.enumerated() { idx[t.key] = i }
+            for i in tasks.indices { idx[tasks.withTask(i) { $0.pointee.key }] = i }
             keyIndex = idx
         }
         return keyIndex?[key]

@@ -71,7 +71,7 @@ struct BuildPlan {
             state[id] = .waiting
             counts.needed += 1
             pendingByFamily[Int(graph.familyOf[id])] += 1
-            let ups = graph.tasks[id].productInputs
+            let ups = graph.withTask(id) { $0.pointee.productInputs }  // in place: no copy of the instance
             var n = 0
             var upstreamFailed: String?
             for u in ups {

@@ -13,7 +13,7 @@ public final class DigestCache: Sendable {
     }
 
     private let log: RecordLog
-    private let clock: FilesystemClock
+    private let clock: any StampClock
     /// Path digest -> record number of its latest entry, as read at open; never changed, so
     /// lookups need no lock. The entry is decoded from the record when asked for.
     private let loaded: RecordIndex
@@ -26,14 +26,16 @@ public final class DigestCache: Sendable {
         var newKeys = 0
     }
 
-    public init(path: String, clock: FilesystemClock) throws {
+    public init(path: String, clock: any StampClock) throws {
         let log = try RecordLog(path: path, format: .digests)
         self.log = log
         self.clock = clock
-        var index = RecordIndex(log: log, capacity: log.records.count)
-        for (i, rec) in log.records.enumerated() where rec.length == Self.recordSize {
-            index.update(Int32(i), forKey: index.key(ofRecord: Int32(i)))
-            if i & 0xffff == 0xffff { log.releaseResidentPages(upTo: rec.offset) }
+        var index = RecordIndex(log: log, capacity: log.recordCount)
+        var seen = 0
+        log.forEachRecord { at, length in
+            seen += 1
+            if seen & 0xffff == 0 { log.releaseResidentPages(upTo: at) }
+            if length == Self.recordSize { index.update(at, forKey: index.key(at: at)) }
         }
         log.releaseResidentPages()
         loaded = index
@@ -54,10 +56,9 @@ public final class DigestCache: Sendable {
     static let recordSize = 16 + 40 + 16 + 1
 
     private func loadedEntry(_ key: Digest) -> Entry? {
-        guard let i = loaded[key] else { return nil }
+        guard let at = loaded[key] else { return nil }
         // Only records of exactly `recordSize` bytes were indexed: read the fields in place
         // (the no-op path asks this once per input file).
-        let at = log.records[Int(i)].offset
         let raw = log.contents
         func u64(_ o: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at + o, as: UInt64.self)) }
         let sig = FileSignature(device: u64(16), inode: u64(24), size: Int64(bitPattern: u64(32)),

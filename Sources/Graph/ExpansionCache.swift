@@ -18,9 +18,9 @@ import Darwin
 /// damaged or foreign file is ignored and replaced.
 public final class ExpansionCache: @unchecked Sendable {
     private let directory: String
-    private let clock: FilesystemClock
+    private let clock: any StampClock
 
-    public init(directory: String, clock: FilesystemClock) throws {
+    public init(directory: String, clock: any StampClock) throws {
         self.directory = directory
         self.clock = clock
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {

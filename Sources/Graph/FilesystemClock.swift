@@ -4,6 +4,14 @@ import Glibc
 import Darwin
 #endif
 
+/// Where the stores get "now" to decide whether a file's last change can be trusted (see
+/// `FilesystemClock`). A test may give its own and move it, rather than wait for the
+/// filesystem's clock to tick past a change.
+public protocol StampClock: AnyObject, Sendable {
+    /// A timestamp in nanoseconds on the clock that stamps files' last changes.
+    func now() -> Int64
+}
+
 /// "Now" as the filesystem stamps it: touches a marker file and reads back its mtime.
 ///
 /// File timestamps come from a coarse kernel clock (or, on network filesystems, from the
@@ -11,7 +19,7 @@ import Darwin
 /// change is strictly older than a stamp taken *before* we read it cannot have been changed
 /// after the read without getting a newer timestamp; otherwise its cache entry is "racy" and
 /// is re-hashed next time (the same idea as git's racy-index handling).
-public final class FilesystemClock: @unchecked Sendable {
+public final class FilesystemClock: StampClock, @unchecked Sendable {
     private let fd: Int32
 
     public init(markerPath: String) throws {

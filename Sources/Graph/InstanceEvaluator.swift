@@ -6,6 +6,45 @@ struct InstanceEvaluator: Sendable {
     let traces: TraceStore
     /// A param's value as people read it (see `BuildEngine.Options.valueText`).
     var valueText: @Sendable (String) -> String = { $0 }
+    /// The graph's tables as they were when `frozen()` was called, if it was.
+    private var view: View?
+
+    init(graph: BuildGraph, digests: DigestCache, traces: TraceStore, valueText: @escaping @Sendable (String) -> String = { $0 }) {
+        self.graph = graph
+        self.digests = digests
+        self.traces = traces
+        self.valueText = valueText
+    }
+
+    /// The tables the evaluator reads, copied out of the graph once. Read through the graph
+    /// (a class whose tables may grow), each read is an exclusivity check and a retain of a
+    /// table's buffer, which every evaluating thread shares: at a million instances those
+    /// contended reference counts cost more than the reads themselves.
+    private struct View: @unchecked Sendable {
+        let tasks: TaskTable
+        let keyDigests: [Digest]
+        let keyText: [String]
+    }
+
+    /// This evaluator reading the graph's tables as they are now: for a batch during which
+    /// the graph does not change.
+    func frozen() -> InstanceEvaluator {
+        var e = self
+        e.view = View(tasks: graph.tasks, keyDigests: graph.keyDigests, keyText: graph.keyText)
+        return e
+    }
+
+    @inline(__always)
+    private func withTask<R>(_ id: InstanceID, _ body: (UnsafePointer<TaskSpec>) throws -> R) rethrows -> R {
+        if let view { return try view.tasks.withTask(id, body) }
+        return try graph.withTask(id, body)
+    }
+
+    @inline(__always)
+    private func keyDigest(_ id: InstanceID) -> Digest { view?.keyDigests[id] ?? graph.keyDigests[id] }
+
+    @inline(__always)
+    private func keyText(_ id: InstanceID) -> String { view?.keyText[id] ?? graph.keyText[id] }
 
     enum Verdict: Sendable {
         case clean(outputDigest: Digest)
@@ -29,15 +68,18 @@ struct InstanceEvaluator: Sendable {
     /// path: no arrays or names are built for products that turn out clean).
     func fingerprint(_ id: InstanceID, upstream: (InstanceID) -> Digest?, collect: Bool = true,
                      handles: DirectoryHandles? = nil) throws -> Parts {
-        try graph.withTask(id) { t in try fingerprint(t, upstream: upstream, collect: collect, handles: handles) }
+        try withTask(id) { t in try fingerprint(t, upstream: upstream, collect: collect, handles: handles) }
     }
 
     private func fingerprint(_ t: UnsafePointer<TaskSpec>, upstream: (InstanceID) -> Digest?, collect: Bool,
                              handles: DirectoryHandles?) throws -> Parts {
         var fp = FingerprintBuilder()
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
+        // Most instances leave the rare fields at their defaults: read none of them then (each
+        // read retains the one box of defaults that every thread shares).
+        let defaults = t.pointee.hasDefaultRareFields
         ruleFP.add(1, t.pointee.ruleKind)
-        ruleFP.add(2, t.pointee.ruleVersion)
+        ruleFP.add(2, defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion)
         if case .shell(let command) = t.pointee.command {
             ruleFP.add(3, "shell:", command)  // the same bytes as `canonical`, without copying
         } else {
@@ -45,7 +87,7 @@ struct InstanceEvaluator: Sendable {
         }
         let rule = ruleFP.finish()
         fp.add(1, rule)
-        let sortedParams = t.pointee.params.count > 1 ? t.pointee.params.sorted { $0.0 < $1.0 } : t.pointee.params
+        let sortedParams = defaults ? [] : t.pointee.params.count > 1 ? t.pointee.params.sorted { $0.0 < $1.0 } : t.pointee.params
         var params: [NamedDigest] = []
         var paramValues: [String] = []
         if collect { params.reserveCapacity(sortedParams.count); paramValues.reserveCapacity(sortedParams.count) }
@@ -65,16 +107,16 @@ struct InstanceEvaluator: Sendable {
             fp.add(7, d)
             if collect { inputs.append(NamedDigest(path, d)) }
         }
-        let noOrderOnly = t.pointee.orderOnly.isEmpty
+        let noOrderOnly = defaults || t.pointee.orderOnly.isEmpty
         for up in t.pointee.productInputs where noOrderOnly || !t.pointee.orderOnly.contains(up) {
             let d = upstream(up) ?? .zero
-            fp.add(8, graph.keyDigests[up])
+            fp.add(8, keyDigest(up))
             fp.add(9, d)
-            if collect { inputs.append(NamedDigest(graph.keyText[up], d)) }
+            if collect { inputs.append(NamedDigest(keyText(up), d)) }
         }
         for o in t.pointee.outputs { fp.add(10, o) }
         return Parts(fingerprint: fp.finish(), rule: rule,
-                     ruleDescription: collect ? t.pointee.ruleKind + " v" + t.pointee.ruleVersion : "", params: params, inputs: inputs,
+                     ruleDescription: collect ? t.pointee.ruleKind + " v" + (defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion) : "", params: params, inputs: inputs,
                      paramValues: paramValues)
     }
 
@@ -85,16 +127,16 @@ struct InstanceEvaluator: Sendable {
         // The full parts (names and digests of params and inputs) only for dirty products;
         // each dirty path below asks once.
         var parts: Parts { (try? fingerprint(id, upstream: upstream)) ?? quick }
-        let key = graph.keyDigests[id]
+        let key = keyDigest(id)
         guard let summary = traces.summary(forKey: key) else {
-            let family = graph.tasks[id].key.family
+            let family = withTask(id) { $0.pointee.key.family }
             return .dirty(traces.count(ofFamily: family) > 0 ? .newKey : .noTrace, parts)
         }
         if summary.fingerprint != quick.fingerprint {
             let p = parts
             return .dirty(explainDifference(id, p), p)
         }
-        let outputs = graph.withTask(id) { $0.pointee.outputs }
+        let outputs = withTask(id) { $0.pointee.outputs }
         guard summary.outputs.count == outputs.count else {
             return .dirty(.outputsChanged, parts)
         }
@@ -130,7 +172,7 @@ struct InstanceEvaluator: Sendable {
 
     /// Names the first part of the fingerprint that differs from the recorded trace.
     func explainDifference(_ id: InstanceID, _ parts: Parts) -> DirtyReason {
-        guard let old = traces.trace(forKey: graph.keyDigests[id]) else { return .noTrace }
+        guard let old = traces.trace(forKey: keyDigest(id)) else { return .noTrace }
         if old.rule != parts.rule, old.ruleDescription != parts.ruleDescription {
             return .ruleChanged("\(old.ruleDescription) -> \(parts.ruleDescription)")
         }

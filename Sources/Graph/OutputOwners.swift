@@ -32,7 +32,9 @@ struct OutputOwners {
     mutating func add(_ specs: [TaskSpec], start: Int) -> (owner: InstanceID, id: InstanceID, what: String)? {
         // Declared outputs, hashed in parallel for a big family.
         var offsets = [Int](repeating: 0, count: specs.count + 1)
-        for (i, t) in specs.enumerated() { offsets[i + 1] = offsets[i] + t.outputs.count }
+        // Indexing, not `for t in specs`: each instance read in place, not copied (a copy
+        // retains every array and string it holds).
+        for i in specs.indices { offsets[i + 1] = offsets[i] + specs[i].outputs.count }
         let total = offsets[specs.count]
         let starts = offsets
         var digests = [Digest](repeating: .zero, count: total)
@@ -47,9 +49,9 @@ struct OutputOwners {
         }
         files.reserve(files.count + total)
         let checkDirectories = !directories.isEmpty
-        for (i, t) in specs.enumerated() {
+        for i in specs.indices {
             let id = start + i
-            for (k, o) in t.outputs.enumerated() {
+            for (k, o) in specs[i].outputs.enumerated() {
                 if let other = files.update(Int32(id), forKey: digests[offsets[i] + k]), Int(other) != id {
                     return (Int(other), id, "the file \(o)")
                 }
@@ -57,7 +59,8 @@ struct OutputOwners {
                     return (other, id, "\(o), in the directory \(dir)")
                 }
             }
-            for c in t.claims {
+            if specs[i].hasDefaultRareFields { continue }
+            for c in specs[i].claims {
                 if let conflict = add(c, id: id) { return (conflict.owner, id, conflict.what) }
             }
         }

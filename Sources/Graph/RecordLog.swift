@@ -21,8 +21,10 @@ public final class RecordLog: @unchecked Sendable {
     /// Later appends and rewrites do not change it (a rewrite renames a new file over the
     /// old one, whose inode the mapping keeps alive).
     public let contents: UnsafeRawBufferPointer
-    /// (offset of payload in `contents`, length) of each valid record, in file order.
-    public let records: [(offset: Int, length: Int)]
+    /// How many valid records were read at open.
+    public let recordCount: Int
+    /// Where the first record starts in `contents` (after the header, if it has one).
+    private let firstRecord: Int
     /// The file as opened (`contents` is its valid prefix).
     private let mapping: MappedFile
     private var pending: [UInt8] = []
@@ -65,10 +67,9 @@ public final class RecordLog: @unchecked Sendable {
         case .empty, .older, .legacy:
             first = 0
         }
-        var recs: [(Int, Int)] = []
+        var recs = 0
         var pos = first
         if header == .current || header == .legacy {
-            recs.reserveCapacity(mapped.count / 64)
             let raw = mapped
             while pos + Self.recordOverhead <= raw.count {
                 let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
@@ -76,14 +77,15 @@ public final class RecordLog: @unchecked Sendable {
                 let start = pos + Self.recordOverhead
                 guard start + len <= raw.count,
                       XXH3_64bits(raw.baseAddress! + start, len) == sum else { break }
-                recs.append((start, len))
+                recs += 1
                 pos = start + len
                 // Checked pages need not stay resident (the stores index them next, then
                 // read only what a build asks for).
-                if recs.count & 0xffff == 0 { mapping.release(upTo: pos) }
+                if recs & 0xffff == 0 { mapping.release(upTo: pos) }
             }
         }
-        records = recs
+        recordCount = recs
+        firstRecord = first
         fileBase = pos
         switch header {
         case .current:
@@ -121,7 +123,7 @@ public final class RecordLog: @unchecked Sendable {
             self.fd = reopened
             fileBase = Self.headerSize + pos
             mapped = UnsafeRawBufferPointer(rebasing: mapped[0..<pos])
-            notice = "\(path): \(format.kind) had no format header (written by an older arrakis); added one (version \(format.version)), keeping its \(recs.count) records"
+            notice = "\(path): \(format.kind) had no format header (written by an older arrakis); added one (version \(format.version)), keeping its \(recs) records"
         case .newer, .foreign:
             break
         }
@@ -129,6 +131,32 @@ public final class RecordLog: @unchecked Sendable {
     }
 
     deinit { close(fd) }
+
+    /// Calls `body` with the payload offset (in `contents`) and length of each valid record
+    /// read at open, in file order. The offsets are what the stores index records by: no
+    /// table of them is kept (for the 3 million records of a 10^6-product work directory
+    /// that would be 48 MB, and a second random read per lookup).
+    public func forEachRecord(_ body: (_ offset: Int, _ length: Int) throws -> Void) rethrows {
+        let raw = contents
+        var pos = firstRecord
+        while pos + Self.recordOverhead <= raw.count {
+            let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
+            let start = pos + Self.recordOverhead
+            try body(start, len)
+            pos = start + len
+        }
+    }
+
+    /// The length of the payload at `offset` (one `forEachRecord` gave).
+    @inline(__always)
+    public func payloadLength(at offset: Int) -> Int {
+        Int(UInt32(littleEndian: contents.loadUnaligned(fromByteOffset: offset - Self.recordOverhead, as: UInt32.self)))
+    }
+
+    /// The payload at `offset` (one `forEachRecord` gave).
+    public func payload(at offset: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: contents[offset..<offset + payloadLength(at: offset)])
+    }
 
     /// Lets the kernel drop the resident pages of `contents` before `offset` (all of them
     /// if nil). Nothing changes for readers: a page touched again is read back from the page

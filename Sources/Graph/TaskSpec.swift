@@ -46,10 +46,10 @@ public typealias InstanceID = Int
 public struct TaskSpec: Sendable {
     public var key: ProductKey
     /// Files read (paths), with the name explanations use.
-    public var fileInputs: [String]
+    public var fileInputs: PathList
     /// Upstream instances whose outputs are inputs.
     public var productInputs: [InstanceID]
-    public var outputs: [String]
+    public var outputs: PathList
     public var ruleKind: String
     public var command: TaskCommand
     private var rare: Rare
@@ -96,8 +96,8 @@ public struct TaskSpec: Sendable {
         set { if !(newValue == nil && rare.depfile == nil) { uniqueRare().depfile = newValue } }
     }
 
-    public init(key: ProductKey, fileInputs: [String] = [], productInputs: [InstanceID] = [],
-                outputs: [String], manifest: String? = nil, params: [(String, String)] = [],
+    public init(key: ProductKey, fileInputs: PathList = [], productInputs: [InstanceID] = [],
+                outputs: PathList, manifest: String? = nil, params: [(String, String)] = [],
                 ruleKind: String, ruleVersion: String = "1", command: TaskCommand,
                 resources: Resources = Resources()) {
         self.key = key
@@ -112,6 +112,14 @@ public struct TaskSpec: Sendable {
             rare = Rare(manifest: manifest, params: params, ruleVersion: ruleVersion, resources: resources)
         }
     }
+
+    /// Whether every rare field has its default (`orderOnly`, `manifest`, `params`,
+    /// `claims`, `depfile` empty, `ruleVersion` "1", default `resources`): true for most
+    /// instances of a fan-out. Reads no field (and retains nothing).
+    public var hasDefaultRareFields: Bool { rare === Rare.defaults }
+
+    /// `ruleVersion` when not set.
+    public static let defaultRuleVersion = "1"
 
     /// The box, made this instance's own first. (Setting a field to the value it has, such
     /// as an empty `orderOnly`, leaves a shared box shared.)

@@ -1,6 +1,6 @@
 /// `TaskSpec`s in the engine's binary encoding (for `ExpansionCache`).
 extension ByteWriter {
-    mutating func strings(_ list: [String]) {
+    mutating func strings<C: Collection<String>>(_ list: C) {
         u32(UInt32(list.count))
         for s in list { string(s) }
     }
@@ -52,6 +52,15 @@ extension ByteReader {
         let n = Int(try u32())
         guard n <= remaining else { throw Truncated() }
         return n
+    }
+
+    /// A list written by `strings`, read as a `PathList` (one path: no array).
+    mutating func pathList() throws -> PathList {
+        let n = try count()
+        if n == 1 { return [try string()] }
+        var out = PathList()
+        for _ in 0..<n { out.append(try string()) }
+        return out
     }
 
     mutating func strings() throws -> [String] {
@@ -115,10 +124,10 @@ extension ByteReader {
 
     mutating func taskSpec() throws -> TaskSpec {
         let key = ProductKey(family: try string(), values: try strings())
-        let fileInputs = try strings()
+        let fileInputs = try pathList()
         let productInputs = try ints()
         let orderOnly = try ints()
-        let outputs = try strings()
+        let outputs = try pathList()
         let manifest: String? = try u8() == 1 ? try string() : nil
         let params = try pairs()
         let ruleKind = try string()

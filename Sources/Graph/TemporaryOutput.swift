@@ -50,7 +50,7 @@ public enum TemporaryOutput {
     }
 
     /// Prepares to run: parent directories exist, no stale temporary from a killed build.
-    public static func prepare(_ outputs: [String]) throws {
+    public static func prepare(_ outputs: some Collection<String>) throws {
         for o in outputs {
             try makeParentDirectories(o)
             unlink(path(for: o))

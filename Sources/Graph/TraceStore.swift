@@ -8,7 +8,7 @@ import Synchronization
 /// keeps everything it completed.
 public final class TraceStore: Sendable {
     private let log: RecordLog
-    /// key digest -> index into log.records, as read at open; never changed.
+    /// key digest -> where its latest record's payload starts in the log, as read at open; never changed.
     private let onDisk: RecordIndex
     /// Traces per family digest, as read at open.
     private let familyCounts: [Digest: Int]
@@ -31,22 +31,25 @@ public final class TraceStore: Sendable {
     public init(path: String) throws {
         let log = try RecordLog(path: path, format: .traces)
         self.log = log
-        var onDisk = RecordIndex(log: log, capacity: log.records.count)
+        var onDisk = RecordIndex(log: log, capacity: log.recordCount)
         var counts: [Digest: Int] = [:]
         let raw = log.contents
         var lastFamily = Digest.zero, lastCount = 0
         var live = 0
-        for (i, rec) in log.records.enumerated() where rec.length >= 32 {
-            let key = onDisk.key(ofRecord: Int32(i))
-            let fam = Digest(high: raw.loadUnaligned(fromByteOffset: rec.offset + 16, as: UInt64.self),
-                             low: raw.loadUnaligned(fromByteOffset: rec.offset + 24, as: UInt64.self))
-            let previous = onDisk.update(Int32(i), forKey: key)
-            if i & 0xffff == 0xffff { log.releaseResidentPages(upTo: rec.offset) }
-            if rec.length > 32 { live += rec.length + RecordLog.recordOverhead }
-            if let previous, case let old = log.records[Int(previous)].length, old > 32 {
+        var seen = 0
+        log.forEachRecord { at, length in
+            seen += 1
+            if seen & 0xffff == 0 { log.releaseResidentPages(upTo: at) }
+            guard length >= 32 else { return }
+            let key = onDisk.key(at: at)
+            let fam = Digest(high: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self),
+                             low: raw.loadUnaligned(fromByteOffset: at + 24, as: UInt64.self))
+            let previous = onDisk.update(at, forKey: key)
+            if length > 32 { live += length + RecordLog.recordOverhead }
+            if let previous, case let old = log.payloadLength(at: previous), old > 32 {
                 live -= old + RecordLog.recordOverhead
             }
-            if previous == nil, rec.length > 32 {
+            if previous == nil, length > 32 {
                 // Records of one family mostly come in runs: count a run, then add it.
                 if fam != lastFamily {
                     if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
@@ -70,39 +73,37 @@ public final class TraceStore: Sendable {
     /// Bytes of `key`'s live record in the file, if it has one (caller holds the lock).
     private func liveBytes(of key: Digest, _ s: State) -> Int {
         if let n = s.freshBytes[key] { return n }
-        guard !s.removed.contains(key), let i = onDisk[key] else { return 0 }
-        let length = log.records[Int(i)].length
+        guard !s.removed.contains(key), let at = onDisk[key] else { return 0 }
+        let length = log.payloadLength(at: at)
         return length > 32 ? length + RecordLog.recordOverhead : 0
     }
 
     private func lookup(_ key: Digest) -> (Trace?, Int?) {
-        guard changed.load(ordering: .acquiring) else { return (nil, onDisk[key].map(Int.init)) }
+        guard changed.load(ordering: .acquiring) else { return (nil, onDisk[key]) }
         return state.withLock { s -> (Trace?, Int?) in
             if s.removed.contains(key) { return (nil, nil) }
-            return (s.fresh[key], onDisk[key].map(Int.init))
+            return (s.fresh[key], onDisk[key])
         }
     }
 
     /// The full trace of `key`, if it was ever built.
     public func trace(forKey key: Digest) -> Trace? {
-        let (fresh, index) = lookup(key)
+        let (fresh, at) = lookup(key)
         if let fresh { return fresh }
-        guard let index else { return nil }
-        let rec = log.records[index]
-        return try? Trace.decode(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]))
+        guard let at else { return nil }
+        return try? Trace.decode(log.payload(at: at))
     }
 
     /// Fingerprint and output signatures of `key`, decoded without strings (the no-op path).
     public func summary(forKey key: Digest) -> TraceSummary? {
-        let (fresh, index) = lookup(key)
+        let (fresh, at) = lookup(key)
         if let fresh {
             return TraceSummary(fingerprint: fresh.fingerprint,
                                 outputs: fresh.outputs.map { ($0.signature, $0.digest) },
                                 hasDiscovered: !fresh.discovered.isEmpty)
         }
-        guard let index else { return nil }
-        let rec = log.records[index]
-        return try? TraceSummary.decode(UnsafeRawBufferPointer(rebasing: log.contents[rec.offset..<rec.offset + rec.length]))
+        guard let at else { return nil }
+        return try? TraceSummary.decode(log.payload(at: at))
     }
 
     /// How many products of `family` had traces when the store was opened (the "last known
@@ -148,12 +149,9 @@ public final class TraceStore: Sendable {
         let disk = onDisk
         let (fresh, removed) = state.withLock { ($0.fresh, $0.removed) }
         var out: [Trace] = Array(fresh.values)
-        let raw = log.contents
-        disk.forEach { k, i in
+        disk.forEach { k, at in
             guard fresh[k] == nil && !removed.contains(k) else { return }
-            let rec = log.records[Int(i)]
-            if rec.length > 32,
-               let t = try? Trace.decode(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])) {
+            if log.payloadLength(at: at) > 32, let t = try? Trace.decode(log.payload(at: at)) {
                 out.append(t)
             }
         }
@@ -182,17 +180,13 @@ public final class TraceStore: Sendable {
             }
             var payloads: [[UInt8]] = []
             payloads.reserveCapacity(onDisk.count + s.fresh.count)
-            let raw = log.contents
-            var kept: [Int32] = []
-            onDisk.forEach { k, i in
-                guard s.fresh[k] == nil && !s.removed.contains(k), log.records[Int(i)].length > 32 else { return }
-                kept.append(i)
+            var kept: [Int] = []
+            onDisk.forEach { k, at in
+                guard s.fresh[k] == nil && !s.removed.contains(k), log.payloadLength(at: at) > 32 else { return }
+                kept.append(at)
             }
             // In file order, so a family's records stay together (open counts them in runs).
-            for i in kept.sorted() {
-                let rec = log.records[Int(i)]
-                payloads.append(Array(UnsafeRawBufferPointer(rebasing: raw[rec.offset..<rec.offset + rec.length])))
-            }
+            for at in kept.sorted() { payloads.append(Array(log.payload(at: at))) }
             for (_, t) in s.fresh { payloads.append(t.encode()) }
             try log.rewrite(payloads)
             return true

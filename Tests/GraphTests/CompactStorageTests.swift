@@ -89,7 +89,7 @@ final class CompactStorageTests: XCTestCase {
         XCTAssertEqual(Array(graph.dependents[2]), [])
     }
 
-    /// `RecordIndex` keeps 32 bits of each key and confirms a match in the record itself.
+    /// `RecordIndex` keeps 24 bits of each key and confirms a match in the record itself.
     func testRecordIndexFindsTheLatestRecordOfEachKey() throws {
         let box = try Sandbox()
         _ = box
@@ -112,26 +112,37 @@ final class CompactStorageTests: XCTestCase {
             try log.sync()
         }
         let log = try RecordLog(path: "log", format: .digests)
-        XCTAssertEqual(log.records.count, 2010)
-        var index = RecordIndex(log: log, capacity: log.records.count)
+        XCTAssertEqual(log.recordCount, 2010)
+        var offsets: [Int] = []
+        log.forEachRecord { at, length in
+            XCTAssertEqual(length, 24)
+            offsets.append(at)
+        }
+        XCTAssertEqual(offsets.count, 2010)
+        var index = RecordIndex(log: log, capacity: log.recordCount)
         var replaced = 0
-        for r in 0..<log.records.count where index.update(Int32(r), forKey: index.key(ofRecord: Int32(r))) != nil {
-            replaced += 1
+        for at in offsets {
+            if let old = index.update(at, forKey: index.key(at: at)) {
+                XCTAssertEqual(index.key(at: old), index.key(at: at))
+                replaced += 1
+            }
         }
         XCTAssertEqual(replaced, 10)
         XCTAssertEqual(index.count, 2000)
-        XCTAssertEqual(index[keys[0]], 2000, "the later record wins")
-        XCTAssertEqual(index[keys[9]], 2009)
-        XCTAssertEqual(index[keys[10]], 10)
-        XCTAssertEqual(index[keys[1999]], 1999)
+        XCTAssertEqual(index[keys[0]], offsets[2000], "the later record wins")
+        XCTAssertEqual(index[keys[9]], offsets[2009])
+        XCTAssertEqual(index[keys[10]], offsets[10])
+        XCTAssertEqual(index[keys[1999]], offsets[1999])
+        // The payload read at an offset is the record written.
+        XCTAssertEqual(log.payload(at: offsets[1999]).loadUnaligned(fromByteOffset: 16, as: UInt64.self), 1999)
         XCTAssertNil(index[Digest("absent")])
-        // A key sharing the 32 bits kept of a stored key, but not the key: not found.
+        // A key sharing the 24 bits kept of a stored key, but not the key: not found.
         let k = keys[500]
         XCTAssertNil(index[Digest(high: k.high, low: k.low ^ 1)])
         XCTAssertNil(index[Digest(high: k.high ^ 1, low: k.low)])
         var seen = 0
-        index.forEach { key, r in
-            XCTAssertEqual(index.key(ofRecord: r), key)
+        index.forEach { key, at in
+            XCTAssertEqual(index.key(at: at), key)
             seen += 1
         }
         XCTAssertEqual(seen, 2000)

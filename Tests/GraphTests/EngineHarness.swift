@@ -58,8 +58,8 @@ func makeEngine(_ families: [any FamilySource], targets: [BuildTarget] = [], dry
 /// A test task: no command runs it (the test executor writes its outputs).
 func testTask(_ family: String, _ values: [String] = [], reads files: [String] = [], upstream ups: [InstanceID] = [],
               writes outputs: [String]) -> TaskSpec {
-    TaskSpec(key: ProductKey(family: family, values: values), fileInputs: files, productInputs: ups,
-             outputs: outputs, ruleKind: "test", command: .shell("\(family) \(values.joined(separator: " "))"))
+    TaskSpec(key: ProductKey(family: family, values: values), fileInputs: PathList(files), productInputs: ups,
+             outputs: PathList(outputs), ruleKind: "test", command: .shell("\(family) \(values.joined(separator: " "))"))
 }
 
 /// A manifest fan-out: `list` copies `in/names.txt` (a TSV with the header `name`) to its

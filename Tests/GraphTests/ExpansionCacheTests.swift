@@ -27,9 +27,9 @@ final class ExpansionCacheUnitTests: XCTestCase {
     func testEntriesComeBackUntilAListedDirectoryChanges() throws {
         let box = try Sandbox()
         try box.write("in/0/a.txt", "a")
-        let clock = try FilesystemClock(markerPath: "clock")
+        let clock = ManualClock()
         let cache = try ExpansionCache(directory: "expansions", clock: clock)
-        waitForClock(clock, toPass: ["in", "in/0"])
+        clock.pass(["in", "in/0"])
         let definition = Digest("v1")
         cache.store(family: "copy", definition: definition, directories: ["in", "in/0", "missing"], specs: specs(), stamp: cache.stamp())
         XCTAssertEqual(describe(try XCTUnwrap(cache.specs(family: "copy", definition: definition))), describe(specs()))
@@ -38,7 +38,7 @@ final class ExpansionCacheUnitTests: XCTestCase {
         try box.write("in/0/b.txt", "b")
         XCTAssertNil(cache.specs(family: "copy", definition: definition), "a file was added to a listed directory")
         // A directory that did not exist, and now does.
-        waitForClock(clock, toPass: ["in/0"])
+        clock.pass(["in/0"])
         cache.store(family: "copy", definition: definition, directories: ["in/0", "missing"], specs: specs(), stamp: cache.stamp())
         XCTAssertNotNil(cache.specs(family: "copy", definition: definition))
         try FileManager.default.createDirectory(atPath: "missing", withIntermediateDirectories: false)
@@ -47,10 +47,11 @@ final class ExpansionCacheUnitTests: XCTestCase {
 
     func testAnEntryFromTheSameClockTickIsNotKept() throws {
         let box = try Sandbox()
-        let clock = try FilesystemClock(markerPath: "clock")
+        let clock = ManualClock()
         let cache = try ExpansionCache(directory: "expansions", clock: clock)
+        try box.write("in/a.txt", "a")
+        clock.sameTick(as: "in")         // changed in the stamp's tick: the listing may be stale
         let stamp = cache.stamp()
-        try box.write("in/a.txt", "a")   // changed after the stamp: the listing may be stale
         cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: stamp)
         XCTAssertNil(cache.specs(family: "copy", definition: Digest("v1")))
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "expansions"), [])
@@ -59,9 +60,9 @@ final class ExpansionCacheUnitTests: XCTestCase {
     func testDamagedEntriesAreIgnored() throws {
         let box = try Sandbox()
         try box.write("in/a.txt", "a")
-        let clock = try FilesystemClock(markerPath: "clock")
+        let clock = ManualClock()
         let cache = try ExpansionCache(directory: "expansions", clock: clock)
-        waitForClock(clock, toPass: ["in"])
+        clock.pass(["in"])
         cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
         let file = "expansions/" + (try FileManager.default.contentsOfDirectory(atPath: "expansions"))[0]
         let good = try Data(contentsOf: URL(fileURLWithPath: file))
@@ -82,9 +83,9 @@ final class ExpansionCacheUnitTests: XCTestCase {
     func testAnEntryOfAnotherFormatVersionIsNotRead() throws {
         let box = try Sandbox()
         try box.write("in/a.txt", "a")
-        let clock = try FilesystemClock(markerPath: "clock")
+        let clock = ManualClock()
         let cache = try ExpansionCache(directory: "expansions", clock: clock)
-        waitForClock(clock, toPass: ["in"])
+        clock.pass(["in"])
         cache.store(family: "copy", definition: Digest("v1"), directories: ["in"], specs: specs(), stamp: cache.stamp())
         let file = "expansions/" + (try FileManager.default.contentsOfDirectory(atPath: "expansions"))[0]
         let good = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))

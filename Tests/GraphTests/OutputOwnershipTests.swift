@@ -13,7 +13,7 @@ final class OutputOwnershipTests: XCTestCase {
 
     static func spec(_ family: String, _ values: [String] = [], inputs: [String] = [], outputs: [String],
                      claims: [OutputClaim] = []) -> TaskSpec {
-        var t = TaskSpec(key: ProductKey(family: family, values: values), fileInputs: inputs, outputs: outputs,
+        var t = TaskSpec(key: ProductKey(family: family, values: values), fileInputs: PathList(inputs), outputs: PathList(outputs),
                          ruleKind: "test", command: .shell("true"))
         t.claims = claims
         return t

@@ -17,10 +17,10 @@ final class StoreTests: XCTestCase {
         h.write(Data([200, 0, 0, 0, 9, 9, 9]))
         h.closeFile()
         let log = try RecordLog(path: "log", format: .traces)
-        XCTAssertEqual(log.records.count, 2)
+        XCTAssertEqual(log.recordCount, 2)
         log.append([6])
         try log.sync()
-        XCTAssertEqual(try RecordLog(path: "log", format: .traces).records.count, 3, "appends after a torn tail stay readable")
+        XCTAssertEqual(try RecordLog(path: "log", format: .traces).recordCount, 3, "appends after a torn tail stay readable")
         _ = box
     }
 
@@ -35,7 +35,7 @@ final class StoreTests: XCTestCase {
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "log"))
         bytes[12 + 12 + 100 + 12 + 50] ^= 0xFF // file header, record 1, into record 2
         try bytes.write(to: URL(fileURLWithPath: "log"))
-        XCTAssertEqual(try RecordLog(path: "log", format: .traces).records.count, 1)
+        XCTAssertEqual(try RecordLog(path: "log", format: .traces).recordCount, 1)
         _ = box
     }
 
@@ -65,6 +65,23 @@ final class StoreTests: XCTestCase {
         try FileManager.default.setAttributes([.modificationDate: fixed], ofItemAtPath: "f")
         let (cache2, _) = try box.stores()
         XCTAssertEqual(try cache2.digest(of: "f"), Digest(Array("bbbb".utf8)))
+    }
+
+    /// The real clock the stores use: "now" as the filesystem stamps a change, so never
+    /// before the last change of a file written just before, and never going back.
+    func testFilesystemClockReadsTheTimeTheFilesystemStampsChangesWith() throws {
+        let box = try Sandbox()
+        let clock = try FilesystemClock(markerPath: "clock")
+        var previous = Int64.min
+        for i in 0..<20 {
+            try box.write("f\(i)", "x")
+            var st = stat()
+            XCTAssertEqual(stat("f\(i)", &st), 0)
+            let now = clock.now()
+            XCTAssertGreaterThanOrEqual(now, FileSignature(st).lastChangeNs)
+            XCTAssertGreaterThanOrEqual(now, previous)
+            previous = now
+        }
     }
 
     func testTraceStoreSurvivesReopenAndTombstones() throws {

@@ -20,11 +20,30 @@ func waitUntil(_ what: @autoclosure () -> String, timeout: Double = 60,
     return true
 }
 
-/// Waits until `clock` reads strictly later than the last change of each of `paths` that
-/// exists, so that a stamp taken next trusts what they hold now (a change in the same clock
-/// tick as a stamp is never trusted).
-func waitForClock(_ clock: FilesystemClock, toPass paths: [String], file: StaticString = #filePath, line: UInt = #line) {
-    var st = stat()
-    let last = paths.compactMap { stat($0, &st) == 0 ? FileSignature(st).lastChangeNs : nil }.max() ?? .min
-    waitUntil("the filesystem clock passes the last change of \(paths)", file: file, line: line) { clock.now() > last }
+/// A clock the test sets (the seam `StampClock` gives): where a test needs "now" to be past a
+/// file's last change, or in the same tick as it, it says so instead of waiting for the
+/// filesystem's clock to get there.
+final class ManualClock: StampClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: Int64
+
+    init(_ time: Int64 = 0) { self.time = time }
+
+    func now() -> Int64 { lock.withLock { time } }
+
+    func set(_ t: Int64) { lock.withLock { time = t } }
+
+    /// Now is one tick past the last change of every one of `paths` that exists.
+    func pass(_ paths: [String]) {
+        var st = stat()
+        let last = paths.compactMap { stat($0, &st) == 0 ? FileSignature(st).lastChangeNs : nil }.max() ?? 0
+        set(max(now(), last + 1))
+    }
+
+    /// Now is the last change of `path`: the same tick, which must not be trusted.
+    func sameTick(as path: String) {
+        var st = stat()
+        precondition(stat(path, &st) == 0, "\(path) does not exist")
+        set(FileSignature(st).lastChangeNs)
+    }
 }

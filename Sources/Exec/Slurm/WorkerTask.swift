@@ -24,7 +24,7 @@ public struct WorkerTask: Codable, Sendable, Equatable {
         case .shell(let s): shell = s
         case .builtin(let kind, let args): rule = kind; arguments = args
         }
-        outputs = job.spec.outputs
+        outputs = job.spec.outputs.array
     }
 
     var command: TaskCommand {

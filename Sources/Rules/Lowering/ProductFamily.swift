@@ -63,7 +63,7 @@ struct ProductFamily: FamilySource {
 
         func paths(of t: TaskSpec) -> [String] {
             switch self {
-            case .all: return t.outputs
+            case .all: return t.outputs.array
             case .position(let i): return i < t.outputs.count ? [t.outputs[i]] : []
             case .manifest: return t.manifest.map { [$0] } ?? []
             }
@@ -576,7 +576,7 @@ struct ProductFamily: FamilySource {
             command = .builtin(kind: ruleKind, arguments: args)
             claimed = claims?(ruleKind, args) ?? []
         }
-        var spec = TaskSpec(key: key, fileInputs: fileInputs, productInputs: productInputs, outputs: outputs,
+        var spec = TaskSpec(key: key, fileInputs: PathList(fileInputs), productInputs: productInputs, outputs: PathList(outputs),
                             manifest: manifest, params: params.isEmpty ? [] : params.map { ($0.0, $0.1.canonical) },
                             ruleKind: ruleKind, ruleVersion: ruleVersion, command: command, resources: resources)
         if hasOrderOnly { spec.orderOnly = orderOnlyInputs.subtracting(regularInputs) }
