@@ -263,29 +263,39 @@ public final class BuildEngine {
     /// Instances evaluated since the stores' pages were last released.
     private var evaluatedSinceRelease = 0
 
+    /// How many instances ahead a thread prefetches the index slots of those it will
+    /// evaluate (`InstanceEvaluator.prefetch`): a few system calls' time ahead.
+    static let prefetchDistance = 4
+
     /// Instances evaluated at once (see `evaluate`).
     static let evaluationSlice = 1 << 16
 
     /// The verdicts of `ids` (none of them resolved yet), computed in parallel for many.
     private func verdicts(_ ids: ArraySlice<InstanceID>) -> [InstanceEvaluator.Verdict?] {
         var verdicts = [InstanceEvaluator.Verdict?](repeating: nil, count: ids.count)
-        let ev = evaluator.frozen()
-        // Read in place: nothing resolves while the verdicts are computed.
-        plan.outputDigest.withUnsafeBufferPointer { digests in
-            let upstream = UncheckedBox(digests)
-            if ids.count < 32 {
-                for (i, id) in ids.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { upstream.value[$0] }) }
-                return
-            }
-            // Chunks of neighbouring instances: their files mostly share directories.
-            let ids = Array(ids)
-            let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
-            verdicts.withUnsafeMutableBufferPointer { out in
-                let outPtr = UncheckedBox(out)
-                DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                    let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
-                    let handles = DirectoryHandles()
-                    for i in lo..<hi { outPtr.value[i] = ev.evaluate(ids[i], upstream: { upstream.value[$0] }, handles: handles) }
+        // Read in place: nothing resolves, and nothing is added to the graph, while the
+        // verdicts are computed.
+        evaluator.withFrozenTables { ev in
+            plan.outputDigest.withUnsafeBufferPointer { digests in
+                let upstream = UncheckedBox(digests)
+                if ids.count < 32 {
+                    for (i, id) in ids.enumerated() { verdicts[i] = ev.evaluate(id, upstream: { upstream.value[$0] }) }
+                    return
+                }
+                // Chunks of neighbouring instances: their files mostly share directories.
+                let ids = Array(ids)
+                let chunks = min(ids.count / 16, 4 * ProcessorCount.value)
+                verdicts.withUnsafeMutableBufferPointer { out in
+                    let outPtr = UncheckedBox(out)
+                    let ev = UncheckedBox(ev)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                        let lo = ids.count * c / chunks, hi = ids.count * (c + 1) / chunks
+                        let handles = DirectoryHandles()
+                        for i in lo..<hi {
+                            if i + Self.prefetchDistance < hi { ev.value.prefetch(ids[i + Self.prefetchDistance]) }
+                            outPtr.value[i] = ev.value.evaluate(ids[i], upstream: { upstream.value[$0] }, handles: handles)
+                        }
+                    }
                 }
             }
         }

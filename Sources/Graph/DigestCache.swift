@@ -55,6 +55,10 @@ public final class DigestCache: Sendable {
     /// key, signature (40 bytes), digest, trusted flag.
     static let recordSize = 16 + 40 + 16 + 1
 
+    /// A hint that `path`'s digest will be asked for soon (see `RecordIndex.prefetch`).
+    @inline(__always)
+    func prefetch(path: String) { loaded.prefetch(Digest(path)) }
+
     private func loadedEntry(_ key: Digest) -> Entry? {
         guard let at = loaded[key] else { return nil }
         // Only records of exactly `recordSize` bytes were indexed: read the fields in place

@@ -6,7 +6,7 @@ struct InstanceEvaluator: Sendable {
     let traces: TraceStore
     /// A param's value as people read it (see `BuildEngine.Options.valueText`).
     var valueText: @Sendable (String) -> String = { $0 }
-    /// The graph's tables as they were when `frozen()` was called, if it was.
+    /// The graph's tables, read in place inside `withFrozenTables`.
     private var view: View?
 
     init(graph: BuildGraph, digests: DigestCache, traces: TraceStore, valueText: @escaping @Sendable (String) -> String = { $0 }) {
@@ -16,27 +16,30 @@ struct InstanceEvaluator: Sendable {
         self.valueText = valueText
     }
 
-    /// The tables the evaluator reads, copied out of the graph once. Read through the graph
-    /// (a class whose tables may grow), each read is an exclusivity check and a retain of a
-    /// table's buffer, which every evaluating thread shares: at a million instances those
-    /// contended reference counts cost more than the reads themselves.
+    /// The tables the evaluator reads, in place (see `withFrozenTables`).
     private struct View: @unchecked Sendable {
-        let tasks: TaskTable
-        let keyDigests: [Digest]
-        let keyText: [String]
+        let tasks: TaskTable.UnsafeSegments
+        let keyDigests: UnsafeBufferPointer<Digest>
     }
 
-    /// This evaluator reading the graph's tables as they are now: for a batch during which
-    /// the graph does not change.
-    func frozen() -> InstanceEvaluator {
-        var e = self
-        e.view = View(tasks: graph.tasks, keyDigests: graph.keyDigests, keyText: graph.keyText)
-        return e
+    /// Runs `body` with this evaluator reading the graph's instances and key digests in
+    /// place: for a batch during which the graph does not change. Read through the graph (a
+    /// class whose tables may grow), each read is an exclusivity check and a retain of a
+    /// table's buffer, which every evaluating thread shares: at a million instances those
+    /// contended reference counts cost more than the reads themselves.
+    func withFrozenTables<R>(_ body: (InstanceEvaluator) throws -> R) rethrows -> R {
+        try graph.tasks.withUnsafeSegments { tasks in
+            try graph.keyDigests.withUnsafeBufferPointer { keys in
+                var e = self
+                e.view = View(tasks: tasks, keyDigests: keys)
+                return try body(e)
+            }
+        }
     }
 
     @inline(__always)
     private func withTask<R>(_ id: InstanceID, _ body: (UnsafePointer<TaskSpec>) throws -> R) rethrows -> R {
-        if let view { return try view.tasks.withTask(id, body) }
+        if let view { return try body(view.tasks.task(id)) }
         return try graph.withTask(id, body)
     }
 
@@ -44,7 +47,7 @@ struct InstanceEvaluator: Sendable {
     private func keyDigest(_ id: InstanceID) -> Digest { view?.keyDigests[id] ?? graph.keyDigests[id] }
 
     @inline(__always)
-    private func keyText(_ id: InstanceID) -> String { view?.keyText[id] ?? graph.keyText[id] }
+    private func keyText(_ id: InstanceID) -> String { graph.keyText[id] }
 
     enum Verdict: Sendable {
         case clean(outputDigest: Digest)
@@ -77,7 +80,7 @@ struct InstanceEvaluator: Sendable {
         var ruleFP = FingerprintBuilder(domain: "arrakis-rule-v1")
         // Most instances leave the rare fields at their defaults: read none of them then (each
         // read retains the one box of defaults that every thread shares).
-        let defaults = t.pointee.hasDefaultRareFields
+        let defaults = t.hasDefaultRareFields
         ruleFP.add(1, t.pointee.ruleKind)
         ruleFP.add(2, defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion)
         if case .shell(let command) = t.pointee.command {
@@ -118,6 +121,17 @@ struct InstanceEvaluator: Sendable {
         return Parts(fingerprint: fp.finish(), rule: rule,
                      ruleDescription: collect ? t.pointee.ruleKind + " v" + (defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion) : "", params: params, inputs: inputs,
                      paramValues: paramValues)
+    }
+
+    /// A hint that `id` will be evaluated soon: starts loading the index slots its trace and
+    /// its input files' digests will be looked up at, so that a thread evaluating instances
+    /// in order overlaps those cache misses with the work on the instances before.
+    @inline(__always)
+    func prefetch(_ id: InstanceID) {
+        traces.prefetch(key: keyDigest(id))
+        withTask(id) { t in
+            for path in t.pointee.fileInputs { digests.prefetch(path: path) }
+        }
     }
 
     /// `handles`: directories to stat through (one set per thread), if any.

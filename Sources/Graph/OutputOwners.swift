@@ -49,22 +49,26 @@ struct OutputOwners {
         }
         files.reserve(files.count + total)
         let checkDirectories = !directories.isEmpty
-        for i in specs.indices {
-            let id = start + i
-            for (k, o) in specs[i].outputs.enumerated() {
-                if let other = files.update(Int32(id), forKey: digests[offsets[i] + k]), Int(other) != id {
-                    return (Int(other), id, "the file \(o)")
+        // Read in place (a copy of an instance retains every array and string it holds).
+        return specs.withUnsafeBufferPointer { specs -> (owner: InstanceID, id: InstanceID, what: String)? in
+            for i in specs.indices {
+                let id = start + i
+                let t = specs.baseAddress! + i
+                for (k, o) in t.pointee.outputs.enumerated() {
+                    if let other = files.update(Int32(id), forKey: digests[offsets[i] + k]), Int(other) != id {
+                        return (Int(other), id, "the file \(o)")
+                    }
+                    if checkDirectories, let (other, dir) = ownerOfEnclosingDirectory(Self.normal(o)), other != id {
+                        return (other, id, "\(o), in the directory \(dir)")
+                    }
                 }
-                if checkDirectories, let (other, dir) = ownerOfEnclosingDirectory(Self.normal(o)), other != id {
-                    return (other, id, "\(o), in the directory \(dir)")
+                if t.hasDefaultRareFields { continue }
+                for c in t.pointee.claims {
+                    if let conflict = add(c, id: id) { return (conflict.owner, id, conflict.what) }
                 }
             }
-            if specs[i].hasDefaultRareFields { continue }
-            for c in specs[i].claims {
-                if let conflict = add(c, id: id) { return (conflict.owner, id, conflict.what) }
-            }
+            return nil
         }
-        return nil
     }
 
     private mutating func add(_ claim: OutputClaim, id: InstanceID) -> (owner: InstanceID, what: String)? {

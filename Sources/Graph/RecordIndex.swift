@@ -1,3 +1,5 @@
+import CXXHash
+
 /// A map from a record's key digest to where its payload starts in a `RecordLog` whose
 /// payloads start with that 16-byte key (traces, digest-cache entries), built at open and
 /// read from many threads.
@@ -62,6 +64,13 @@ struct RecordIndex: @unchecked Sendable {
             }
             i = (i + 1) & mask
         }
+    }
+
+    /// Starts loading the slot where a lookup of `key` begins, so that the lookup, made a
+    /// little later, finds it in the cache (a hint: changes nothing).
+    @inline(__always)
+    func prefetch(_ key: Digest) {
+        arrakis_prefetch(slots.pointer + slot(key))
     }
 
     /// The offset of `key`'s payload, if indexed.

@@ -52,7 +52,7 @@ public struct TaskSpec: Sendable {
     public var outputs: PathList
     public var ruleKind: String
     public var command: TaskCommand
-    private var rare: Rare
+    fileprivate var rare: Rare
 
     /// Those of `productInputs` that only order the build (`after`): this product is
     /// evaluated once they are built, but their outputs are not part of its fingerprint. Its
@@ -116,7 +116,9 @@ public struct TaskSpec: Sendable {
     /// Whether every rare field has its default (`orderOnly`, `manifest`, `params`,
     /// `claims`, `depfile` empty, `ruleVersion` "1", default `resources`): true for most
     /// instances of a fan-out. Reads no field (and retains nothing).
-    public var hasDefaultRareFields: Bool { rare === Rare.defaults }
+    public var hasDefaultRareFields: Bool {
+        Unmanaged.passUnretained(rare).toOpaque() == Unmanaged.passUnretained(Rare.defaults).toOpaque()
+    }
 
     /// `ruleVersion` when not set.
     public static let defaultRuleVersion = "1"
@@ -130,7 +132,7 @@ public struct TaskSpec: Sendable {
 
     /// The fields most instances leave at their defaults. Mutated only through a uniquely
     /// referenced box (`uniqueRare`), so sharing one between instances and threads is safe.
-    private final class Rare: @unchecked Sendable {
+    fileprivate final class Rare: @unchecked Sendable {
         static let defaults = Rare()
 
         var orderOnly: Set<InstanceID> = []
@@ -156,5 +158,15 @@ public struct TaskSpec: Sendable {
             c.depfile = depfile
             return c
         }
+    }
+}
+
+extension UnsafePointer where Pointee == TaskSpec {
+    /// `pointee.hasDefaultRareFields` without copying the instance: a computed property read
+    /// through `pointee` copies the whole instance first (retaining every array and string
+    /// it holds), where a stored one is read in place.
+    @inline(__always)
+    var hasDefaultRareFields: Bool {
+        Unmanaged.passUnretained(pointee.rare).toOpaque() == Unmanaged.passUnretained(TaskSpec.Rare.defaults).toOpaque()
     }
 }

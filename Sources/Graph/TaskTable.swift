@@ -42,4 +42,43 @@ public struct TaskTable: RandomAccessCollection, Sendable {
         let s = segment(of: id)
         return try segments[s].withUnsafeBufferPointer { try body($0.baseAddress! + (id - starts[s])) }
     }
+
+    /// The instances' addresses, valid only inside `body` (nothing may be added meanwhile):
+    /// reading through them copies and retains nothing, where every read through the table
+    /// retains its segment's buffer, which all threads reading the table share.
+    func withUnsafeSegments<R>(_ body: (UnsafeSegments) throws -> R) rethrows -> R {
+        let bases = UnsafeMutableBufferPointer<UnsafePointer<TaskSpec>>.allocate(capacity: Swift.max(segments.count, 1))
+        let firsts = UnsafeMutableBufferPointer<Int>.allocate(capacity: starts.count)
+        defer { bases.deallocate(); firsts.deallocate() }
+        _ = firsts.initialize(from: starts)
+        func bind(_ i: Int) throws -> R {
+            if i == segments.count {
+                return try body(UnsafeSegments(bases: UnsafeBufferPointer(rebasing: bases[0..<segments.count]),
+                                               starts: UnsafeBufferPointer(firsts)))
+            }
+            return try segments[i].withUnsafeBufferPointer { b in
+                (bases.baseAddress! + i).initialize(to: b.baseAddress!)
+                return try bind(i + 1)
+            }
+        }
+        return try bind(0)
+    }
+
+    /// See `withUnsafeSegments`.
+    struct UnsafeSegments: @unchecked Sendable {
+        let bases: UnsafeBufferPointer<UnsafePointer<TaskSpec>>
+        /// The first instance of each segment, and the total at the end.
+        let starts: UnsafeBufferPointer<Int>
+
+        @inline(__always)
+        func task(_ id: Int) -> UnsafePointer<TaskSpec> {
+            precondition(id >= 0 && id < starts[starts.count - 1], "instance \(id) out of range")
+            var lo = 0, hi = bases.count - 1
+            while lo < hi {
+                let mid = (lo + hi + 1) / 2
+                if starts[mid] <= id { lo = mid } else { hi = mid - 1 }
+            }
+            return bases[lo] + (id - starts[lo])
+        }
+    }
 }

@@ -86,6 +86,10 @@ public final class TraceStore: Sendable {
         }
     }
 
+    /// A hint that `key` will be looked up soon (see `RecordIndex.prefetch`).
+    @inline(__always)
+    func prefetch(key: Digest) { onDisk.prefetch(key) }
+
     /// The full trace of `key`, if it was ever built.
     public func trace(forKey key: Digest) -> Trace? {
         let (fresh, at) = lookup(key)
