@@ -10,12 +10,19 @@ import Darwin
 /// directory listings (a glob fan-out), kept under `.arrakis/expansions/` so that a no-op
 /// build need not list and render them again.
 ///
-/// An entry is used only when the family's definition digest is the one stored and every
+/// A family's entry is a directory: an index (`ExpansionIndex`: the definition digest, every
+/// directory listed with its signature, and the parts) and one file per part
+/// (`ExpansionPart`): the instances one directory's listing made. Adding a file to one of a
+/// thousand directories changes one part: the next build renders that directory's
+/// instances only (`StoredParts`), and rewrites that part and the index, not the rest.
+///
+/// The whole entry is used only when the definition digest is the one stored and every
 /// directory listed then still has the same identity and mtime/ctime (a directory's mtime
-/// changes whenever an entry is added, removed or renamed). An entry is written only when
-/// every such directory last changed strictly before a filesystem-clock stamp taken before
-/// the listing, so a change in the same clock tick cannot hide (as in `DigestCache`). A
-/// damaged or foreign file is ignored and replaced.
+/// changes whenever an entry is added, removed or renamed); a part, when its directory's
+/// signature is the one stored. A directory's signature is stored only when it last changed
+/// strictly before a filesystem-clock stamp taken before the listing, so a change in the
+/// same clock tick cannot hide (as in `DigestCache`). A damaged or foreign file is ignored
+/// and replaced.
 public final class ExpansionCache: @unchecked Sendable {
     private let directory: String
     private let clock: any StampClock
@@ -28,9 +35,8 @@ public final class ExpansionCache: @unchecked Sendable {
         }
     }
 
-    static let magic: [UInt8] = Array("arrakis-expansions-1\n".utf8)
-
-    private func path(_ family: String) -> String { directory + "/" + Digest(family).description }
+    /// The directory holding `family`'s entry.
+    func entryDirectory(_ family: String) -> String { directory + "/" + Digest(family).description }
 
     /// Taken before a family is expanded and handed to `store`.
     public func stamp() -> Int64 { clock.now() }
@@ -44,129 +50,139 @@ public final class ExpansionCache: @unchecked Sendable {
 
     /// The stored instances of `family`, if still valid for `definition` and the directories.
     public func specs(family: String, definition: Digest) -> [TaskSpec]? {
-        // Mapped, not read: a million instances' entry is decoded straight from the page
-        // cache, and its pages need not stay resident once decoded.
-        guard let file = MappedFile(path: path(family)), file.bytes.count > Self.magic.count + 16,
-              file.bytes.prefix(Self.magic.count).elementsEqual(Self.magic) else { return nil }
-        let body = file.bytes.count - 16
-        return withExtendedLifetime(file) { () -> [TaskSpec]? in
-            let raw = file.bytes
-            var check = ByteReader(raw, offset: body)
-            guard let sum = try? check.digest(),
-                  sum == Digest(bytes: UnsafeRawBufferPointer(rebasing: raw[0..<body])) else { return nil }
-            var r = ByteReader(UnsafeRawBufferPointer(rebasing: raw[0..<body]), offset: Self.magic.count)
-            do {
-                guard try r.digest() == definition else { return nil }
-                for _ in 0..<(try r.count()) {
-                    let dir = try r.string()
-                    let stored: FileSignature? = try r.u8() == 1
-                        ? FileSignature(device: try r.u64(), inode: try r.u64(), size: try r.i64(),
-                                        mtimeNs: try r.i64(), ctimeNs: try r.i64())
-                        : nil
-                    guard Self.signature(dir) == stored else { return nil }
-                }
-                let n = try r.count()
-                // The checksum made every page resident: drop them (each part is read back
-                // as it is decoded), so the entry and its instances are not both held.
-                file.release(upTo: body)
-                return try Self.decode(n, from: r, body: UnsafeRawBufferPointer(rebasing: raw[0..<body]))
-            } catch {
-                return nil
-            }
-        }
+        let entry = entryDirectory(family)
+        guard let index = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName), index.definition == definition,
+              index.directories.allSatisfy(\.isUnchanged) else { return nil }
+        return ExpansionPart.decodeAll(index.parts.map { (entry + "/" + ExpansionPart.fileName($0.directory), $0) },
+                                       definition: definition)
     }
 
-    /// `n` specs starting at `reader`, decoded on every core for a big entry: one pass
-    /// finds where each part begins (skipping is cheap: no strings are made), then the
-    /// parts are decoded side by side straight into their slots of the result.
-    static func decode(_ n: Int, from reader: ByteReader, body: UnsafeRawBufferPointer) throws -> [TaskSpec] {
-        var r = reader
-        let parts = n < 16_384 ? 1 : 4 * ProcessorCount.value
-        var starts: [Int] = []
-        starts.reserveCapacity(parts)
-        for p in 0..<parts {
-            let first = n * p / parts
-            var skipped = p == 0 ? 0 : n * (p - 1) / parts
-            while skipped < first { try r.skipTaskSpec(); skipped += 1 }
-            starts.append(r.offset)
+    /// The parts of `family`'s entry whose directories are unchanged, for an expansion that
+    /// lists again and renders only what changed; nil if the entry is for another definition.
+    public func storedParts(family: String, definition: Digest) -> StoredParts? {
+        let entry = entryDirectory(family)
+        guard let index = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName), index.definition == definition else {
+            return nil
         }
-        let failed = Mutex<Bool>(false)
-        let partStarts = starts
-        let bytes = UncheckedBox(body)
-        let specs = [TaskSpec](unsafeUninitializedCapacity: n) { buffer, initialized in
-            let out = UncheckedBox(buffer)
-            let done = UncheckedBox(UnsafeMutableBufferPointer<Int>.allocate(capacity: parts))
-            defer { done.value.deallocate() }
-            DispatchQueue.concurrentPerform(iterations: parts) { p in
-                let lo = n * p / parts, hi = n * (p + 1) / parts
-                var reader = ByteReader(bytes.value, offset: partStarts[p])
-                var i = lo
-                while i < hi, let spec = try? reader.taskSpec() {
-                    (out.value.baseAddress! + i).initialize(to: spec)
-                    i += 1
-                }
-                done.value[p] = i
-                if i < hi { failed.withLock { $0 = true } }
-            }
-            if failed.withLock({ $0 }) {
-                // Damaged: undo what was made (an entry is all or nothing).
-                for p in 0..<parts {
-                    let lo = n * p / parts
-                    (out.value.baseAddress! + lo).deinitialize(count: done.value[p] - lo)
-                }
-                initialized = 0
-            } else {
-                initialized = n
-            }
-        }
-        guard specs.count == n else { throw ByteReader.Truncated() }
-        return specs
+        return StoredParts(entry: entry, index: index)
     }
 
-    /// Stores `family`'s instances, made from `directories`' listings after `stamp`; an entry
-    /// that could not be trusted next time (a directory changed at or after the stamp, or one
-    /// that could not be read) is removed instead. Failing to write only costs the next build
-    /// an expansion.
-    public func store(family: String, definition: Digest, directories: [String], specs: [TaskSpec], stamp: Int64) {
-        let file = path(family)
-        var w = ByteWriter(capacity: 64 + specs.count * 96)
-        w.raw(Self.magic)
-        w.digest(definition)
-        let unique = Array(Set(directories)).sorted()
-        w.u32(UInt32(unique.count))
-        for dir in unique {
-            w.string(dir)
-            guard let sig = Self.signature(dir) else { w.u8(0); continue }
-            guard sig.lastChangeNs < stamp else {
-                unlink(file)
-                return
+    /// Stores `family`'s instances, made from `directories`' listings after `stamp`, in
+    /// `parts` (each a directory and the instances its listing made; nil: one part, as a
+    /// whole). A part is written only when it differs from the one stored; a part whose
+    /// directory changed at or after the stamp is left out (its directory is stored
+    /// untrusted, so the next build lists it again). When a directory other than a part's
+    /// changed at or after the stamp, the entry is removed instead. Failing to write only
+    /// costs the next build an expansion.
+    /// Parts in `reused` came from this entry's stored parts unchanged: they are kept as
+    /// they are, without encoding them again.
+    public func store(family: String, definition: Digest, directories: [String], specs: [TaskSpec],
+                      parts: [(directory: String, range: Range<Int>)]? = nil, reused: Set<String> = [], stamp: Int64) {
+        let entry = entryDirectory(family)
+        let parts = parts ?? [("", specs.indices)]
+        let partDirectories = Set(parts.map(\.directory))
+        var listed: [ExpansionIndex.Directory] = []
+        var untrusted = Set<String>()
+        for dir in Array(Set(directories).union(partDirectories.subtracting([""]))).sorted() {
+            let sig = Self.signature(dir)
+            if let sig, sig.lastChangeNs >= stamp {
+                guard partDirectories.contains(dir) else {
+                    remove(entry)
+                    return
+                }
+                untrusted.insert(dir)
+                listed.append(.init(path: dir, signature: nil, trusted: false))
+                continue
             }
-            w.u8(1)
-            w.u64(sig.device)
-            w.u64(sig.inode)
-            w.i64(sig.size)
-            w.i64(sig.mtimeNs)
-            w.i64(sig.ctimeNs)
+            listed.append(.init(path: dir, signature: sig))
         }
-        w.u32(UInt32(specs.count))
-        for s in specs { w.taskSpec(s) }
-        var bytes = w.bytes
-        let sum = Digest(bytes)
-        var tail = ByteWriter(capacity: 16)
-        tail.digest(sum)
-        bytes += tail.bytes
-        let temporary = file + ".tmp"
-        guard Self.writeAll(bytes, to: temporary), rename(temporary, file) == 0 else {
-            unlink(temporary)
-            unlink(file)
+        if mkdir(entry, 0o755) != 0 && errno != EEXIST { return }
+        let previous = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName)
+        let before = previous?.definition == definition
+            ? Dictionary(previous!.parts.map { ($0.directory, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
+        var stored: [ExpansionIndex.Part] = []
+        stored.reserveCapacity(parts.count)
+        var ok = true
+        for part in parts where !untrusted.contains(part.directory) {
+            if reused.contains(part.directory), let kept = before[part.directory], kept.count == part.range.count {
+                stored.append(kept)
+                continue
+            }
+            let bytes = ExpansionPart.encode(specs[part.range], directory: part.directory, definition: definition)
+            let record = ExpansionIndex.Part(directory: part.directory, count: part.range.count, checksum: Digest(bytes))
+            let file = entry + "/" + ExpansionPart.fileName(part.directory)
+            if before[part.directory] != record || access(file, F_OK) != 0 {
+                ok = ok && Self.replace(file, with: bytes)
+            }
+            stored.append(record)
+        }
+        let index = ExpansionIndex(definition: definition, directories: listed, parts: stored)
+        guard ok, Self.replace(entry + "/" + ExpansionIndex.fileName, with: index.encode()) else {
+            remove(entry)
             return
         }
+        // Parts of directories no longer listed (or no longer trusted).
+        let kept = Set(stored.map { ExpansionPart.fileName($0.directory) } + [ExpansionIndex.fileName])
+        for name in Self.names(in: entry) where !kept.contains(name) { unlink(entry + "/" + name) }
     }
 
-    static func writeAll(_ bytes: [UInt8], to path: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Removes `family`'s entry (it is made again by the next expansion).
+    private func remove(_ entry: String) {
+        for name in Self.names(in: entry) { unlink(entry + "/" + name) }
+        rmdir(entry)
+        unlink(entry)  // an entry of the single-file format this one replaced
+    }
+
+    static func names(in dir: String) -> [String] {
+        guard let d = opendir(dir) else { return [] }
+        defer { closedir(d) }
+        var out: [String] = []
+        while let e = readdir(d) {
+            let name = withUnsafePointer(to: &e.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { out.append(name) }
+        }
+        return out
+    }
+
+    /// Writes `bytes` to `path` through a temporary and a rename (a reader sees the old file
+    /// or the new one).
+    static func replace(_ path: String, with bytes: [UInt8]) -> Bool {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { return false }
-        defer { close(fd) }
-        return DurableFile.writeAll(fd, bytes)
+        let written = DurableFile.writeAll(fd, bytes)
+        close(fd)
+        guard written, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            unlink(path)
+            return false
+        }
+        return true
+    }
+}
+
+/// The parts of a stored entry, for an expansion that renders only the directories whose
+/// listing changed (see `FamilySource.expandListing(in:reuse:)`).
+public struct StoredParts: @unchecked Sendable {
+    let entry: String
+    let index: ExpansionIndex
+    private let directories: [String: ExpansionIndex.Directory]
+    private let parts: [String: ExpansionIndex.Part]
+
+    init(entry: String, index: ExpansionIndex) {
+        self.entry = entry
+        self.index = index
+        directories = Dictionary(index.directories.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        parts = Dictionary(index.parts.map { ($0.directory, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The instances `directory`'s listing made when it was stored, if the directory is
+    /// unchanged since and they were `count`; nil otherwise (render them).
+    public func instances(of directory: String, count: Int) -> [TaskSpec]? {
+        guard let part = parts[directory], part.count == count, let listed = directories[directory],
+              listed.signature != nil, listed.isUnchanged else { return nil }
+        return ExpansionPart.decodeAll([(entry + "/" + ExpansionPart.fileName(directory), part)], definition: index.definition)
     }
 }

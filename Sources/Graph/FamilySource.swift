@@ -23,16 +23,38 @@ public protocol FamilySource: Sendable {
     var expansionDefinition: Digest? { get }
 
     /// `expand(in:)`, also naming every directory whose listing the instances came from
-    /// (nil when they came from more than listings).
-    func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?)
+    /// (nil when they came from more than listings) and, where it can, which instances each
+    /// directory's listing made. The instances of a directory `reuse` still holds (its
+    /// listing unchanged since they were stored) may be taken from it rather than rendered.
+    func expandListing(in graph: BuildGraph, reuse: StoredParts?) throws -> ListingExpansion
+}
+
+/// What `FamilySource.expandListing(in:reuse:)` made.
+public struct ListingExpansion: Sendable {
+    public var specs: [TaskSpec]
+    /// Every directory listed; nil when the instances came from more than listings.
+    public var directories: [String]?
+    /// The instances each directory's listing made: contiguous ranges of `specs`, in
+    /// order, covering them all; nil when that cannot be said (one part, the whole family).
+    public var parts: [(directory: String, range: Range<Int>)]?
+    /// Directories of `parts` whose instances came from the `StoredParts` given.
+    public var reused: Set<String>
+
+    public init(specs: [TaskSpec], directories: [String]?, parts: [(directory: String, range: Range<Int>)]? = nil,
+                reused: Set<String> = []) {
+        self.specs = specs
+        self.directories = directories
+        self.parts = parts
+        self.reused = reused
+    }
 }
 
 extension FamilySource {
     public var expansionDefinition: Digest? { nil }
     public var linksFileInputs: Bool { true }
 
-    public func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?) {
-        (try expand(in: graph), nil)
+    public func expandListing(in graph: BuildGraph, reuse: StoredParts?) throws -> ListingExpansion {
+        ListingExpansion(specs: try expand(in: graph), directories: nil)
     }
 }
 

@@ -152,15 +152,17 @@ struct FanOutExpansion {
     }
 
     /// A family's instances: from the expansion cache when its entry is still valid,
-    /// otherwise expanded (and stored when only listings decided them).
+    /// otherwise expanded, reusing the parts of the entry whose directories did not change
+    /// (and stored when only listings decided them).
     private func expand(_ src: FamilySource) throws -> [TaskSpec] {
         guard let cache, let definition = src.expansionDefinition else { return try src.expand(in: graph) }
         if let cached = cache.specs(family: src.name, definition: definition) { return cached }
         let stamp = cache.stamp()
-        let (specs, directories) = try src.expandListing(in: graph)
-        if let directories {
-            cache.store(family: src.name, definition: definition, directories: directories, specs: specs, stamp: stamp)
+        let made = try src.expandListing(in: graph, reuse: cache.storedParts(family: src.name, definition: definition))
+        if let directories = made.directories {
+            cache.store(family: src.name, definition: definition, directories: directories, specs: made.specs,
+                        parts: made.parts, reused: made.reused, stamp: stamp)
         }
-        return specs
+        return made.specs
     }
 }

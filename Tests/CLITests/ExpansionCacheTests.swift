@@ -1,4 +1,5 @@
 import Foundation
+import Graph
 import XCTest
 
 /// A glob fan-out's instances are kept under `.arrakis/expansions/` and reused by the next
@@ -52,7 +53,7 @@ final class ExpansionCacheTests: XCTestCase {
     }
 
     private func entryInode() throws -> UInt64 {
-        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/.arrakis/expansions/" + cached()[0])
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/.arrakis/expansions/" + cached()[0] + "/index")
         return try XCTUnwrap(attributes[.systemFileNumber] as? UInt64)
     }
 
@@ -67,7 +68,7 @@ final class ExpansionCacheTests: XCTestCase {
     }
 
     func testADamagedEntryIsIgnored() throws {
-        let entry = dir + "/.arrakis/expansions/" + cached()[0]
+        let entry = dir + "/.arrakis/expansions/" + cached()[0] + "/index"
         var bytes = try Data(contentsOf: URL(fileURLWithPath: entry))
         bytes[bytes.count / 2] ^= 0x5A
         try bytes.write(to: URL(fileURLWithPath: entry))
@@ -76,5 +77,66 @@ final class ExpansionCacheTests: XCTestCase {
         XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
         try write("one more\n", to: dir + "/inputs/theta.txt")
         XCTAssertEqual(try dryRunPlan(in: dir).products, ["wc[theta]", "long[theta]", "summary"])
+    }
+}
+
+/// A glob over many directories is kept one part per directory: a file added to one
+/// directory re-renders and rewrites that directory's part only, and the instances are the
+/// same as a build without any cache would make.
+final class ExpansionCachePartTests: XCTestCase {
+    private let arrakisfile = """
+        product copy {
+            for (d, f) in glob("in/{d}/{f}.txt")
+            input "in/{d}/{f}.txt"
+            output "out/{d}/{f}.txt"
+            shell "cp {input} {output}"
+        }
+        product total {
+            input copy
+            output "total.txt"
+            shell "cat {inputs} > {output}"
+        }
+        default total
+        """
+
+    private func partInodes(_ dir: String) throws -> [String: UInt64] {
+        let root = dir + "/.arrakis/expansions"
+        let entries = try FileManager.default.contentsOfDirectory(atPath: root).filter { !$0.hasSuffix(".tmp") }
+        XCTAssertEqual(entries.count, 1, "one family's entry: \(entries)")
+        var out: [String: UInt64] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: root + "/" + entries[0]) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root + "/" + entries[0] + "/" + name)
+            out[name] = try XCTUnwrap(attributes[.systemFileNumber] as? UInt64)
+        }
+        return out
+    }
+
+    func testAFileAddedToOneDirectoryRewritesOnlyItsPart() throws {
+        let dir = try scratchDirectory(self)
+        try write(arrakisfile, to: dir + "/Arrakisfile")
+        for d in 0..<4 {
+            for f in 0..<3 { try write("\(d)/\(f)\n", to: dir + "/in/\(d)/\(f).txt") }
+        }
+        let first = try arrakis(["build"], in: dir)
+        XCTAssertEqual(first.status, 0, first.stderr)
+        try waitForFilesystemClock(toPass: [dir + "/in"] + (0..<4).map { dir + "/in/\($0)" })
+        XCTAssertEqual(try dryRunPlan(in: dir).count, 0)
+        let before = try partInodes(dir)
+        XCTAssertEqual(before.count, 5, "an index and four parts: \(before.keys.sorted())")
+
+        try write("new\n", to: dir + "/in/2/9.txt")
+        XCTAssertEqual(try dryRunPlan(in: dir).products, ["copy[2, 9]", "total"])
+        let build = try arrakis(["build"], in: dir)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertEqual(try read(dir + "/out/2/9.txt"), "new\n")
+        let after = try partInodes(dir)
+        let changed = Set(after.keys.filter { after[$0] != before[$0] })
+        XCTAssertEqual(changed, ["index", "p-" + Digest("in/2").description], "only in/2's part and the index were rewritten")
+
+        // What the parts gave back is what a build without the cache makes: rendered afresh,
+        // every instance (command, inputs, outputs) has the fingerprint the build recorded.
+        try FileManager.default.removeItem(atPath: dir + "/.arrakis/expansions")
+        let fresh = try dryRunPlan(in: dir)
+        XCTAssertEqual(fresh.count, 0, "\(fresh.tasks)")
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 @testable import Graph
 import XCTest
 
-/// A big expansion-cache entry is decoded in parts on every core: the parts must meet
-/// exactly, and a damaged part must undo the whole entry.
+/// A big expansion-cache part is decoded in pieces on every core, and many parts side by
+/// side: the pieces must meet exactly, and a damaged one must undo the whole entry.
 final class ExpansionDecodeTests: XCTestCase {
     private func specs(_ n: Int) -> [TaskSpec] {
         (0..<n).map { i in
@@ -31,12 +31,20 @@ final class ExpansionDecodeTests: XCTestCase {
         return w.bytes
     }
 
-    func testPartsDecodedSideBySideGiveBackEverySpecInOrder() throws {
-        let list = specs(50_001)
-        let bytes = encode(list)
-        let back = try bytes.withUnsafeBytes { raw in
-            try ExpansionCache.decode(list.count, from: ByteReader(raw), body: raw)
+    private func decode(_ n: Int, _ bytes: [UInt8]) -> [TaskSpec]? {
+        bytes.withUnsafeBytes { raw in
+            var ok = false
+            let out = [TaskSpec](unsafeUninitializedCapacity: n) { buffer, initialized in
+                ok = ExpansionPart.decodeSpecs(n, from: ByteReader(raw), into: buffer.baseAddress!, split: true)
+                initialized = ok ? n : 0
+            }
+            return ok ? out : nil
         }
+    }
+
+    func testPiecesDecodedSideBySideGiveBackEverySpecInOrder() throws {
+        let list = specs(50_001)
+        let back = try XCTUnwrap(decode(list.count, encode(list)))
         XCTAssertEqual(back.count, list.count)
         for i in [0, 1, 12_499, 12_500, 12_501, 25_000, 37_500, 50_000] {
             XCTAssertEqual(text(back[i]), text(list[i]), "spec \(i)")
@@ -44,19 +52,33 @@ final class ExpansionDecodeTests: XCTestCase {
         XCTAssertEqual(back.map(text), list.map(text))
     }
 
-    func testADamagedPartFailsTheWholeEntry() throws {
+    func testADamagedPieceFailsTheWholePart() throws {
         let list = specs(40_000)
         var bytes = encode(list)
-        // Cut the encoding short: the last part cannot finish.
+        // Cut the encoding short: the last piece cannot finish.
         bytes.removeLast(bytes.count / 10)
-        XCTAssertThrowsError(try bytes.withUnsafeBytes { raw in
-            try ExpansionCache.decode(list.count, from: ByteReader(raw), body: raw)
-        })
+        XCTAssertNil(decode(list.count, bytes))
         // A string length past the end, early on: the skipping pass finds it.
         var early = encode(list)
         early[1] = 0xff
-        XCTAssertThrowsError(try early.withUnsafeBytes { raw in
-            try ExpansionCache.decode(list.count, from: ByteReader(raw), body: raw)
-        })
+        XCTAssertNil(decode(list.count, early))
+    }
+
+    /// Many parts (more than twice the cores) are decoded side by side, each into its place.
+    func testManyPartsComeBackInOrder() throws {
+        let box = try Sandbox()
+        _ = box
+        let list = specs(20_000)
+        let cache = try ExpansionCache(directory: "expansions", clock: ManualClock(.max))
+        let parts = (0..<20).map { p in (directory: "missing/\(p)", range: p * 1000..<(p + 1) * 1000) }
+        cache.store(family: "copy", definition: Digest("v1"), directories: [], specs: list, parts: parts, stamp: .max)
+        let back = try XCTUnwrap(cache.specs(family: "copy", definition: Digest("v1")))
+        XCTAssertEqual(back.map(text), list.map(text))
+        // One part damaged: nothing comes back.
+        let part = "expansions/\(Digest("copy").description)/p-\(Digest("missing/13").description)"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: part))
+        bytes[bytes.count - 3] ^= 1
+        try bytes.write(to: URL(fileURLWithPath: part))
+        XCTAssertNil(cache.specs(family: "copy", definition: Digest("v1")))
     }
 }

@@ -229,13 +229,58 @@ struct ProductFamily: FamilySource {
 
     func expand(in graph: BuildGraph) throws -> [TaskSpec] {
         var listing: [String] = []
-        return try render(try bindingRows(graph, listing: &listing), graph)
+        var origins: [String]?
+        return try render(try bindingRows(graph, listing: &listing, origins: &origins), graph)
     }
 
-    func expandListing(in graph: BuildGraph) throws -> (specs: [TaskSpec], directories: [String]?) {
+    func expandListing(in graph: BuildGraph, reuse: StoredParts?) throws -> ListingExpansion {
         var listing: [String] = []
-        let specs = try render(try bindingRows(graph, listing: &listing), graph)
-        return (specs, expansionDefinition == nil ? nil : listing)
+        var origins: [String]?
+        let rows = try bindingRows(graph, listing: &listing, origins: &origins)
+        guard expansionDefinition != nil else { return ListingExpansion(specs: try render(rows, graph), directories: nil) }
+        guard let origins, let parts = Self.parts(origins) else {
+            return ListingExpansion(specs: try render(rows, graph), directories: listing)
+        }
+        // Each directory's rows: taken from the stored parts where its listing is unchanged,
+        // the others rendered (all at once, in parallel when many).
+        var stored: [Int: [TaskSpec]] = [:]
+        var reused = Set<String>()
+        var toRender: [Row] = []
+        for (p, part) in parts.enumerated() {
+            if let specs = reuse?.instances(of: part.directory, count: part.range.count) {
+                stored[p] = specs
+                reused.insert(part.directory)
+            } else {
+                toRender.append(contentsOf: rows[part.range])
+            }
+        }
+        if stored.isEmpty { return ListingExpansion(specs: try render(rows, graph), directories: listing, parts: parts) }
+        let rendered = try render(toRender, graph)
+        var specs: [TaskSpec] = []
+        specs.reserveCapacity(rows.count)
+        var next = 0
+        for (p, part) in parts.enumerated() {
+            if let s = stored[p] {
+                specs.append(contentsOf: s)
+            } else {
+                specs.append(contentsOf: rendered[next..<next + part.range.count])
+                next += part.range.count
+            }
+        }
+        return ListingExpansion(specs: specs, directories: listing, parts: parts, reused: reused)
+    }
+
+    /// The rows' directories as contiguous parts; nil if a directory's rows are not contiguous.
+    static func parts(_ origins: [String]) -> [(directory: String, range: Range<Int>)]? {
+        var parts: [(directory: String, range: Range<Int>)] = []
+        var seen = Set<String>()
+        var start = 0
+        for i in origins.indices where i + 1 == origins.count || origins[i + 1] != origins[i] {
+            guard seen.insert(origins[i]).inserted else { return nil }
+            parts.append((origins[i], start..<i + 1))
+            start = i + 1
+        }
+        return parts
     }
 
     /// The instances of the binding rows.
@@ -285,11 +330,16 @@ struct ProductFamily: FamilySource {
     typealias Row = [Value]
 
     /// Every binding: the cartesian product of the fan-outs, in declaration order.
-    /// `listing` receives the directories the globs listed.
-    func bindingRows(_ graph: BuildGraph, listing: inout [String]) throws -> [Row] {
+    /// `listing` receives the directories the globs listed; `origins`, for a family with
+    /// one fan-out, a glob whose every match makes one row, the directory whose listing
+    /// made each row (nil otherwise).
+    func bindingRows(_ graph: BuildGraph, listing: inout [String], origins: inout [String]?) throws -> [Row] {
         var rows: [Row] = [[]]
+        origins = nil
         for f in decl.fanOuts {
-            let options = try fanOutRows(f, graph, listing: &listing)
+            var fanOutOrigins: [String]?
+            let options = try fanOutRows(f, graph, listing: &listing, origins: &fanOutOrigins)
+            if decl.fanOuts.count == 1 { origins = fanOutOrigins }
             if rows.count == 1 && rows[0].isEmpty { rows = options; continue }
             var next: [Row] = []
             next.reserveCapacity(rows.count * options.count)
@@ -302,11 +352,11 @@ struct ProductFamily: FamilySource {
     }
 
     /// The bindings of one `for`, each in the order of its variables.
-    private func fanOutRows(_ f: FanOut, _ graph: BuildGraph, listing: inout [String]) throws -> [Row] {
+    private func fanOutRows(_ f: FanOut, _ graph: BuildGraph, listing: inout [String], origins: inout [String]?) throws -> [Row] {
         if case .name(let id, nil) = f.source, let glob = scope.globs[id.name] {
             var direct = f
             direct.source = glob
-            return try fanOutRows(direct, graph, listing: &listing)
+            return try fanOutRows(direct, graph, listing: &listing, origins: &origins)
         }
         let names = f.variables.map(\.name)
         let ev = ExpressionEvaluator(lookup: { [scope] n, loc in
@@ -340,11 +390,15 @@ struct ProductFamily: FamilySource {
                     if mayRepeat, !seen.insert(vals).inserted { continue }
                     out.append(vals.map(Value.string))
                 }
+                // Where one directory's rows may stand in for another's, no row has a
+                // directory of its own.
+                if !mayRepeat { origins = matches.map { Self.parent($0.path) } }
                 return out
             }
             guard names.count == 1 else {
                 throw Diagnostic.at(loc, "glob \"\(pattern)\" binds one path; to bind \(names.joined(separator: ", ")) name them as {wildcards} in the pattern")
             }
+            origins = matches.map { Self.parent($0.path) }
             return matches.map { [.string($0.path)] }
         case .call(let fn, let args, let loc) where fn.name == "manifest":
             guard case .name(let provider, _)? = args.first else {
@@ -362,6 +416,13 @@ struct ProductFamily: FamilySource {
                 return items
             }
         }
+    }
+
+    /// The directory holding `path`, as the glob lists it ("." for a bare name).
+    static func parent(_ path: String) -> String {
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "." }
+        if slash == path.utf8.startIndex { return "/" }
+        return String(path[..<slash])
     }
 
     private func manifestRows(_ provider: String, _ names: [String], _ graph: BuildGraph, _ loc: SourceLocation) throws -> [Row] {
