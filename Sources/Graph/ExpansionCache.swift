@@ -178,6 +178,18 @@ public struct StoredParts: @unchecked Sendable {
         parts = Dictionary(index.parts.map { ($0.directory, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// `instances(of:count:)` of each of `parts`, decoded on every core.
+    public func instances(of parts: [(directory: String, count: Int)]) -> [[TaskSpec]?] {
+        var out = [[TaskSpec]?](repeating: nil, count: parts.count)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let results = UncheckedBox(buffer)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { p in
+                results.value[p] = instances(of: parts[p].directory, count: parts[p].count)
+            }
+        }
+        return out
+    }
+
     /// The instances `directory`'s listing made when it was stored, if the directory is
     /// unchanged since and they were `count`; nil otherwise (render them).
     public func instances(of directory: String, count: Int) -> [TaskSpec]? {

@@ -246,8 +246,9 @@ struct ProductFamily: FamilySource {
         var stored: [Int: [TaskSpec]] = [:]
         var reused = Set<String>()
         var toRender: [Row] = []
+        let found = reuse?.instances(of: parts.map { ($0.directory, $0.range.count) }) ?? []
         for (p, part) in parts.enumerated() {
-            if let specs = reuse?.instances(of: part.directory, count: part.range.count) {
+            if p < found.count, let specs = found[p] {
                 stored[p] = specs
                 reused.insert(part.directory)
             } else {
