@@ -73,6 +73,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store", "TestServers"],
                     exclude: ["Support/astropy_wcs_corpus.py", "Support/astropy_pixels.py",
                               "Support/pre-wcslib-digests.json", "Support/make_rmtools_qa_outputs.py",
-                              "Support/rmtools-qa", "Support/catalogue_fidelity.py"]),
+                              "Support/rmtools-qa", "Support/catalogue_fidelity.py",
+                              "Support/make_rmtools_3d_outputs.py", "Support/rmtools-qa-3d",
+                              "Support/compare_rmtools_3d.py"]),
     ]
 )
