@@ -26,9 +26,12 @@ let package = Package(
         // System-library shim for zlib (gzip-compressed IONEX ionosphere maps).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // System-library shim for OpenBLAS (CBLAS: the matrix products of 3-D RM synthesis).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
         // Science kernels: FITS, WCS (wcslib), cutouts and mosaics, spectra, the ionosphere,
         // RM synthesis and RM-CLEAN, the catalogue, plots, the survey simulator.
-        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib"]),
+        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "COpenBLAS"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),

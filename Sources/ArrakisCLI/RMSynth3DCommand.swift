@@ -54,6 +54,7 @@ struct RMSynth3DCommand: ParsableCommand {
     @Option(name: .customLong("max-memory"), help: "MiB of pixel data held at once; larger cubes are done in slabs of rows.")
     var maxMemory = 2048
     @Option(name: [.short, .long], help: "Threads (default: cores).") var jobs = 0
+    @Option(name: .customLong("matrix-product"), help: .hidden) var engine: MatrixProductEngine = .blas
 
     func validate() throws {
         try OptionRange.check(maxIter, 0...100_000_000, "--max-iter")
@@ -85,6 +86,7 @@ struct RMSynth3DCommand: ParsableCommand {
             if let noise { s.noise = try Self.readNumbers(noise, what: "noise") }
             s.maxMemoryBytes = maxMemory << 20
             s.threads = jobs
+            s.engine = engine
             job.settings = s
             if clean {
                 var c = FaradayCubeCleanSettings()

@@ -82,7 +82,7 @@ struct PixelCleaner {
         // Pixel selection: max |F| with NaN as 0 (numpy's nan_to_num) reaches the cutoff.
         var dirtyPeak: Float = 0
         for k in 0..<n {
-            let a = hypotf(residualReal[k].isNaN ? 0 : residualReal[k], residualImag[k].isNaN ? 0 : residualImag[k])
+            let a = complex32Modulus(residualReal[k].isNaN ? 0 : residualReal[k], residualImag[k].isNaN ? 0 : residualImag[k])
             dirtyPeak = max(dirtyPeak, a)
         }
         guard Double(dirtyPeak) >= settings.cutoff else { return nil }
@@ -99,7 +99,7 @@ struct PixelCleaner {
         func peak(_ inWindow: Bool) -> (Int, Float) {
             var best: Float = -.infinity, k = -1
             for j in 0..<n where !inWindow || window[j] {
-                let a = hypotf(residualReal[j], residualImag[j])
+                let a = complex32Modulus(residualReal[j], residualImag[j])
                 if a.isNaN { return (j, .nan) }
                 if a > best { best = a; k = j }
             }

@@ -16,6 +16,8 @@ public struct FaradayCubeSettings: Sendable, Equatable {
     public var maxMemoryBytes = 2 << 30
     /// Worker threads (0 = one per core).
     public var threads = 0
+    /// How the matrix products are computed (bench/rmsynth3d.sh times both).
+    public var engine = MatrixProductEngine.blas
 
     public init() {}
 

@@ -70,6 +70,7 @@ public struct FaradayCubeSlab: Sendable {
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
         var dr = [Float](repeating: 0, count: n * np), di = dr
         var norm = [Double](repeating: 0, count: np)
+        let engine = matrix.engine
         for j in 0..<n {
             let w = channels.weights[j]
             for p in 0..<np {
@@ -84,44 +85,57 @@ public struct FaradayCubeSlab: Sendable {
         }
         ownRMSFPixels = own
 
+        // The matrix product over every pixel, then per pixel: x K_p (x I at freq0), NaN
+        // where nothing is left, and the peak, walking the planes in storage order.
+        dr.withUnsafeBufferPointer { drp in di.withUnsafeBufferPointer { dip in
+        fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
+            matrix.multiply(b: (drp.baseAddress!, dip.baseAddress!), ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
+                            columns: 0..<np, threads: threads, engine: engine)
+        }}}}
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let chunk = max(64, (np + workers * 4 - 1) / (workers * 4))
         let chunks = (np + chunk - 1) / chunk
         let axisValues = channels.axis.values
         let iFreq0 = self.iFreq0
-        let weights32 = channels.float32Weights
         let normalised = norm
-        dr.withUnsafeMutableBufferPointer { drp in di.withUnsafeMutableBufferPointer { dip in
+        let scaleDouble: [Double] = norm.map { w in w > 0 ? (channels.float32Weights ? Double(1 / Float(w)) : 1 / w) : 0 }
         fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
         maxPI.withUnsafeMutableBufferPointer { mp in peakRM.withUnsafeMutableBufferPointer { rp in
         maxPIFit.withUnsafeMutableBufferPointer { mfp in peakRMFit.withUnsafeMutableBufferPointer { rfp in
             let (fr, fi) = (SharedPointer(frp), SharedPointer(fip))
             let (maps, rms, mapsFit, rmsFit) = (SharedPointer(mp), SharedPointer(rp), SharedPointer(mfp), SharedPointer(rfp))
-            let (bR, bI) = (SharedPointer(drp), SharedPointer(dip))
             parallelFor(chunks, threads: threads) { c in
-                let range = (c * chunk)..<min(np, (c + 1) * chunk)
-                matrix.multiply(b: (bR.readOnly, bI.readOnly), ldb: np, c: (fr.base, fi.base), ldc: np, columns: range)
+                let p0 = c * chunk, p1 = min(np, (c + 1) * chunk)
                 let fr = fr.base, fi = fi.base
-                for p in range {
-                    let w = normalised[p]
-                    let scale = w > 0 ? (weights32 ? Double(1 / Float(w)) : 1 / w) : 0
-                    var allZero = true
-                    for k in 0..<nPhi {
-                        var re = Float(Double(fr[k * np + p]) * scale), im = Float(Double(fi[k * np + p]) * scale)
+                var best = [Float](repeating: -1, count: p1 - p0)
+                var where_ = [Int](repeating: -1, count: p1 - p0)
+                var nonZero = [Bool](repeating: false, count: p1 - p0)
+                var sawNaN = [Bool](repeating: false, count: p1 - p0)
+                for k in 0..<nPhi {
+                    let row = k * np
+                    for p in p0..<p1 {
+                        var re = Float(Double(fr[row + p]) * scaleDouble[p]), im = Float(Double(fi[row + p]) * scaleDouble[p])
                         if let iFreq0 { re *= iFreq0[p]; im *= iFreq0[p] }
-                        fr[k * np + p] = re; fi[k * np + p] = im
-                        if re != 0 || im != 0 { allZero = false }
+                        fr[row + p] = re; fi[row + p] = im
+                        if re != 0 || im != 0 { nonZero[p - p0] = true }
+                        let a = complex32Modulus(re, im)
+                        if a > best[p - p0] { best[p - p0] = a; where_[p - p0] = k } else if a.isNaN { sawNaN[p - p0] = true }
                     }
-                    if allZero || w == 0 {
+                }
+                for p in p0..<p1 {
+                    let i = p - p0
+                    if !nonZero[i] || normalised[p] == 0 {
                         for k in 0..<nPhi { fr[k * np + p] = .nan; fi[k * np + p] = .nan }
                         continue
                     }
-                    FaradayPeakMap.measure(real: fr + p, imag: fi + p, stride: np, count: nPhi, phi: axisValues,
-                                           maxPI: &maps.base[p], peakRM: &rms.base[p],
-                                           maxPIFit: &mapsFit.base[p], peakRMFit: &rmsFit.base[p])
+                    if sawNaN[i] || where_[i] < 0 { continue }   // NaN maps (an undefined I at freq0)
+                    FaradayPeakMap.refine(real: fr + p, imag: fi + p, stride: np, count: nPhi, phi: axisValues,
+                                          peak: where_[i], amplitude: best[i],
+                                          maxPI: &maps.base[p], peakRM: &rms.base[p],
+                                          maxPIFit: &mapsFit.base[p], peakRMFit: &rmsFit.base[p])
                 }
             }
-        }}}}}}}}
+        }}}}}}
         if !own.isEmpty { synthesiseOwnRMSFs(channels, matrix: matrix, threads: threads) }
     }
 
@@ -137,16 +151,12 @@ public struct FaradayCubeSlab: Sendable {
             }
         }
         var cr = [Float](repeating: 0, count: n2 * m), ci = cr
-        let rmsf = FaradaySynthesisMatrix.rmsf(channels)
-        let chunk = 64, chunks = (m + chunk - 1) / chunk
-        var bi = [Float](repeating: 0, count: n * m)
-        br.withUnsafeMutableBufferPointer { brp in bi.withUnsafeMutableBufferPointer { bip in
+        let rmsf = FaradaySynthesisMatrix.rmsf(channels, engine: matrix.engine)
+        let bi = [Float](repeating: 0, count: n * m)
+        br.withUnsafeBufferPointer { brp in bi.withUnsafeBufferPointer { bip in
         cr.withUnsafeMutableBufferPointer { crp in ci.withUnsafeMutableBufferPointer { cip in
-            let (b1, b2, c1, c2) = (SharedPointer(brp), SharedPointer(bip), SharedPointer(crp), SharedPointer(cip))
-            parallelFor(chunks, threads: threads) { c in
-                rmsf.multiply(b: (b1.readOnly, b2.readOnly), ldb: m, c: (c1.base, c2.base), ldc: m,
-                              columns: (c * chunk)..<min(m, (c + 1) * chunk))
-            }
+            rmsf.multiply(b: (brp.baseAddress!, bip.baseAddress!), ldb: m, c: (crp.baseAddress!, cip.baseAddress!), ldc: m,
+                          columns: 0..<m, threads: threads, engine: matrix.engine)
         }}}}
         // Pixel after pixel, scaled by K_p (0 for a pixel flagged everywhere, as RM-Tools).
         ownRMSFReal = [Float](repeating: 0, count: n2 * m)

@@ -92,7 +92,7 @@ public struct FaradayCubeSynthesis {
         guard flagged.contains(false) else { throw FaradayCubeError.allFlagged(path: q) }
         let channels = try FaradayCubeChannels(frequencies: freqs, settings: settings, flaggedPlanes: flagged,
                                                flaggedQPlanes: flaggedQ, frequencySource: frequencySource)
-        let matrix = FaradaySynthesisMatrix(channels)
+        let matrix = FaradaySynthesisMatrix(channels, engine: settings.engine)
         let headers = FaradayCubeHeaders(template: qCube.header, frequencyAxis: qCube.frequencyAxis,
                                          channels: channels, history: history)
         let f = qCube.frequencyAxis
@@ -159,7 +159,7 @@ public struct FaradayCubeSynthesis {
             for k in 0..<nPhi2 {
                 for p in 0..<np { re[p] = sharedReal[k]; im[p] = sharedImag[k] }
                 for (col, p) in own.enumerated() { re[p] = slab.ownRMSFReal[col * nPhi2 + k]; im[p] = slab.ownRMSFImag[col * nPhi2 + k] }
-                for p in 0..<np { tot[p] = hypotf(re[p], im[p]) }
+                for p in 0..<np { tot[p] = complex32Modulus(re[p], im[p]) }
                 try rmsfFiles[0].writePixels(re, from: start(k))
                 try rmsfFiles[1].writePixels(im, from: start(k))
                 try rmsfFiles[2].writePixels(tot, from: start(k))
@@ -195,7 +195,7 @@ public struct FaradayCubeSynthesis {
         for k in 0..<planes {
             for p in 0..<np {
                 let x = re[k * np + p], y = im[k * np + p]
-                a[p] = x; b[p] = y; t[p] = hypotf(x, y)
+                a[p] = x; b[p] = y; t[p] = complex32Modulus(x, y)
             }
             try files[0].writePixels(a, from: start(k))
             try files[1].writePixels(b, from: start(k))
