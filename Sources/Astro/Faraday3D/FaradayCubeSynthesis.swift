@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import Synchronization
 
 /// 3-D RM synthesis (and optionally RM-CLEAN) of FITS cubes into the files RM-Tools'
 /// rmsynth3d and rmclean3d write, slab of rows by slab of rows so that memory stays under
@@ -95,7 +93,7 @@ public struct FaradayCubeSynthesis {
         let matrix = FaradaySynthesisMatrix(channels, engine: settings.engine)
         let headers = FaradayCubeHeaders(template: qCube.header, frequencyAxis: qCube.frequencyAxis,
                                          channels: channels, history: history)
-        let f = qCube.frequencyAxis
+        let f = qCube.frequencyAxis, axes = qCube.shape.count
         let nPhi = channels.axis.count, nPhi2 = channels.axis.rmsfCount
 
         // Output files, created up front and filled slab by slab.
@@ -147,59 +145,97 @@ public struct FaradayCubeSynthesis {
             var slab = FaradayCubeSlab(q: data.0, u: data.1, i: data.2, pixels: np, channels: channels)
             slab.synthesise(channels, matrix: matrix, threads: threads)
             ownTotal += slab.ownRMSFPixels.count
-            func start(_ plane: Int) -> [Int] {
-                var st = [Int](repeating: 0, count: qCube.shape.count)
+            // Every file's planes of this slab, the files written concurrently (cfitsio is
+            // reentrant; each file is written by one thread).
+            let done = slab
+            let own = done.ownRMSFPixels
+            var tasks: [PlaneWriter] = []
+            func complex(_ files: [FITSFile], _ re: [Float], _ im: [Float]) {
+                tasks.append(PlaneWriter(files[0], planes: nPhi) { k, b in for p in 0..<np { b[p] = re[k * np + p] } })
+                tasks.append(PlaneWriter(files[1], planes: nPhi) { k, b in for p in 0..<np { b[p] = im[k * np + p] } })
+                tasks.append(PlaneWriter(files[2], planes: nPhi) { k, b in
+                    for p in 0..<np { b[p] = complex32Modulus(re[k * np + p], im[k * np + p]) }
+                })
+            }
+            complex(fdfFiles, done.fdfReal, done.fdfImag)
+            // RMSF planes: the shared value, overridden where a pixel has its own.
+            for part in 0..<3 {
+                tasks.append(PlaneWriter(rmsfFiles[part], planes: nPhi2) { k, b in
+                    let value = [sharedReal[k], sharedImag[k], complex32Modulus(sharedReal[k], sharedImag[k])][part]
+                    for p in 0..<np { b[p] = value }
+                    for (col, p) in own.enumerated() {
+                        let x = done.ownRMSFReal[col * nPhi2 + k], y = done.ownRMSFImag[col * nPhi2 + k]
+                        b[p] = [x, y, complex32Modulus(x, y)][part]
+                    }
+                })
+            }
+            let fwhmMap = [Float](repeating: Float(channels.fwhm), count: np)
+            for (file, map) in [(fwhmFile, fwhmMap), (maxPIFile, done.maxPI), (peakRMFile, done.peakRM),
+                                (maxPIFitFile, done.maxPIFit), (peakRMFitFile, done.peakRMFit)] {
+                tasks.append(PlaneWriter(file, planes: 1) { _, b in for p in 0..<np { b[p] = map[p] } })
+            }
+            try PlaneWriter.run(tasks, pixels: np, threads: threads) { plane in
+                var st = [Int](repeating: 0, count: axes)
                 st[1] = r.lowerBound; st[f - 1] = plane
                 return st
             }
-            try Self.writeComplex(slab.fdfReal, slab.fdfImag, planes: nPhi, pixels: np, to: fdfFiles, start: start)
-            // RMSF planes: the shared value, overridden where a pixel has its own.
-            let own = slab.ownRMSFPixels
-            var re = [Float](repeating: 0, count: np), im = re, tot = re
-            for k in 0..<nPhi2 {
-                for p in 0..<np { re[p] = sharedReal[k]; im[p] = sharedImag[k] }
-                for (col, p) in own.enumerated() { re[p] = slab.ownRMSFReal[col * nPhi2 + k]; im[p] = slab.ownRMSFImag[col * nPhi2 + k] }
-                for p in 0..<np { tot[p] = complex32Modulus(re[p], im[p]) }
-                try rmsfFiles[0].writePixels(re, from: start(k))
-                try rmsfFiles[1].writePixels(im, from: start(k))
-                try rmsfFiles[2].writePixels(tot, from: start(k))
-            }
-            let mapStart = [0, r.lowerBound, 0]
-            try fwhmFile.writePixels([Float](repeating: Float(channels.fwhm), count: np), from: [0, r.lowerBound])
-            try maxPIFile.writePixels(slab.maxPI, from: mapStart)
-            try peakRMFile.writePixels(slab.peakRM, from: mapStart)
-            try maxPIFitFile.writePixels(slab.maxPIFit, from: mapStart)
-            try peakRMFitFile.writePixels(slab.peakRMFit, from: mapStart)
             if let clean {
                 slab.clean(clean, channels: channels, threads: threads)
-                try Self.writeComplex(slab.cleanReal, slab.cleanImag, planes: nPhi, pixels: np, to: cleanFiles, start: start)
-                try Self.writeComplex(slab.modelReal, slab.modelImag, planes: nPhi, pixels: np, to: modelFiles, start: start)
-                if !residualFiles.isEmpty {
-                    try Self.writeComplex(slab.residualReal, slab.residualImag, planes: nPhi, pixels: np, to: residualFiles, start: start)
+                let cleaned = slab
+                tasks = []
+                complex(cleanFiles, cleaned.cleanReal, cleaned.cleanImag)
+                complex(modelFiles, cleaned.modelReal, cleaned.modelImag)
+                if !residualFiles.isEmpty { complex(residualFiles, cleaned.residualReal, cleaned.residualImag) }
+                if let iterationFile {
+                    tasks.append(PlaneWriter(iterationFile, planes: 1) { _, b in for p in 0..<np { b[p] = cleaned.iterations[p] } })
                 }
-                var st = [Int](repeating: 0, count: qCube.shape.count); st[1] = r.lowerBound
-                try iterationFile?.writePixels(slab.iterations, from: st)
+                try PlaneWriter.run(tasks, pixels: np, threads: threads) { plane in
+                    var st = [Int](repeating: 0, count: axes)
+                    st[1] = r.lowerBound; st[f - 1] = plane
+                    return st
+                }
             }
             progress(r.upperBound, height)
         }
-        for (_, file) in outputs { try file.commit(sync: false) }
+        let files = outputs.map { PlaneWriter.Box(file: $0.1) }
+        let failure = Mutex<Error?>(nil)
+        parallelFor(files.count, threads: threads) { i in
+            do { try files[i].file.commit(sync: false) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
         return Summary(width: width, height: height, channels: nChan, faradayDepths: nPhi, dPhi: channels.axis.step,
                        fwhm: channels.fwhm, lambda0Squared: channels.lambda0Squared, slabs: slabs,
                        rowsPerSlab: rowsPerSlab, ownRMSFPixels: ownTotal, files: outputs.map(\.0))
     }
+}
 
-    /// Writes real, imaginary and modulus planes of a slab into three files.
-    private static func writeComplex(_ re: [Float], _ im: [Float], planes: Int, pixels np: Int, to files: [FITSFile],
-                                     start: (Int) -> [Int]) throws {
-        var a = [Float](repeating: 0, count: np), b = a, t = a
-        for k in 0..<planes {
-            for p in 0..<np {
-                let x = re[k * np + p], y = im[k * np + p]
-                a[p] = x; b[p] = y; t[p] = complex32Modulus(x, y)
+/// The planes of one output file for one slab: `fill(plane, &buffer)` writes a plane's
+/// pixels into the buffer, which is then written at `start(plane)`.
+struct PlaneWriter: @unchecked Sendable {
+    struct Box: @unchecked Sendable { let file: FITSFile }
+    let file: FITSFile
+    let planes: Int
+    let fill: @Sendable (Int, inout [Float]) -> Void
+
+    init(_ file: FITSFile, planes: Int, fill: @escaping @Sendable (Int, inout [Float]) -> Void) {
+        self.file = file; self.planes = planes; self.fill = fill
+    }
+
+    /// Runs every writer, files in parallel (each by one thread); the first error is thrown.
+    static func run(_ writers: [PlaneWriter], pixels: Int, threads: Int, start: @escaping @Sendable (Int) -> [Int]) throws {
+        let failure = Mutex<Error?>(nil)
+        parallelFor(writers.count, threads: threads) { i in
+            let w = writers[i]
+            var buffer = [Float](repeating: 0, count: pixels)
+            do {
+                for k in 0..<w.planes {
+                    w.fill(k, &buffer)
+                    try w.file.writePixels(buffer, from: start(k))
+                }
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
             }
-            try files[0].writePixels(a, from: start(k))
-            try files[1].writePixels(b, from: start(k))
-            try files[2].writePixels(t, from: start(k))
         }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 }
