@@ -85,7 +85,11 @@ public final class FaradayCubeInput {
     public func readRows(_ rows: Range<Int>) throws -> [Float] {
         var lower = [Int](repeating: 0, count: shape.count), upper = shape
         lower[1] = rows.lowerBound; upper[1] = rows.upperBound
-        return try file.readPixels(lower: lower, upper: upper, as: Float.self).values
+        // Through cfitsio, not the memory-mapped reader: a mapping would keep every page of
+        // the cube read so far resident (and counted), where only the slab is needed.
+        let block: PixelArray<Float> = try file.readPixelsThroughCFITSIO(lower: lower, upper: upper,
+                                                                          blockShape: zip(lower, upper).map { $1 - $0 })
+        return block.values
     }
 }
 
