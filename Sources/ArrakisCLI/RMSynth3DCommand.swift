@@ -97,6 +97,14 @@ struct RMSynth3DCommand: ParsableCommand {
                 job.clean = c
                 job.writeResidual = writeResidual
             }
+            if let slash = outPrefix.lastIndex(of: "/") {
+                let directory = String(outPrefix[..<slash])
+                if !directory.isEmpty {
+                    do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+                        throw CLIError("\(directory): cannot create the output directory: \(error.localizedDescription)")
+                    }
+                }
+            }
             let start = Date()
             let live = isatty(2) != 0
             let summary = try job.run(prefix: outPrefix) { done, total in

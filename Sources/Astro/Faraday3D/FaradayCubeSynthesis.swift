@@ -98,7 +98,7 @@ public struct FaradayCubeSynthesis {
 
         // Output files, created up front and filled slab by slab.
         func shape(_ planes: Int) -> [Int] { var s = qCube.shape; s[f - 1] = planes; return s }
-        let mapShape = Array(qCube.shape.prefix(2)) + [1]
+        let mapShape = Array(qCube.shape.prefix(2)) + [Int](repeating: 1, count: qCube.shape.count - 2)
         var outputs: [(String, FITSFile)] = []
         func create(_ name: String, _ shape: [Int], _ header: FITSHeader) throws -> FITSFile {
             let file = try FITSFile.create(prefix + name)

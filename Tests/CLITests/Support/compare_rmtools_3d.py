@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Compares `arrakis rmsynth3d` outputs with RM-Tools 1.5.0's (rmtools-qa-3d/CASE/*.fits.gz).
 
-    compare_rmtools_3d.py REFERENCE_DIR OUTPUT_DIR [--clean]
+    compare_rmtools_3d.py REFERENCE_DIR OUTPUT_DIR
 
 For every file RM-Tools wrote: the same shape; every value within 1e-4 of RM-Tools' relative
-to the larger of the value and the peak of its pixel's spectrum (a cube's values near zero
-are sums of terms of the size of that peak, computed by RM-Tools in float32 with a
-tolerance of 1e-6); NaN where RM-Tools has NaN; the Faraday depth of the peak (FDF_peakRM)
+to the larger of the value and the peak modulus of its pixel's complex spectrum (the real
+and imaginary parts near zero are sums of terms of the size of that peak, computed by
+RM-Tools with a non-uniform FFT of tolerance 1e-6 in float32); NaN where RM-Tools has NaN; the Faraday depth of the peak (FDF_peakRM)
 and the CLEAN iteration counts exactly; and the same header cards (values within 1e-9
 relative), HISTORY text aside, with the same WCS as astropy reads it. Prints one JSON
 object: {"files": n, "failures": [...], "worst": {file: relative difference}}.
@@ -86,10 +86,15 @@ def main():
                 if bad:
                     failures.append("%s: %d values differ (must be equal)" % (name, bad))
                 continue
-            # Scale: the peak |value| of the pixel's spectrum along the Faraday depth axis
-            # (axis 0 in numpy order for the cubes), or the value itself for maps.
-            if ref.ndim == 3 and ref.shape[0] > 1:
-                scale = np.nanmax(np.abs(ref), axis=0, keepdims=True) * np.ones_like(ref)
+            # Scale: the peak modulus of the pixel's complex spectrum along the Faraday depth
+            # axis (from the matching _tot file), or the value itself for maps.
+            fdep = [a for a in range(1, r[0].header["NAXIS"] + 1) if "FDEP" in str(r[0].header.get("CTYPE%d" % a, ""))]
+            depth = ref.ndim - fdep[0] if fdep else None
+            if depth is not None and ref.shape[depth] > 1:
+                tot_name = entry.replace("_real", "_tot").replace("_im", "_tot")
+                with fits.open(os.path.join(ref_dir, tot_name)) as t:
+                    tot = t[0].data.astype(np.float64)
+                scale = np.nanmax(tot, axis=depth, keepdims=True) * np.ones_like(ref)
             else:
                 scale = np.abs(ref)
             scale = np.maximum(scale, np.abs(ref))
