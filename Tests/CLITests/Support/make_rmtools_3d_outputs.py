@@ -6,7 +6,7 @@ Two cases, each a directory:
 
 - `qa/`: the cubes RM-Tools' test suite makes (RMutils.util_testing.create_3D_data: a
   Faraday-thin point source at RM 200 on Faraday-thin diffuse emission at RM 50, smoothed
-  noise, seed 20200422) on 288 channels from 800 to 1088 MHz, N_side 16 (the function's
+  noise, seed 20200422) on 288 channels from 800 to 1088 MHz, N_side 12 (the function's
   argument; 100 by default, cut down so the files stay small), run with the QA test's
   settings: `rmsynth3d Q_cube.fits U_cube.fits freqHz.txt -l 300 -d 10`, then
   `rmclean3d FDF_tot_dirty.fits RMSF_tot.fits -n 10`.
@@ -15,6 +15,11 @@ Two cases, each a directory:
   with `rmsynth3d Q U freqHz.txt -i I_cube.fits -n noise.txt -w variance -s 4 -l 400`, then
   `rmclean3d ... -c 0.3 -n 40 -w 0.1 -g 0.2`: the per-pixel RMSF, the Stokes I
   scaling, variance weights and the windowed CLEAN.
+- `simulated/`: a beam of `arrakis simulate --seed 3 --fields 1 --epochs 1 --beams 1
+  --channels 36 --sources 12 --npix 16` (4-D cubes: x, y, Stokes, frequency), run as the
+  original pipeline runs rmsynth3d (no Stokes I) with rmsynth3d's defaults:
+  `rmsynth3d Q U freqHz.txt`, then `rmclean3d ... -c 0.0006 -n 100` (about 3 sigma).
+  The arrakis binary: $ARRAKIS, else the repository's .build/release or .build/debug one.
 
 Outputs are stored gzipped (astropy reads them as they are). The _tot cubes are kept too,
 though they are |real + i imag|, so that every file RM-Tools writes is compared.
@@ -60,7 +65,7 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         qa = d / "qa"
-        create_3D_data(freq, qa, N_side=16)
+        create_3D_data(freq, qa, N_side=12)
         run("rmsynth3d", ["Q_cube.fits", "U_cube.fits", "freqHz.txt", "-l", "300", "-d", "10"], qa)
         run("rmclean3d", ["FDF_tot_dirty.fits", "RMSF_tot.fits", "-n", "10"], qa)
         keep(qa, HERE / "qa", {"Q_cube.fits", "U_cube.fits", "freqHz.txt"})
@@ -91,6 +96,27 @@ def main():
                           "-w", "variance", "-s", "4", "-l", "400"], masked, stdin="\n")
         run("rmclean3d", ["FDF_tot_dirty.fits", "RMSF_tot.fits", "-c", "0.3", "-n", "40", "-w", "0.1", "-g", "0.2"], masked)
         keep(masked, HERE / "masked", {"Q_cube.fits", "U_cube.fits", "I_cube.fits", "freqHz.txt", "noise.txt"})
+
+        root = HERE.parents[2].parent
+        arrakis = os.environ.get("ARRAKIS") or next(
+            (str(p) for p in [root / ".build/release/arrakis", root / ".build/debug/arrakis"] if p.exists()), None)
+        if arrakis is None:
+            sys.exit("needs the arrakis binary (swift build) or $ARRAKIS for the simulated case")
+        survey = d / "survey"
+        subprocess.run([arrakis, "simulate", str(survey), "--seed", "3", "--fields", "1", "--epochs", "1", "--beams", "1",
+                        "--channels", "36", "--sources", "12", "--npix", "16"], check=True, capture_output=True)
+        sim = d / "simulated"
+        sim.mkdir()
+        for stokes in "qu":
+            (cube,) = survey.glob("epoch_0/*/image.restored.%s.*.beam00.conv.fits" % stokes)
+            shutil.copy(cube, sim / ("%s_cube.fits" % stokes.upper()))
+        h = fits.getheader(sim / "Q_cube.fits")
+        with open(sim / "freqHz.txt", "w") as f:
+            for k in range(h["NAXIS4"]):
+                f.write("%r\n" % (h["CRVAL4"] + (k + 1 - h["CRPIX4"]) * h["CDELT4"]))
+        run("rmsynth3d", ["Q_cube.fits", "U_cube.fits", "freqHz.txt"], sim)
+        run("rmclean3d", ["FDF_tot_dirty.fits", "RMSF_tot.fits", "-c", "0.0006", "-n", "100"], sim)
+        keep(sim, HERE / "simulated", {"Q_cube.fits", "U_cube.fits", "freqHz.txt"})
 
 
 if __name__ == "__main__":
