@@ -9,24 +9,24 @@ struct RMSynth3DCommand: ParsableCommand {
         commandName: "rmsynth3d",
         abstract: "RM synthesis and RM-CLEAN of Stokes Q/U cubes, as RM-Tools 1.5.0's rmsynth3d and rmclean3d.",
         discussion: """
-            Synthesises the Faraday dispersion function (FDF) of every pixel, the RMSF, and the
-            peak maps, and writes them with RM-Tools' names and headers: P FDF_real_dirty.fits,
-            FDF_im_dirty.fits, FDF_tot_dirty.fits, RMSF_real.fits, RMSF_im.fits, RMSF_tot.fits,
-            RMSF_FWHM.fits, FDF_maxPI.fits, FDF_peakRM.fits (P = --out-prefix), plus
-            FDF_maxPI_fit.fits and FDF_peakRM_fit.fits: the peak refined by a parabola through
-            the largest sample and its neighbours (RM-Tools' maps are the sample itself).
-            With --clean, also rmclean3d's FDF_clean_real/_im/_tot.fits, FDF_CC_real/_im/_tot.fits
+            Synthesises the Faraday dispersion function (FDF) of every pixel, the RMSF, and the \
+            peak maps, and writes them with RM-Tools' names and headers: P FDF_real_dirty.fits, \
+            FDF_im_dirty.fits, FDF_tot_dirty.fits, RMSF_real.fits, RMSF_im.fits, RMSF_tot.fits, \
+            RMSF_FWHM.fits, FDF_maxPI.fits, FDF_peakRM.fits (P = --out-prefix), plus \
+            FDF_maxPI_fit.fits and FDF_peakRM_fit.fits: the peak refined by a parabola through \
+            the largest sample and its neighbours (RM-Tools' maps are the sample itself). \
+            With --clean, also rmclean3d's FDF_clean_real/_im/_tot.fits, FDF_CC_real/_im/_tot.fits \
             and CLEAN_nIter.fits (and FDF_residual_real/_im/_tot.fits with --write-residual).
 
-            With a Stokes I cube, q = Q/I and u = U/I are synthesised and the FDF is scaled by I
-            at the reference frequency (the mean of the two channels either side of it), as
-            rmsynth3d -i does. Channels flagged (NaN) in every pixel carry no weight; pixels
+            With a Stokes I cube, q = Q/I and u = U/I are synthesised and the FDF is scaled by I \
+            at the reference frequency (the mean of the two channels either side of it), as \
+            rmsynth3d -i does. Channels flagged (NaN) in every pixel carry no weight; pixels \
             whose Stokes Q is flagged in only some channels get their own RMSF.
 
-            The frequencies come from --freq (one per line, Hz: rmsynth3d's frequency file) or
-            else from the Q cube's frequency axis. Each option names the rmsynth3d or rmclean3d
-            flag it stands for; the defaults are theirs. The cube is processed in slabs of rows
-            that fit --max-memory, on --jobs threads.
+            The frequencies come from --freq (one per line, Hz: rmsynth3d's frequency file) or \
+            else from the Q cube's frequency axis. Each option names the rmsynth3d or rmclean3d \
+            flag it stands for; the defaults are theirs. The cube is processed in slabs of rows \
+            that fit --max-memory, on --jobs threads. rmsynth3d's -t (a Gaussian fit of each             pixel's RMSF: RMSF_FWHM holds the analytical FWHM, as without -t), -R, -r and -f, and             rmclean3d's -f and --ncores/--mpi, have no counterpart here.
             """)
 
     @Argument(help: "Stokes Q cube (rmsynth3d StokesQ.fits).") var qCube: String
