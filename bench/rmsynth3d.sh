@@ -10,7 +10,9 @@
 # 2. times `rmsynth3d Q U freqHz.txt` (whole command: Python start, reading, writing its 9 files),
 # 3. times `arrakis rmsynth3d Q U --freq freqHz.txt` (whole command, its 11 files) with each
 #    matrix-product engine (OpenBLAS, the default, and the blocked Swift loops), best of 3,
-# 4. checks the two agree (FDF, RMSF, peak maps) and prints
+# 4. times RM-Tools' rmclean3d -n 10 on its products against `arrakis rmsynth3d --clean
+#    --max-iter 10` (synthesis and CLEAN together against rmsynth3d + rmclean3d),
+# 5. checks the two agree (FDF, RMSF, peak maps) and prints, last,
 #    rmsynth3d: arrakis=<s> rmtools=<s> ratio=<rmtools/arrakis> peak_mem=<MiB>
 # Set PYTHON to a Python with rm-tools 1.5.0 (default: /tmp/rmtvenv/bin/python if present).
 set -euo pipefail
@@ -64,6 +66,13 @@ echo "arrakis rmsynth3d, Swift loops ..." >&2
 best swift; SWIFT=$SECONDS_
 echo "arrakis rmsynth3d, OpenBLAS ..." >&2
 best blas; BLAS=$SECONDS_; MEM=$MEM_
+echo "RM-Tools 1.5.0 rmclean3d -n 10, and arrakis rmsynth3d --clean --max-iter 10 ..." >&2
+rm -f rmtc_*.fits; sync
+t0=$(now); "$BIN/rmclean3d" rmt_FDF_tot_dirty.fits rmt_RMSF_tot.fits -n 10 -o rmtc_ > /dev/null; t1=$(now)
+RMTC=$(echo "$t1 - $t0" | bc -l)
+rm -f ours_*.fits; sync
+t0=$(now); "$ARRAKIS" rmsynth3d Q_cube.fits U_cube.fits --freq freqHz.txt --out-prefix ours_ --clean --max-iter 10 2> /dev/null; t1=$(now)
+BOTH=$(echo "$t1 - $t0" | bc -l)
 "$PYTHON" - <<'PY'
 import numpy as np
 from astropy.io import fits
@@ -76,4 +85,5 @@ same = np.array_equal(fits.getdata("rmt_FDF_peakRM.fits"), fits.getdata("ours_FD
 print("agreement: worst difference %.2e of the peak, peak Faraday depth map %s" % (worst, "identical" if same else "DIFFERENT"))
 PY
 printf "engines: openblas=%.2f s swift-loops=%.2f s\n" "$BLAS" "$SWIFT"
+printf "rmsynth3d+rmclean3d: arrakis=%.2f rmtools=%.2f ratio=%.1f\n" "$BOTH" "$(echo "$RMT + $RMTC" | bc -l)" "$(echo "($RMT + $RMTC) / $BOTH" | bc -l)"
 printf "rmsynth3d: arrakis=%.2f rmtools=%.2f ratio=%.1f peak_mem=%s\n" "$BLAS" "$RMT" "$(echo "$RMT / $BLAS" | bc -l)" "$MEM"
