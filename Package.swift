@@ -26,9 +26,12 @@ let package = Package(
         // System-library shim for zlib (gzip-compressed IONEX ionosphere maps).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // System-library shim for OpenBLAS (CBLAS: the matrix products of 3-D RM synthesis).
+        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
         // Science kernels: FITS, WCS (wcslib), cutouts and mosaics, spectra, the ionosphere,
         // RM synthesis and RM-CLEAN, the catalogue, plots, the survey simulator.
-        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib"]),
+        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "COpenBLAS"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
@@ -73,6 +76,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["Graph", "Astro", "Store", "TestServers"],
                     exclude: ["Support/astropy_wcs_corpus.py", "Support/astropy_pixels.py",
                               "Support/pre-wcslib-digests.json", "Support/make_rmtools_qa_outputs.py",
-                              "Support/rmtools-qa", "Support/catalogue_fidelity.py"]),
+                              "Support/rmtools-qa", "Support/catalogue_fidelity.py",
+                              "Support/make_rmtools_3d_outputs.py", "Support/rmtools-qa-3d",
+                              "Support/compare_rmtools_3d.py"]),
     ]
 )

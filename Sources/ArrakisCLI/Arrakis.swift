@@ -5,7 +5,7 @@ public struct Arrakis: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "arrakis",
         abstract: "Build the SPICE-RACS polarisation pipeline incrementally, locally or on SLURM.",
-        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self,
+        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self, RMSynth3DCommand.self,
                       RunsCommand.self, WhyCommand.self, RulesCommand.self, FrionCommand.self, BenchHistoryCommand.self, RunTaskCommand.self],
         defaultSubcommand: nil)
 }

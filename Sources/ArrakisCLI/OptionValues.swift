@@ -26,6 +26,7 @@ extension StokesIFitFunction: ExpressibleByArgument {}
 
 /// `rmsynth --weight`.
 extension RMWeighting: ExpressibleByArgument {}
+extension MatrixProductEngine: ExpressibleByArgument {}
 
 /// `frion --elevation-model`.
 extension IonosphereModel.ElevationModel: ExpressibleByArgument {}

@@ -1,0 +1,186 @@
+import Foundation
+
+/// A slab of pixels (whole rows of the sky grid) through every channel, and everything 3-D
+/// RM synthesis and RM-CLEAN make of it. Arrays are plane-major, as FITS stores a cube:
+/// `qu[j * pixels + p]` for channel j, `fdf[k * pixels + p]` for Faraday depth k.
+public struct FaradayCubeSlab: Sendable {
+    public let pixels: Int
+    // Inputs: q and u (Q/I and U/I with a Stokes I cube), Stokes Q's own flags, I at freq0.
+    var q: [Float]
+    var u: [Float]
+    var qFlagged: [Bool]
+    var iFreq0: [Float]?
+
+    /// The dirty FDF (`axis.count` planes).
+    public internal(set) var fdfReal: [Float] = []
+    public internal(set) var fdfImag: [Float] = []
+    /// Pixels whose RMSF is their own (Stokes Q flagged in some but not all pixels of a
+    /// channel), their RMSFs (`axis.rmsfCount` samples each, pixel after pixel).
+    public internal(set) var ownRMSFPixels: [Int] = []
+    public internal(set) var ownRMSFReal: [Float] = []
+    public internal(set) var ownRMSFImag: [Float] = []
+    /// Peak maps: RM-Tools' (largest |F| sample and its phi) and the parabola through it.
+    public internal(set) var maxPI: [Float] = []
+    public internal(set) var peakRM: [Float] = []
+    public internal(set) var maxPIFit: [Float] = []
+    public internal(set) var peakRMFit: [Float] = []
+    /// RM-CLEAN products (empty unless cleaned).
+    public internal(set) var cleanReal: [Float] = []
+    public internal(set) var cleanImag: [Float] = []
+    public internal(set) var modelReal: [Float] = []
+    public internal(set) var modelImag: [Float] = []
+    public internal(set) var residualReal: [Float] = []
+    public internal(set) var residualImag: [Float] = []
+    public internal(set) var iterations: [Float] = []
+
+    /// - Parameters:
+    ///   - q, u: Stokes Q and U, `channels x pixels`, plane-major.
+    ///   - i: Stokes I (same layout) or nil; q and u become Q/I and U/I, and the FDF is
+    ///     scaled by I at freq0.
+    public init(q: [Float], u: [Float], i: [Float]?, pixels: Int, channels: FaradayCubeChannels) {
+        self.pixels = pixels
+        qFlagged = q.map { !$0.isFinite }
+        if let i {
+            self.q = zip(q, i).map { $0 / $1 }
+            self.u = zip(u, i).map { $0 / $1 }
+            let (a, b) = channels.stokesIChannels
+            iFreq0 = (0..<pixels).map { p in Float(0.5 * Double(i[a * pixels + p]) + 0.5 * Double(i[b * pixels + p])) }
+        } else {
+            self.q = q
+            self.u = u
+            iFreq0 = nil
+        }
+    }
+
+    /// Bytes held per pixel by a slab through synthesis (and CLEAN): what sizes slabs.
+    public static func bytesPerPixel(channels: Int, phi: Int, stokesI: Bool, clean: Bool) -> Int {
+        let input = channels * (4 * (stokesI ? 3 : 2) + 1) + channels * 8   // Q, U, (I), flags, packed data
+        let fdf = phi * 8
+        let cleaning = clean ? phi * 8 * 3 + 2 * phi * 4 + (2 * phi + 1) * 8 : 0
+        return input + fdf + cleaning + 32
+    }
+
+    /// Synthesises the FDF of every pixel, the RMSFs of pixels that need their own and the
+    /// peak maps, on `threads` threads.
+    public mutating func synthesise(_ channels: FaradayCubeChannels, matrix: FaradaySynthesisMatrix, threads: Int) {
+        let n = channels.count, np = pixels, nPhi = channels.axis.count
+        fdfReal = [Float](repeating: 0, count: nPhi * np)
+        fdfImag = fdfReal
+        maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
+        // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
+        var dr = [Float](repeating: 0, count: n * np), di = dr
+        var norm = [Double](repeating: 0, count: np)
+        let engine = matrix.engine
+        for j in 0..<n {
+            let w = channels.weights[j]
+            for p in 0..<np {
+                let a = q[j * np + p], b = u[j * np + p]
+                if a.isFinite && b.isFinite { dr[j * np + p] = a; di[j * np + p] = b; norm[p] += w }
+            }
+        }
+        // Pixels whose Q flags differ from the whole-plane flags get their own RMSF.
+        var own: [Int] = []
+        for p in 0..<np {
+            for j in 0..<n where qFlagged[j * np + p] && !channels.flaggedQPlanes[j] { own.append(p); break }
+        }
+        ownRMSFPixels = own
+
+        // The matrix product over every pixel, then per pixel: x K_p (x I at freq0), NaN
+        // where nothing is left, and the peak, walking the planes in storage order.
+        dr.withUnsafeBufferPointer { drp in di.withUnsafeBufferPointer { dip in
+        fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
+            matrix.multiply(b: (drp.baseAddress!, dip.baseAddress!), ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
+                            columns: 0..<np, threads: threads, engine: engine)
+        }}}}
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let chunk = max(64, (np + workers * 4 - 1) / (workers * 4))
+        let chunks = (np + chunk - 1) / chunk
+        let axisValues = channels.axis.values
+        let iFreq0 = self.iFreq0
+        let normalised = norm
+        let scaleDouble: [Double] = norm.map { w in w > 0 ? (channels.float32Weights ? Double(1 / Float(w)) : 1 / w) : 0 }
+        fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
+        maxPI.withUnsafeMutableBufferPointer { mp in peakRM.withUnsafeMutableBufferPointer { rp in
+        maxPIFit.withUnsafeMutableBufferPointer { mfp in peakRMFit.withUnsafeMutableBufferPointer { rfp in
+            let (fr, fi) = (SharedPointer(frp), SharedPointer(fip))
+            let (maps, rms, mapsFit, rmsFit) = (SharedPointer(mp), SharedPointer(rp), SharedPointer(mfp), SharedPointer(rfp))
+            parallelFor(chunks, threads: threads) { c in
+                let p0 = c * chunk, p1 = min(np, (c + 1) * chunk)
+                let fr = fr.base, fi = fi.base
+                var best = [Float](repeating: -1, count: p1 - p0)
+                var where_ = [Int](repeating: -1, count: p1 - p0)
+                var nonZero = [Bool](repeating: false, count: p1 - p0)
+                var sawNaN = [Bool](repeating: false, count: p1 - p0)
+                for k in 0..<nPhi {
+                    let row = k * np
+                    for p in p0..<p1 {
+                        var re = Float(Double(fr[row + p]) * scaleDouble[p]), im = Float(Double(fi[row + p]) * scaleDouble[p])
+                        if let iFreq0 { re *= iFreq0[p]; im *= iFreq0[p] }
+                        fr[row + p] = re; fi[row + p] = im
+                        if re != 0 || im != 0 { nonZero[p - p0] = true }
+                        let a = complex32Modulus(re, im)
+                        if a > best[p - p0] { best[p - p0] = a; where_[p - p0] = k } else if a.isNaN { sawNaN[p - p0] = true }
+                    }
+                }
+                for p in p0..<p1 {
+                    let i = p - p0
+                    if !nonZero[i] || normalised[p] == 0 {
+                        for k in 0..<nPhi { fr[k * np + p] = .nan; fi[k * np + p] = .nan }
+                        continue
+                    }
+                    if sawNaN[i] || where_[i] < 0 { continue }   // NaN maps (an undefined I at freq0)
+                    FaradayPeakMap.refine(real: fr + p, imag: fi + p, stride: np, count: nPhi, phi: axisValues,
+                                          peak: where_[i], amplitude: best[i],
+                                          maxPI: &maps.base[p], peakRM: &rms.base[p],
+                                          maxPIFit: &mapsFit.base[p], peakRMFit: &rmsFit.base[p])
+                }
+            }
+        }}}}}}
+        if !own.isEmpty { synthesiseOwnRMSFs(channels, matrix: matrix, threads: threads) }
+    }
+
+    /// RMSF_p = K_p sum_j w_j [Q_jp good] exp(-2i phi (lambda_j^2 - lambda0^2)) for the
+    /// pixels that need their own, as one matrix product over those pixels.
+    private mutating func synthesiseOwnRMSFs(_ channels: FaradayCubeChannels, matrix: FaradaySynthesisMatrix, threads: Int) {
+        let n = channels.count, np = pixels, m = ownRMSFPixels.count, n2 = channels.axis.rmsfCount
+        var br = [Float](repeating: 0, count: n * m)
+        var norm = [Double](repeating: 0, count: m)
+        for (col, p) in ownRMSFPixels.enumerated() {
+            for j in 0..<n where !qFlagged[j * np + p] && !channels.flaggedQPlanes[j] {
+                br[j * m + col] = 1; norm[col] += channels.weights[j]
+            }
+        }
+        var cr = [Float](repeating: 0, count: n2 * m), ci = cr
+        let rmsf = FaradaySynthesisMatrix.rmsf(channels, engine: matrix.engine)
+        let bi = [Float](repeating: 0, count: n * m)
+        br.withUnsafeBufferPointer { brp in bi.withUnsafeBufferPointer { bip in
+        cr.withUnsafeMutableBufferPointer { crp in ci.withUnsafeMutableBufferPointer { cip in
+            rmsf.multiply(b: (brp.baseAddress!, bip.baseAddress!), ldb: m, c: (crp.baseAddress!, cip.baseAddress!), ldc: m,
+                          columns: 0..<m, threads: threads, engine: matrix.engine)
+        }}}}
+        // Pixel after pixel, scaled by K_p (0 for a pixel flagged everywhere, as RM-Tools).
+        ownRMSFReal = [Float](repeating: 0, count: n2 * m)
+        ownRMSFImag = ownRMSFReal
+        for col in 0..<m {
+            let k = norm[col] > 0 ? (channels.float32Weights ? Double(1 / Float(norm[col])) : 1 / norm[col]) : 0
+            for s in 0..<n2 {
+                ownRMSFReal[col * n2 + s] = Float(Double(cr[s * m + col]) * k)
+                ownRMSFImag[col * n2 + s] = Float(Double(ci[s * m + col]) * k)
+            }
+        }
+    }
+
+    /// The RMSF of pixel `p` (its own, or the shared one) as float32, `axis.rmsfCount` samples.
+    func rmsf(of p: Int, channels: FaradayCubeChannels, sharedReal: [Float], sharedImag: [Float]) -> (ArraySlice<Float>, ArraySlice<Float>) {
+        let n2 = channels.axis.rmsfCount
+        if let col = ownRMSFIndex[p] {
+            return (ownRMSFReal[(col * n2)..<((col + 1) * n2)], ownRMSFImag[(col * n2)..<((col + 1) * n2)])
+        }
+        return (sharedReal[...], sharedImag[...])
+    }
+
+    var ownRMSFIndex: [Int: Int] {
+        Dictionary(uniqueKeysWithValues: ownRMSFPixels.enumerated().map { ($1, $0) })
+    }
+}
+

@@ -1,0 +1,100 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// How the matrix products of 3-D RM synthesis are computed.
+public enum MatrixProductEngine: String, Sendable, CaseIterable {
+    /// OpenBLAS (CBLAS sgemm on the real and imaginary planes; its own threads).
+    case blas
+    /// Blocked Swift loops (`ComplexMatrixProduct`), columns split over threads.
+    case swift
+}
+
+/// The matrix of a synthesis, w_j exp(-2i phi_k (lambda_j^2 - lambda0^2)) for every
+/// Faraday depth k (rows) and channel j (columns), in float32 planes.
+public struct FaradaySynthesisMatrix: Sendable {
+    public let rows: Int
+    public let columns: Int
+    public let engine: MatrixProductEngine
+    let real: [Float]
+    let imag: [Float]
+
+    /// The FDF's matrix (rows: the FDF's Faraday depths).
+    public init(_ channels: FaradayCubeChannels, engine: MatrixProductEngine = .blas) {
+        self.init(channels, phi: channels.axis.values, engine: engine)
+    }
+
+    init(_ channels: FaradayCubeChannels, phi: [Double], engine: MatrixProductEngine) {
+        rows = phi.count
+        columns = channels.count
+        self.engine = engine
+        (real, imag) = channels.synthesisMatrix(phi: phi)
+    }
+
+    /// The RMSF's matrix (rows: the RMSF's 2N+1 Faraday depths).
+    static func rmsf(_ channels: FaradayCubeChannels, engine: MatrixProductEngine) -> FaradaySynthesisMatrix {
+        FaradaySynthesisMatrix(channels, phi: channels.axis.rmsfValues, engine: engine)
+    }
+
+    /// c[:, range] = self . b[:, range], b `columns` rows of `ldb` floats per plane, c `rows`
+    /// rows of `ldc`, on `threads` threads (0 = every core).
+    func multiply(b: (UnsafePointer<Float>, UnsafePointer<Float>), ldb: Int,
+                  c: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), ldc: Int, columns range: Range<Int>,
+                  threads: Int, engine: MatrixProductEngine) {
+        guard !range.isEmpty, rows > 0, columns > 0 else { return }
+        real.withUnsafeBufferPointer { ar in
+            imag.withUnsafeBufferPointer { ai in
+                switch engine {
+                case .blas:
+                    BLASProduct.multiply(m: rows, n: columns, aReal: ar.baseAddress!, aImag: ai.baseAddress!,
+                                         bReal: b.0 + range.lowerBound, bImag: b.1 + range.lowerBound, ldb: ldb,
+                                         cReal: c.0 + range.lowerBound, cImag: c.1 + range.lowerBound, ldc: ldc,
+                                         count: range.count, threads: threads)
+                case .swift:
+                    let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+                    let chunk = max(64, (range.count + workers * 4 - 1) / (workers * 4))
+                    let chunks = (range.count + chunk - 1) / chunk
+                    let shared = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
+                                  SharedPointer(UnsafeMutablePointer(mutating: ai.baseAddress!)),
+                                  SharedPointer(UnsafeMutablePointer(mutating: b.0)), SharedPointer(UnsafeMutablePointer(mutating: b.1)),
+                                  SharedPointer(c.0), SharedPointer(c.1))
+                    let (m, n) = (rows, columns)
+                    parallelFor(chunks, threads: threads) { i in
+                        let lo = range.lowerBound + i * chunk
+                        ComplexMatrixProduct.multiply(m: m, n: n, aReal: shared.0.readOnly, aImag: shared.1.readOnly,
+                                                      bReal: shared.2.readOnly, bImag: shared.3.readOnly, ldb: ldb,
+                                                      cReal: shared.4.base, cImag: shared.5.base, ldc: ldc,
+                                                      columns: lo..<min(range.upperBound, lo + chunk))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A pointer into a buffer that concurrent iterations write at distinct indices.
+struct SharedPointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { base = buffer.baseAddress! }
+    init(_ pointer: UnsafeMutablePointer<T>) { base = pointer }
+    var readOnly: UnsafePointer<T> { UnsafePointer(base) }
+}
+
+/// Runs `body(i)` for i in 0..<count on up to `threads` threads (0 = one per core), each
+/// thread taking the next index as it finishes one.
+func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
+    guard count > 0 else { return }
+    let workers = min(count, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+    if workers <= 1 {
+        for i in 0..<count { body(i) }
+        return
+    }
+    let next = Atomic<Int>(0)
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+            let i = next.add(1, ordering: .relaxed).oldValue
+            guard i < count else { return }
+            body(i)
+        }
+    }
+}
