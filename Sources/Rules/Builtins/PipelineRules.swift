@@ -4,7 +4,7 @@ import Graph
 /// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.
 public enum PipelineRules {
     static let all: [any PipelineRule.Type] = [
-        SourcesRule.self, CutoutsRule.self, RegionRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self,
+        SourcesRule.self, CutoutsRule.self, RegionRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self, RMSynth3DRule.self,
         CatalogueRule.self, SurveyCatalogueRule.self, ValidationRule.self,
     ]
 
@@ -18,6 +18,7 @@ public enum PipelineRules {
         "frion": FrionRule(),
         "rmsynth": RMSynthRule(),
         "rmclean": RMCleanRule(),
+        "rmsynth3d": RMSynth3DRule(),
         "catalogue": CatalogueRule(),
         "survey_catalogue": SurveyCatalogueRule(),
         "validation": ValidationRule(),
