@@ -53,11 +53,13 @@ let package = Package(
         .target(name: "Rules", dependencies: ["Language", "Graph", "Astro", "Store"]),
         // Executors: one protocol, run by the local worker pool and by SLURM job arrays; results recorded one way; progress, cancellation.
         .target(name: "Exec", dependencies: ["Graph"]),
+        // Records the commit the binary is built from, for `arrakis --version`.
+        .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
         // The command-line front end: parse, call, print.
         .target(name: "ArrakisCLI", dependencies: [
             "Graph", "Rules", "Exec", "Astro", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], plugins: ["BuildCommitPlugin"]),
         .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
