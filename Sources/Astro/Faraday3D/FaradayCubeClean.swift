@@ -16,7 +16,7 @@ extension FaradayCubeSlab {
         iterations = [Float](repeating: 0, count: np)
         let sharedReal = channels.rmsfReal.map { Float($0) }, sharedImag = channels.rmsfImag.map { Float($0) }
         let phi = channels.axis.values.map { Float($0) }
-        let fwhm = Float(channels.fwhm)
+        let fwhm = self.fwhm
         let own = ownRMSFIndex
         let ownReal = ownRMSFReal, ownImag = ownRMSFImag
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
@@ -29,8 +29,9 @@ extension FaradayCubeSlab {
             let out = (SharedPointer(a), SharedPointer(b), SharedPointer(c), SharedPointer(d), SharedPointer(e),
                        SharedPointer(f), SharedPointer(g))
             parallelFor(chunks, threads: threads) { chunkIndex in
-                var cleaner = PixelCleaner(count: n, phi: phi, fwhm: fwhm, settings: settings)
+                var cleaner = PixelCleaner(count: n, phi: phi, fwhm: 0, settings: settings)
                 for p in (chunkIndex * chunk)..<min(np, (chunkIndex + 1) * chunk) {
+                    cleaner.fwhm = fwhm[p]
                     for k in 0..<n { cleaner.residualReal[k] = out.0.base[k * np + p]; cleaner.residualImag[k] = out.1.base[k * np + p] }
                     let done: Int?
                     if let col = own[p] {
@@ -60,7 +61,7 @@ extension FaradayCubeSlab {
 struct PixelCleaner {
     let count: Int
     let phi: [Float]
-    let fwhm: Float
+    var fwhm: Float
     let settings: FaradayCubeCleanSettings
     var residualReal: [Float], residualImag: [Float]
     var cleanReal: [Float], cleanImag: [Float]

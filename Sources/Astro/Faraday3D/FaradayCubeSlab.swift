@@ -19,6 +19,8 @@ public struct FaradayCubeSlab: Sendable {
     public internal(set) var ownRMSFPixels: [Int] = []
     public internal(set) var ownRMSFReal: [Float] = []
     public internal(set) var ownRMSFImag: [Float] = []
+    /// The RMSF FWHM of every pixel (RMSF_FWHM.fits; the CLEAN's restoring width).
+    public internal(set) var fwhm: [Float] = []
     /// Peak maps: RM-Tools' (largest |F| sample and its phi) and the parabola through it.
     public internal(set) var maxPI: [Float] = []
     public internal(set) var peakRM: [Float] = []
@@ -67,6 +69,7 @@ public struct FaradayCubeSlab: Sendable {
         fdfReal = [Float](repeating: 0, count: nPhi * np)
         fdfImag = fdfReal
         maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
+        fwhm = [Float](repeating: Float(channels.sharedFWHM), count: np)
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
         var dr = [Float](repeating: 0, count: n * np), di = dr
         var norm = [Double](repeating: 0, count: np)
@@ -166,6 +169,15 @@ public struct FaradayCubeSlab: Sendable {
             for s in 0..<n2 {
                 ownRMSFReal[col * n2 + s] = Float(Double(cr[s * m + col]) * k)
                 ownRMSFImag[col * n2 + s] = Float(Double(ci[s * m + col]) * k)
+            }
+        }
+        // rmsynth3d -t: each of these pixels' own RMSF fitted (|RMSF| in float32, as RM-Tools'
+        // per-pixel RMSFs are complex64); the analytical FWHM where the fit fails.
+        if channels.fitRMSF {
+            let phi2 = channels.axis.rmsfValues
+            for (col, p) in ownRMSFPixels.enumerated() {
+                let amplitude = (0..<n2).map { Double(complex32Modulus(ownRMSFReal[col * n2 + $0], ownRMSFImag[col * n2 + $0])) }
+                fwhm[p] = Float(RMSFLobeFit.fwhm(phi: phi2, amplitude: amplitude) ?? channels.fwhm)
             }
         }
     }
