@@ -73,7 +73,6 @@ public struct FaradayCubeSlab: Sendable {
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
         var dr = [Float](repeating: 0, count: n * np), di = dr
         var norm = [Double](repeating: 0, count: np)
-        let engine = matrix.engine
         for j in 0..<n {
             let w = channels.weights[j]
             for p in 0..<np {
@@ -92,8 +91,8 @@ public struct FaradayCubeSlab: Sendable {
         // where nothing is left, and the peak, walking the planes in storage order.
         dr.withUnsafeBufferPointer { drp in di.withUnsafeBufferPointer { dip in
         fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
-            matrix.multiply(b: (drp.baseAddress!, dip.baseAddress!), ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
-                            columns: 0..<np, threads: threads, engine: engine)
+            matrix.multiplyFDF(q: drp.baseAddress!, u: dip.baseAddress!, ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
+                               count: np, threads: threads)
         }}}}
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let chunk = max(64, (np + workers * 4 - 1) / (workers * 4))
@@ -155,12 +154,7 @@ public struct FaradayCubeSlab: Sendable {
         }
         var cr = [Float](repeating: 0, count: n2 * m), ci = cr
         let rmsf = FaradaySynthesisMatrix.rmsf(channels, engine: matrix.engine)
-        let bi = [Float](repeating: 0, count: n * m)
-        br.withUnsafeBufferPointer { brp in bi.withUnsafeBufferPointer { bip in
-        cr.withUnsafeMutableBufferPointer { crp in ci.withUnsafeMutableBufferPointer { cip in
-            rmsf.multiply(b: (brp.baseAddress!, bip.baseAddress!), ldb: m, c: (crp.baseAddress!, cip.baseAddress!), ldc: m,
-                          columns: 0..<m, threads: threads, engine: matrix.engine)
-        }}}}
+        rmsf.multiplyReal(b: br, ldb: m, cReal: &cr, cImag: &ci, ldc: m, count: m, threads: threads)
         // Pixel after pixel, scaled by K_p (0 for a pixel flagged everywhere, as RM-Tools).
         ownRMSFReal = [Float](repeating: 0, count: n2 * m)
         ownRMSFImag = ownRMSFReal
