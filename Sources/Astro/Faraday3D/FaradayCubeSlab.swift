@@ -70,21 +70,33 @@ public struct FaradayCubeSlab: Sendable {
         fdfImag = fdfReal
         maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
         fwhm = [Float](repeating: Float(channels.sharedFWHM), count: np)
-        // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
+        // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels;
+        // pixels whose Q flags differ from the whole-plane flags get their own RMSF. Chunks
+        // of pixels on every thread, each walking the planes in storage order.
         var dr = [Float](repeating: 0, count: n * np), di = dr
         var norm = [Double](repeating: 0, count: np)
-        for j in 0..<n {
-            let w = channels.weights[j]
-            for p in 0..<np {
-                let a = q[j * np + p], b = u[j * np + p]
-                if a.isFinite && b.isFinite { dr[j * np + p] = a; di[j * np + p] = b; norm[p] += w }
-            }
+        var ownFlag = [Bool](repeating: false, count: np)
+        do {
+            let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+            let chunk = max(256, (np + workers * 4 - 1) / (workers * 4))
+            let (q, u, qFlagged) = (self.q, self.u, self.qFlagged)
+            dr.withUnsafeMutableBufferPointer { drp in di.withUnsafeMutableBufferPointer { dip in
+            norm.withUnsafeMutableBufferPointer { np_ in ownFlag.withUnsafeMutableBufferPointer { op in
+                let out = (SharedPointer(drp), SharedPointer(dip), SharedPointer(np_), SharedPointer(op))
+                parallelFor((np + chunk - 1) / chunk, threads: threads) { c in
+                    let range = (c * chunk)..<min(np, (c + 1) * chunk)
+                    for j in 0..<n {
+                        let w = channels.weights[j], planeFlagged = channels.flaggedQPlanes[j], row = j * np
+                        for p in range {
+                            let a = q[row + p], b = u[row + p]
+                            if a.isFinite && b.isFinite { out.0.base[row + p] = a; out.1.base[row + p] = b; out.2.base[p] += w }
+                            if !planeFlagged && qFlagged[row + p] { out.3.base[p] = true }
+                        }
+                    }
+                }
+            }}}}
         }
-        // Pixels whose Q flags differ from the whole-plane flags get their own RMSF.
-        var own: [Int] = []
-        for p in 0..<np {
-            for j in 0..<n where qFlagged[j * np + p] && !channels.flaggedQPlanes[j] { own.append(p); break }
-        }
+        let own = (0..<np).filter { ownFlag[$0] }
         ownRMSFPixels = own
 
         // The matrix product over every pixel, then per pixel: x K_p (x I at freq0), NaN
