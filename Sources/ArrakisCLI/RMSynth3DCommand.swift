@@ -26,7 +26,8 @@ struct RMSynth3DCommand: ParsableCommand {
             The frequencies come from --freq (one per line, Hz: rmsynth3d's frequency file) or \
             else from the Q cube's frequency axis. Each option names the rmsynth3d or rmclean3d \
             flag it stands for; the defaults are theirs. The cube is processed in slabs of rows \
-            that fit --max-memory, on --jobs threads. rmsynth3d's -t (a Gaussian fit of each             pixel's RMSF: RMSF_FWHM holds the analytical FWHM, as without -t), -R, -r and -f, and             rmclean3d's -f and --ncores/--mpi, have no counterpart here.
+            that fit --max-memory, on --jobs threads. rmsynth3d's -R, -r and -f, and rmclean3d's -f \
+            and --ncores/--mpi, have no counterpart here.
             """)
 
     @Argument(help: "Stokes Q cube (rmsynth3d StokesQ.fits).") var qCube: String
@@ -41,6 +42,8 @@ struct RMSynth3DCommand: ParsableCommand {
     @Option(help: "Faraday-depth samples per RMSF FWHM (rmsynth3d -s).") var samples = 5.0
     @Option(help: "Channel weighting; variance needs --noise (rmsynth3d -w).") var weight: RMWeighting = .uniform
     @Option(help: "Per-channel noise, one value per line, for --weight variance (rmsynth3d -n).") var noise: String?
+    @Flag(name: .customLong("fit-rmsf"), help: "RMSF FWHM from a Gaussian fitted to each RMSF's main lobe, not the analytical width (rmsynth3d -t).")
+    var fitRMSF = false
     @Flag(help: "Also run RM-CLEAN (rmclean3d on the products).") var clean = false
     @Option(parsing: .unconditional, help: "CLEAN cutoff in the FDF's units (rmclean3d -c).") var cutoff = 1.0
     @Option(help: "CLEAN loop gain (rmclean3d -g).") var gain = 0.1
@@ -87,6 +90,7 @@ struct RMSynth3DCommand: ParsableCommand {
             s.maxMemoryBytes = maxMemory << 20
             s.threads = jobs
             s.engine = engine
+            s.fitRMSF = fitRMSF
             job.settings = s
             if clean {
                 var c = FaradayCubeCleanSettings()

@@ -23,12 +23,12 @@ final class RMSynth3DCommandTests: XCTestCase {
     }
 
     /// Flagged voxels (a whole plane, single voxels in Q or U, a pixel flagged everywhere),
-    /// a Stokes I cube, variance weights, and a windowed CLEAN: `rmsynth3d ... -i I_cube.fits
-    /// -n noise.txt -w variance -s 4 -l 400`, `rmclean3d ... -c 0.3 -n 40 -w 0.1 -g 0.2`.
+    /// a Stokes I cube, variance weights, RMSF fits per pixel and a windowed CLEAN: `rmsynth3d ...
+    /// -i I_cube.fits -n noise.txt -w variance -s 4 -l 400 -t`, `rmclean3d ... -c 0.3 -n 40 -w 0.1 -g 0.2`.
     func testFlaggedCubesWithStokesIAndVarianceWeightsGiveRMToolsOutputs() throws {
         let out = try scratchDirectory(self)
         let r = try arrakis(["rmsynth3d", "Q_cube.fits", "U_cube.fits", "I_cube.fits", "--freq", "freqHz.txt",
-                             "--noise", "noise.txt", "--weight", "variance", "--samples", "4", "--phi-max", "400",
+                             "--noise", "noise.txt", "--weight", "variance", "--samples", "4", "--phi-max", "400", "--fit-rmsf",
                              "--clean", "--cutoff", "0.3", "--max-iter", "40", "--window", "0.1", "--gain", "0.2",
                              "--out-prefix", out + "/"], in: Self.data + "/masked")
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -37,11 +37,11 @@ final class RMSynth3DCommandTests: XCTestCase {
     }
 
     /// A beam of the simulator (4-D cubes: x, y, Stokes, frequency), as the original pipeline
-    /// runs rmsynth3d (no Stokes I), rmsynth3d's defaults and the frequencies from the cube's
-    /// WCS; `rmclean3d ... -c 0.0006 -n 100`.
+    /// runs rmsynth3d (no Stokes I, the RMSF fitted: -t), rmsynth3d's defaults and the
+    /// frequencies from the cube's WCS; `rmclean3d ... -c 0.0006 -n 100`.
     func testSimulatedBeamGivesRMToolsOutputs() throws {
         let out = try scratchDirectory(self)
-        let r = try arrakis(["rmsynth3d", "Q_cube.fits", "U_cube.fits", "--clean", "--cutoff", "0.0006", "--max-iter", "100",
+        let r = try arrakis(["rmsynth3d", "Q_cube.fits", "U_cube.fits", "--fit-rmsf", "--clean", "--cutoff", "0.0006", "--max-iter", "100",
                              "--out-prefix", out + "/"], in: Self.data + "/simulated")
         XCTAssertEqual(r.status, 0, r.stderr)
         try compare(case: "simulated", outputs: out)

@@ -21,6 +21,11 @@ public struct FaradayCubeChannels: Sendable {
     /// The RMSF shared by every pixel whose Stokes Q is flagged only in whole planes.
     public let rmsfReal: [Double]
     public let rmsfImag: [Double]
+    /// The RMSF FWHM of pixels with the shared RMSF: `fwhm`, or with `fitRMSF` the fitted one
+    /// (the analytical one if the fit fails).
+    public let sharedFWHM: Double
+    /// Whether per-pixel RMSFs are fitted too.
+    public let fitRMSF: Bool
     /// Planes where Q is flagged in every pixel (they carry no RMSF weight).
     public let flaggedQPlanes: [Bool]
     /// True when weights are RM-Tools' float32 ones (uniform): its normalisations are then
@@ -92,6 +97,13 @@ public struct FaradayCubeChannels: Sendable {
             re[i] = kr.isFinite ? kr * sr : 0; im[i] = kr.isFinite ? kr * si : 0
         }
         rmsfReal = re; rmsfImag = im
+        fitRMSF = settings.fitRMSF
+        if settings.fitRMSF {
+            let amplitude = zip(re, im).map { ($0 * $0 + $1 * $1).squareRoot() }
+            sharedFWHM = RMSFLobeFit.fwhm(phi: phi2, amplitude: amplitude) ?? fwhm
+        } else {
+            sharedFWHM = fwhm
+        }
     }
 
     public var count: Int { frequencies.count }

@@ -16,7 +16,7 @@ extension FaradayCubeSlab {
         iterations = [Float](repeating: 0, count: np)
         let sharedReal = channels.rmsfReal.map { Float($0) }, sharedImag = channels.rmsfImag.map { Float($0) }
         let phi = channels.axis.values.map { Float($0) }
-        let fwhm = Float(channels.fwhm)
+        let fwhm = self.fwhm
         let own = ownRMSFIndex
         let ownReal = ownRMSFReal, ownImag = ownRMSFImag
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
@@ -29,8 +29,9 @@ extension FaradayCubeSlab {
             let out = (SharedPointer(a), SharedPointer(b), SharedPointer(c), SharedPointer(d), SharedPointer(e),
                        SharedPointer(f), SharedPointer(g))
             parallelFor(chunks, threads: threads) { chunkIndex in
-                var cleaner = PixelCleaner(count: n, phi: phi, fwhm: fwhm, settings: settings)
+                var cleaner = PixelCleaner(count: n, phi: phi, fwhm: 0, settings: settings)
                 for p in (chunkIndex * chunk)..<min(np, (chunkIndex + 1) * chunk) {
+                    cleaner.fwhm = fwhm[p]
                     for k in 0..<n { cleaner.residualReal[k] = out.0.base[k * np + p]; cleaner.residualImag[k] = out.1.base[k * np + p] }
                     let done: Int?
                     if let col = own[p] {
@@ -60,7 +61,7 @@ extension FaradayCubeSlab {
 struct PixelCleaner {
     let count: Int
     let phi: [Float]
-    let fwhm: Float
+    var fwhm: Float
     let settings: FaradayCubeCleanSettings
     var residualReal: [Float], residualImag: [Float]
     var cleanReal: [Float], cleanImag: [Float]
@@ -121,7 +122,10 @@ struct PixelCleaner {
             let sigma = fwhm / Float(2 * (2 * log(2.0)).squareRoot())
             let twoSigma2 = 2 * (sigma * sigma)
             let mean = phi[k]
-            for j in 0..<n {
+            // Far from the peak the float32 exponential is exactly 0 (below e^-104), so only
+            // samples within e^-110 are visited: the same sums, far fewer exponentials.
+            let reach = n < 2 ? n : Int((Double(twoSigma2) * 110).squareRoot() / Double(abs(phi[1] - phi[0]))) + 2
+            for j in max(0, k - reach)..<min(n, k + reach + 1) {
                 let d = phi[j] - mean
                 let g = expf(-(d * d) / twoSigma2)
                 cleanReal[j] += ccr * g; cleanImag[j] += cci * g

@@ -11,6 +11,9 @@ public struct FaradayCubeSettings: Sendable, Equatable {
     public var weighting = RMWeighting.uniform
     /// `-n`: per-channel noise (variance weights are 1/noise^2).
     public var noise: [Double]? = nil
+    /// `-t`: the RMSF FWHM from a Gaussian fitted to each RMSF's main lobe (per pixel where
+    /// pixels have their own RMSF) instead of the analytical 3.8 / (lambda^2 range).
+    public var fitRMSF = false
     /// Upper bound on the memory held for pixel data at once (inputs, FDF, RMSF, CLEAN
     /// buffers); the cube is processed in slabs of rows that fit.
     public var maxMemoryBytes = 2 << 30

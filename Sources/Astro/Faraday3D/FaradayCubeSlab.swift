@@ -19,6 +19,8 @@ public struct FaradayCubeSlab: Sendable {
     public internal(set) var ownRMSFPixels: [Int] = []
     public internal(set) var ownRMSFReal: [Float] = []
     public internal(set) var ownRMSFImag: [Float] = []
+    /// The RMSF FWHM of every pixel (RMSF_FWHM.fits; the CLEAN's restoring width).
+    public internal(set) var fwhm: [Float] = []
     /// Peak maps: RM-Tools' (largest |F| sample and its phi) and the parabola through it.
     public internal(set) var maxPI: [Float] = []
     public internal(set) var peakRM: [Float] = []
@@ -67,30 +69,42 @@ public struct FaradayCubeSlab: Sendable {
         fdfReal = [Float](repeating: 0, count: nPhi * np)
         fdfImag = fdfReal
         maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
-        // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels.
+        fwhm = [Float](repeating: Float(channels.sharedFWHM), count: np)
+        // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels;
+        // pixels whose Q flags differ from the whole-plane flags get their own RMSF. Chunks
+        // of pixels on every thread, each walking the planes in storage order.
         var dr = [Float](repeating: 0, count: n * np), di = dr
         var norm = [Double](repeating: 0, count: np)
-        let engine = matrix.engine
-        for j in 0..<n {
-            let w = channels.weights[j]
-            for p in 0..<np {
-                let a = q[j * np + p], b = u[j * np + p]
-                if a.isFinite && b.isFinite { dr[j * np + p] = a; di[j * np + p] = b; norm[p] += w }
-            }
+        var ownFlag = [Bool](repeating: false, count: np)
+        do {
+            let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+            let chunk = max(256, (np + workers * 4 - 1) / (workers * 4))
+            let (q, u, qFlagged) = (self.q, self.u, self.qFlagged)
+            dr.withUnsafeMutableBufferPointer { drp in di.withUnsafeMutableBufferPointer { dip in
+            norm.withUnsafeMutableBufferPointer { np_ in ownFlag.withUnsafeMutableBufferPointer { op in
+                let out = (SharedPointer(drp), SharedPointer(dip), SharedPointer(np_), SharedPointer(op))
+                parallelFor((np + chunk - 1) / chunk, threads: threads) { c in
+                    let range = (c * chunk)..<min(np, (c + 1) * chunk)
+                    for j in 0..<n {
+                        let w = channels.weights[j], planeFlagged = channels.flaggedQPlanes[j], row = j * np
+                        for p in range {
+                            let a = q[row + p], b = u[row + p]
+                            if a.isFinite && b.isFinite { out.0.base[row + p] = a; out.1.base[row + p] = b; out.2.base[p] += w }
+                            if !planeFlagged && qFlagged[row + p] { out.3.base[p] = true }
+                        }
+                    }
+                }
+            }}}}
         }
-        // Pixels whose Q flags differ from the whole-plane flags get their own RMSF.
-        var own: [Int] = []
-        for p in 0..<np {
-            for j in 0..<n where qFlagged[j * np + p] && !channels.flaggedQPlanes[j] { own.append(p); break }
-        }
+        let own = (0..<np).filter { ownFlag[$0] }
         ownRMSFPixels = own
 
         // The matrix product over every pixel, then per pixel: x K_p (x I at freq0), NaN
         // where nothing is left, and the peak, walking the planes in storage order.
         dr.withUnsafeBufferPointer { drp in di.withUnsafeBufferPointer { dip in
         fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
-            matrix.multiply(b: (drp.baseAddress!, dip.baseAddress!), ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
-                            columns: 0..<np, threads: threads, engine: engine)
+            matrix.multiplyFDF(q: drp.baseAddress!, u: dip.baseAddress!, ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
+                               count: np, threads: threads)
         }}}}
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let chunk = max(64, (np + workers * 4 - 1) / (workers * 4))
@@ -152,12 +166,7 @@ public struct FaradayCubeSlab: Sendable {
         }
         var cr = [Float](repeating: 0, count: n2 * m), ci = cr
         let rmsf = FaradaySynthesisMatrix.rmsf(channels, engine: matrix.engine)
-        let bi = [Float](repeating: 0, count: n * m)
-        br.withUnsafeBufferPointer { brp in bi.withUnsafeBufferPointer { bip in
-        cr.withUnsafeMutableBufferPointer { crp in ci.withUnsafeMutableBufferPointer { cip in
-            rmsf.multiply(b: (brp.baseAddress!, bip.baseAddress!), ldb: m, c: (crp.baseAddress!, cip.baseAddress!), ldc: m,
-                          columns: 0..<m, threads: threads, engine: matrix.engine)
-        }}}}
+        rmsf.multiplyReal(b: br, ldb: m, cReal: &cr, cImag: &ci, ldc: m, count: m, threads: threads)
         // Pixel after pixel, scaled by K_p (0 for a pixel flagged everywhere, as RM-Tools).
         ownRMSFReal = [Float](repeating: 0, count: n2 * m)
         ownRMSFImag = ownRMSFReal
@@ -166,6 +175,15 @@ public struct FaradayCubeSlab: Sendable {
             for s in 0..<n2 {
                 ownRMSFReal[col * n2 + s] = Float(Double(cr[s * m + col]) * k)
                 ownRMSFImag[col * n2 + s] = Float(Double(ci[s * m + col]) * k)
+            }
+        }
+        // rmsynth3d -t: each of these pixels' own RMSF fitted (|RMSF| in float32, as RM-Tools'
+        // per-pixel RMSFs are complex64); the analytical FWHM where the fit fails.
+        if channels.fitRMSF {
+            let phi2 = channels.axis.rmsfValues
+            for (col, p) in ownRMSFPixels.enumerated() {
+                let amplitude = (0..<n2).map { Double(complex32Modulus(ownRMSFReal[col * n2 + $0], ownRMSFImag[col * n2 + $0])) }
+                fwhm[p] = Float(RMSFLobeFit.fwhm(phi: phi2, amplitude: amplitude) ?? channels.fwhm)
             }
         }
     }

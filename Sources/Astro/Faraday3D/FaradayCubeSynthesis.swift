@@ -169,7 +169,7 @@ public struct FaradayCubeSynthesis {
                     }
                 })
             }
-            let fwhmMap = [Float](repeating: Float(channels.fwhm), count: np)
+            let fwhmMap = done.fwhm
             for (file, map) in [(fwhmFile, fwhmMap), (maxPIFile, done.maxPI), (peakRMFile, done.peakRM),
                                 (maxPIFitFile, done.maxPIFit), (peakRMFitFile, done.peakRMFit)] {
                 tasks.append(PlaneWriter(file, planes: 1) { _, b in for p in 0..<np { b[p] = map[p] } })

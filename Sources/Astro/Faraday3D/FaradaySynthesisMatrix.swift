@@ -70,6 +70,76 @@ public struct FaradaySynthesisMatrix: Sendable {
             }
         }
     }
+
+    /// c = self . b for a real b (the RMSF's product over a mask of weights): two real
+    /// products with OpenBLAS, the complex product (imaginary part zero) with the Swift loops.
+    func multiplyReal(b: [Float], ldb: Int, cReal: inout [Float], cImag: inout [Float], ldc: Int, count: Int, threads: Int) {
+        b.withUnsafeBufferPointer { bp in
+            cReal.withUnsafeMutableBufferPointer { c0 in
+                cImag.withUnsafeMutableBufferPointer { c1 in
+                    if engine == .blas {
+                        real.withUnsafeBufferPointer { ar in
+                            imag.withUnsafeBufferPointer { ai in
+                                BLASProduct.real(m: rows, n: columns, a: ar.baseAddress!, b: bp.baseAddress!, ldb: ldb,
+                                                 c: c0.baseAddress!, ldc: ldc, count: count, threads: threads)
+                                BLASProduct.real(m: rows, n: columns, a: ai.baseAddress!, b: bp.baseAddress!, ldb: ldb,
+                                                 c: c1.baseAddress!, ldc: ldc, count: count, threads: threads)
+                            }
+                        }
+                    } else {
+                        let zero = [Float](repeating: 0, count: b.count)
+                        zero.withUnsafeBufferPointer { z in
+                            multiply(b: (bp.baseAddress!, z.baseAddress!), ldb: ldb, c: (c0.baseAddress!, c1.baseAddress!), ldc: ldc,
+                                     columns: 0..<count, threads: threads, engine: engine)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The FDF's product, c = self . (q + i u), for a matrix whose Faraday depths are
+    /// symmetric about its centre row h (phi_{h-m} = -phi_{h+m}, as every FDF axis): since q
+    /// and u are real, Q(phi) = sum w q e^{-2i phi a} has Q(-phi) = conj Q(phi), so four real
+    /// products over half the rows give every row (half the work of the complex product):
+    /// with Cx = sum w cos(2 phi a) x and Sx = sum w sin(2 phi a) x at phi = phi_{h+m} >= 0,
+    /// F(+-phi) = (Cq +- Su) + i (Cu -+ Sq). OpenBLAS only; the Swift loops do the complex product.
+    func multiplyFDF(q: UnsafePointer<Float>, u: UnsafePointer<Float>, ldb: Int,
+                     c: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), ldc: Int, count: Int, threads: Int) {
+        guard engine == .blas, rows % 2 == 1 else {
+            multiply(b: (q, u), ldb: ldb, c: c, ldc: ldc, columns: 0..<count, threads: threads, engine: engine)
+            return
+        }
+        let h = rows / 2, n = columns
+        real.withUnsafeBufferPointer { ar in
+            imag.withUnsafeBufferPointer { ai in
+                // Rows h...2h: Cq into the real plane, Cu into the imaginary plane. Rows 0..<h:
+                // the imaginary part of the matrix there is -w sin(2 phi_i a) = w sin(2 phi_{2h-i} a),
+                // so Su (for m = h - i) into the real plane, Sq into the imaginary plane.
+                let upperA = ar.baseAddress! + h * n
+                BLASProduct.real(m: h + 1, n: n, a: upperA, b: q, ldb: ldb, c: c.0 + h * ldc, ldc: ldc, count: count, threads: threads)
+                BLASProduct.real(m: h + 1, n: n, a: upperA, b: u, ldb: ldb, c: c.1 + h * ldc, ldc: ldc, count: count, threads: threads)
+                BLASProduct.real(m: h, n: n, a: ai.baseAddress!, b: u, ldb: ldb, c: c.0, ldc: ldc, count: count, threads: threads)
+                BLASProduct.real(m: h, n: n, a: ai.baseAddress!, b: q, ldb: ldb, c: c.1, ldc: ldc, count: count, threads: threads)
+            }
+        }
+        let shared = (SharedPointer(c.0), SharedPointer(c.1))
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let per = (h + workers - 1) / max(workers, 1)
+        parallelFor(workers, threads: threads) { w in
+            let re = shared.0.base, im = shared.1.base
+            let lo = 1 + w * per, hi = min(h, lo + per - 1)
+            guard lo <= hi else { return }
+            for m in lo...hi {
+                let up = (h + m) * ldc, down = (h - m) * ldc
+                for p in 0..<count {
+                    let cq = re[up + p], cu = im[up + p], su = re[down + p], sq = im[down + p]
+                    re[up + p] = cq + su; im[up + p] = cu - sq
+                    re[down + p] = cq - su; im[down + p] = cu + sq
+                }
+            }
+        }
+    }
 }
 
 /// A pointer into a buffer that concurrent iterations write at distinct indices.

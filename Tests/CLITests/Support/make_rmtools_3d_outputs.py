@@ -12,13 +12,14 @@ Two cases, each a directory:
   `rmclean3d FDF_tot_dirty.fits RMSF_tot.fits -n 10`.
 - `masked/`: a 6 x 5 corner of the same cubes with flagged data (one whole plane, a few
   single voxels in Q or U, one fully flagged pixel), a Stokes I cube and a noise file, run
-  with `rmsynth3d Q U freqHz.txt -i I_cube.fits -n noise.txt -w variance -s 4 -l 400`, then
+  with `rmsynth3d Q U freqHz.txt -i I_cube.fits -n noise.txt -w variance -s 4 -l 400 -t`, then
   `rmclean3d ... -c 0.3 -n 40 -w 0.1 -g 0.2`: the per-pixel RMSF, the Stokes I
-  scaling, variance weights and the windowed CLEAN.
+  scaling, variance weights, the RMSF fits of -t (one per pixel here) and the windowed CLEAN.
 - `simulated/`: a beam of `arrakis simulate --seed 3 --fields 1 --epochs 1 --beams 1
   --channels 36 --sources 12 --npix 16` (4-D cubes: x, y, Stokes, frequency), run as the
   original pipeline runs rmsynth3d (no Stokes I) with rmsynth3d's defaults:
-  `rmsynth3d Q U freqHz.txt`, then `rmclean3d ... -c 0.0006 -n 100` (about 3 sigma).
+  `rmsynth3d Q U freqHz.txt -t` (the pipeline fits the RMSF), then
+  `rmclean3d ... -c 0.0006 -n 100` (about 3 sigma).
   The arrakis binary: $ARRAKIS, else the repository's .build/release or .build/debug one.
 
 Outputs are stored gzipped (astropy reads them as they are). The _tot cubes are kept too,
@@ -93,7 +94,7 @@ def main():
         shutil.copy(qa / "freqHz.txt", masked / "freqHz.txt")
         # rmsynth3d asks for Enter before using a Stokes I cube with a noise file.
         run("rmsynth3d", ["Q_cube.fits", "U_cube.fits", "freqHz.txt", "-i", "I_cube.fits", "-n", "noise.txt",
-                          "-w", "variance", "-s", "4", "-l", "400"], masked, stdin="\n")
+                          "-w", "variance", "-s", "4", "-l", "400", "-t"], masked, stdin="\n")
         run("rmclean3d", ["FDF_tot_dirty.fits", "RMSF_tot.fits", "-c", "0.3", "-n", "40", "-w", "0.1", "-g", "0.2"], masked)
         keep(masked, HERE / "masked", {"Q_cube.fits", "U_cube.fits", "I_cube.fits", "freqHz.txt", "noise.txt"})
 
@@ -114,7 +115,7 @@ def main():
         with open(sim / "freqHz.txt", "w") as f:
             for k in range(h["NAXIS4"]):
                 f.write("%r\n" % (h["CRVAL4"] + (k + 1 - h["CRPIX4"]) * h["CDELT4"]))
-        run("rmsynth3d", ["Q_cube.fits", "U_cube.fits", "freqHz.txt"], sim)
+        run("rmsynth3d", ["Q_cube.fits", "U_cube.fits", "freqHz.txt", "-t"], sim)
         run("rmclean3d", ["FDF_tot_dirty.fits", "RMSF_tot.fits", "-c", "0.0006", "-n", "100"], sim)
         keep(sim, HERE / "simulated", {"Q_cube.fits", "U_cube.fits", "freqHz.txt"})
 
