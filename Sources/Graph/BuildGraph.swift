@@ -33,6 +33,13 @@ public final class BuildGraph: @unchecked Sendable {
         try tasks.withTask(id, body)
     }
 
+    /// Instance `id`'s outputs, read in place (`tasks[id].outputs` copies the whole
+    /// instance first, retaining every string and array it holds).
+    public func outputs(of id: InstanceID) -> PathList { tasks.withTask(id) { $0.pointee.outputs } }
+
+    /// Instance `id`'s manifest, read in place.
+    public func manifest(of id: InstanceID) -> String? { tasks.withTask(id) { $0.pointee.manifest } }
+
     public func isExpanded(_ family: String) -> Bool { families[family] != nil }
 
     public func instances(of family: String) -> Range<InstanceID> { families[family] ?? 0..<0 }
@@ -91,6 +98,7 @@ public final class BuildGraph: @unchecked Sendable {
     private static func firstDuplicate(_ digests: [Digest], _ specs: [TaskSpec]) -> Int? {
         var seen = DigestIndex(capacity: specs.count)
         for (i, d) in digests.enumerated() {
+            if i + 8 < digests.count { seen.prefetch(digests[i + 8]) }
             if let j = seen.update(Int32(i), forKey: d), specs[Int(j)].key.values == specs[i].key.values { return i }
         }
         return nil

@@ -54,6 +54,8 @@ struct OutputOwners {
             for i in specs.indices {
                 let id = start + i
                 let t = specs.baseAddress! + i
+                // The slot of an output a few instances ahead (see `DigestIndex.prefetch`).
+                if offsets[i] + 8 < total { files.prefetch(digests[offsets[i] + 8]) }
                 for (k, o) in t.pointee.outputs.enumerated() {
                     if let other = files.update(Int32(id), forKey: digests[offsets[i] + k]), Int(other) != id {
                         return (Int(other), id, "the file \(o)")

@@ -61,11 +61,14 @@ struct ProductFamily: FamilySource {
         case position(Int)
         case manifest
 
-        func paths(of t: TaskSpec) -> [String] {
+        /// Appends instance `id`'s picked paths to `paths`, reading it in place.
+        func append(_ id: InstanceID, of graph: BuildGraph, to paths: inout [String]) {
             switch self {
-            case .all: return t.outputs.array
-            case .position(let i): return i < t.outputs.count ? [t.outputs[i]] : []
-            case .manifest: return t.manifest.map { [$0] } ?? []
+            case .all: paths.append(contentsOf: graph.outputs(of: id))
+            case .position(let i):
+                let outputs = graph.outputs(of: id)
+                if i < outputs.count { paths.append(outputs[i]) }
+            case .manifest: if let m = graph.manifest(of: id) { paths.append(m) }
             }
         }
     }
@@ -286,12 +289,14 @@ struct ProductFamily: FamilySource {
 
     /// The instances of the binding rows.
     private func render(_ rows: [Row], _ graph: BuildGraph) throws -> [TaskSpec] {
-        if rows.count < 4096 {
+        if rows.count < 64 {
             return try rows.map { try instance($0, graph) }
         }
-        // Large fan-outs render in parallel, each chunk straight into its slots of the
-        // result (no copy of 10^5..10^6 specs afterwards); the graph is only read here.
-        let chunks = 4 * ProcessorCount.value
+        // Fan-outs of many rows render in parallel, each chunk straight into its slots of
+        // the result (no copy of 10^5..10^6 specs afterwards); the graph is only read here.
+        // Not only the big ones: a thousand aggregates over a thousand inputs each (the
+        // per-directory sums of a 10^6 fan-out) render a thousand paths per instance.
+        let chunks = min(rows.count / 16, 4 * ProcessorCount.value)
         var failures = [Error?](repeating: nil, count: chunks)
         let all = try failures.withUnsafeMutableBufferPointer { errs -> [TaskSpec] in
             let errors = UnsafeSendableBuffer(errs)
@@ -430,7 +435,7 @@ struct ProductFamily: FamilySource {
         var seen = Set<[String]>()
         var out: [Row] = []
         for id in graph.instances(of: provider) {
-            guard let path = graph.tasks[id].manifest else {
+            guard let path = graph.manifest(of: id) else {
                 throw Diagnostic.at(loc, "product '\(provider)' declares no manifest")
             }
             let table = try ManifestFile.read(path)
@@ -546,14 +551,14 @@ struct ProductFamily: FamilySource {
                 try append(expr, compiled, to: &paths)
                 fileInputs.append(contentsOf: paths)
             case .family(_, let f, let output):
-                for id in graph.instances(of: f) { productInputs.append(id); paths.append(contentsOf: output.paths(of: graph.tasks[id])) }
+                for id in graph.instances(of: f) { productInputs.append(id); output.append(id, of: graph, to: &paths) }
             case .select(_, let f, let sels, let output):
                 let constraints = try sels.map { s -> (variable: String, value: String) in
                     let v = try s.value.map { try ev().value($0) } ?? lookup(s.variable.name, s.variable.location)
                     return (s.variable.name, v.description)
                 }
                 for id in graph.select(f, where: constraints) {
-                    productInputs.append(id); paths.append(contentsOf: output.paths(of: graph.tasks[id]))
+                    productInputs.append(id); output.append(id, of: graph, to: &paths)
                 }
             }
             if orderOnly[k] {   // ordering only: neither fingerprinted nor passed to the rule
