@@ -99,7 +99,8 @@ final class FITSFuzzCLITests: XCTestCase {
         let dump = try JSONDecoder().decode(Dump.self, from: Data(help.stdout.utf8))
         // Commands that do lasting or slow work with an accepted value run with a timeout.
         let positional: [String: [String]] = ["fits header": ["x.fits"], "fits windows": ["x.fits"], "fits wcs": ["x.fits"],
-                                              "rmsynth": ["spec.dat"], "simulate": ["sim"], "why": ["p"],
+                                              "rmsynth": ["spec.dat"], "rmsynth3d": ["q.fits", "u.fits", "--out-prefix", "o3d/x_"],
+                                              "simulate": ["sim"], "why": ["p"],
                                               "frion": ["--ra=10", "--dec=-30", "--start=2020-01-08T02:00:00", "--ionex=ionex"]]
         let skip: Set<String> = ["run-task", "bench-history", "init"]   // a worker; a 10-minute bench; a database loader
         var tried = 0
