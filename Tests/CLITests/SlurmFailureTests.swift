@@ -53,11 +53,15 @@ final class SlurmFailureTests: XCTestCase {
     func testAJobCancelledByHandIsNoticedWithinAPollAndSubmittedAgain() throws {
         try SlurmCluster.require()
         let dir = try scratchDirectory(self)
+        // The tasks run until the test opens the gate: the one cancelled is surely still
+        // running when it is cancelled, however slow the machine (a fixed sleep was not).
+        let gate = dir + "/gate"
+        defer { try? write("open\n", to: gate) }   // whatever happens, no task waits forever
         try write("""
         product slow {
             for i in range(0, 4)
             output "slow/{i}.txt"
-            shell "sleep 20; echo {i} > {output}"
+            shell "while [ ! -e '\(gate)' ]; do sleep 0.2; done; echo {i} > {output}"
         }
         """, to: dir + "/Arrakisfile")
         let process = try arrakisProcess(["build", "--tasks-per-job", "1"] + Self.slurmArgs, in: dir)
@@ -69,8 +73,7 @@ final class SlurmFailureTests: XCTestCase {
         // Every task submitted first, so that what is submitted next is the resubmission.
         waitUntil("the four tasks are submitted") { SlurmCluster.submittedTasks(in: dir) == 4 }
         let submissionsBefore = SlurmCluster.submittedJobs(in: dir).count
-        // Then cancel an element seen running. Its task lasts 20 s, so that on a loaded
-        // machine (slow squeue and sbatch calls) it is still running when it is cancelled.
+        // Then cancel an element seen running (it waits for the gate).
         var victim = ""
         XCTAssertTrue(try SlurmCluster.wait(30) {
             for job in SlurmCluster.submittedJobs(in: dir) {
@@ -86,6 +89,7 @@ final class SlurmFailureTests: XCTestCase {
         XCTAssertTrue(SlurmCluster.wait(5) { SlurmCluster.submittedJobs(in: dir).count > submissionsBefore },
                       "no resubmission within 5 s of scancel")
         let noticed = Date().timeIntervalSince(cancelled)
+        try write("open\n", to: gate)
         process.waitUntilExit()
         let stderr = err.text()
         XCTAssertEqual(process.terminationStatus, 0, stderr)
