@@ -8,7 +8,8 @@ import Store
 struct BuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "build",
-        abstract: "Bring targets up to date (families like `wc`, instances like `wc[alpha]`, or output paths).")
+        abstract: "Bring targets up to date (families like `wc`, instances like `wc[alpha]`, or output paths).",
+        discussion: CommandExamples.build)
 
     @OptionGroup var project: ProjectOptions
 

@@ -4,7 +4,8 @@ import Graph
 
 struct CleanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "clean", abstract: "Delete built outputs (of the given families, or all) and forget them.")
+        commandName: "clean", abstract: "Delete built outputs (of the given families, or all) and forget them.",
+        discussion: CommandExamples.clean)
 
     @OptionGroup var project: ProjectOptions
 

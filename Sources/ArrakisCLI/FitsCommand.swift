@@ -4,13 +4,13 @@ import Foundation
 
 struct FitsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "fits", abstract: "Inspect FITS files.",
+        commandName: "fits", abstract: "Inspect FITS files.", discussion: CommandExamples.fits,
         subcommands: [FitsHeaderCommand.self, FitsWindowsCommand.self, FitsWCSCommand.self])
 }
 
 struct FitsHeaderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "header", abstract: "Print the header cards of one HDU.")
+        commandName: "header", abstract: "Print the header cards of one HDU.", discussion: CommandExamples.fitsHeader)
 
     @Argument(help: "FITS file.") var file: String
     @Option(help: "HDU number (1 = primary).") var hdu = 1
@@ -40,7 +40,8 @@ struct FitsHeaderCommand: ParsableCommand {
 /// Reads random x/y windows through all planes, as cutouts do, and reports the rate.
 struct FitsWindowsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "windows", abstract: "Time cutout-style window reads (x/y box through every channel) of a cube.")
+        commandName: "windows", abstract: "Time cutout-style window reads (x/y box through every channel) of a cube.",
+        discussion: CommandExamples.fitsWindows)
 
     @Argument(help: "FITS image or cube.") var file: String
     @Option(help: "Window side in pixels.") var size = 64

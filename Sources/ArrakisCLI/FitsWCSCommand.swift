@@ -14,7 +14,7 @@ struct FitsWCSCommand: ParsableCommand {
             two axes when it has none); every other axis is at its reference pixel. A point outside \
             the projection's domain prints "nan nan". --to-pixel reads "lon lat" and prints "x y". \
             FILE is a FITS file (any HDU, tile-compressed or gzipped) or a text file of header cards.
-            """)
+            """ + CommandExamples.fitsWCS)
 
     @Argument(help: "FITS file, or a text file of header cards (.hdr).") var file: String
     @Option(help: ArgumentHelp("HDU number (1 = primary).", valueName: "N")) var hdu: Int = 1

@@ -14,7 +14,7 @@ struct FrionCommand: ParsableCommand {
             step after the end): UTC time, elevation (deg), vertical TEC at the pierce point (TECU) and
             RM_ion (rad/m^2); then the time-averaged RM_ion. With --channels, theta per channel
             (freq, Re, Im, |theta|). --json prints all of it as one JSON object.
-            """)
+            """ + CommandExamples.frion)
 
     @Option(help: "Right ascension, J2000, degrees.") var ra: Double
     @Option(help: "Declination, J2000, degrees.") var dec: Double

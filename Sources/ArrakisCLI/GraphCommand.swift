@@ -4,7 +4,8 @@ import Graph
 
 struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "graph", abstract: "Print the product graph (per family, or per instance with --expand).")
+        commandName: "graph", abstract: "Print the product graph (per family, or per instance with --expand).",
+        discussion: CommandExamples.graph)
 
     @OptionGroup var project: ProjectOptions
 

@@ -29,7 +29,7 @@ struct InitCommand: ParsableCommand {
         discussion: """
             Loading upserts: running init again keeps the results later stages stored.
             HOST is sqlite:PATH (the default, no server needed) or mongodb://[user@]host[:port].
-            """)
+            """ + CommandExamples.initialize)
 
     @Argument(help: "Pipeline database (sqlite:PATH or mongodb://...).") var host = "sqlite:.arrakis/pipeline.db"
     @OptionGroup var db: DatabaseOptions
@@ -97,7 +97,7 @@ struct InitCommand: ParsableCommand {
 
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show what the pipeline database holds, per epoch.")
+        commandName: "status", abstract: "Show what the pipeline database holds, per epoch.", discussion: CommandExamples.status)
 
     @Argument(help: "Pipeline database (sqlite:PATH or mongodb://...).") var host = "sqlite:.arrakis/pipeline.db"
     @OptionGroup var db: DatabaseOptions

@@ -28,7 +28,7 @@ struct RMSynth3DCommand: ParsableCommand {
             flag it stands for; the defaults are theirs. The cube is processed in slabs of rows \
             that fit --max-memory, on --jobs threads. rmsynth3d's -R, -r and -f, and rmclean3d's -f \
             and --ncores/--mpi, have no counterpart here.
-            """)
+            """ + CommandExamples.rmsynth3d)
 
     @Argument(help: "Stokes Q cube (rmsynth3d StokesQ.fits).") var qCube: String
     @Argument(help: "Stokes U cube (rmsynth3d StokesU.fits).") var uCube: String

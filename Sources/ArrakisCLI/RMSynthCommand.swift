@@ -32,7 +32,7 @@ struct RMSynthCommand: ParsableCommand {
             defaults are the pipeline's; rmsynth1d's are --poly-order 2 --samples 10
             --allow-negative-model, and rmclean1d's --cutoff -3 --max-iter 1000.
             rmsynth1d's -t, -r, -b and -U have no counterpart here.
-            """)
+            """ + CommandExamples.rmsynth)
 
     @Argument(help: "Spectrum file: freq(Hz) I Q U dI dQ dU, or freq Q U dQ dU (rmsynth1d dataFile).")
     var spectrum: String?

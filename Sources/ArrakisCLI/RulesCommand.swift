@@ -5,7 +5,8 @@ import Rules
 /// variables) and writes, from the declarations the Arrakisfile is checked against.
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rules", abstract: "Describe the built-in rules: their params, inputs, outputs and what they write.")
+        commandName: "rules", abstract: "Describe the built-in rules: their params, inputs, outputs and what they write.",
+        discussion: CommandExamples.rules)
 
     @Argument(help: "Rule kinds to describe (default: all).")
     var kinds: [String] = []

@@ -10,7 +10,7 @@ struct SimulateCommand: ParsableCommand {
             The survey appears in DIR only when complete. The defaults are small enough for the
             whole pipeline to run in well under a minute on two cores; the same seed always gives
             the same survey.
-            """)
+            """ + CommandExamples.simulate)
 
     @Argument(help: "Directory to create (must not exist or be empty, unless --force).")
     var directory: String

@@ -50,4 +50,34 @@ final class VersionAndCompletionTests: XCTestCase {
             }
         }
     }
+
+    /// Every command a user runs shows examples in its `--help` (run-task and bench-history
+    /// are for the job scripts and the benches).
+    func testEveryCommandsHelpHasExamples() throws {
+        let dir = try scratchDirectory(self)
+        let help = try arrakis(["--experimental-dump-help"], in: dir)
+        struct Dump: Decodable {
+            struct Command: Decodable {
+                var commandName: String
+                var shouldDisplay: Bool?
+                var subcommands: [Command]?
+            }
+            var command: Command
+        }
+        let dump = try JSONDecoder().decode(Dump.self, from: Data(help.stdout.utf8))
+        var checked = 0
+        func walk(_ c: Dump.Command, _ path: [String]) throws {
+            for sub in c.subcommands ?? [] where sub.shouldDisplay != false && !["run-task", "bench-history", "help"].contains(sub.commandName) {
+                let r = try arrakis(path + [sub.commandName, "--help"], in: dir)
+                XCTAssertEqual(r.status, 0, r.stderr)
+                let examples = r.stdout.range(of: "Examples:\n  ").map { String(r.stdout[$0.upperBound...]) } ?? ""
+                XCTAssertTrue(examples.contains("arrakis \((path + [sub.commandName]).joined(separator: " "))"),
+                              "arrakis \((path + [sub.commandName]).joined(separator: " ")) --help has no examples of it")
+                checked += 1
+                try walk(sub, path + [sub.commandName])
+            }
+        }
+        try walk(dump.command, [])
+        XCTAssertGreaterThanOrEqual(checked, 18, "every command was looked at")
+    }
 }

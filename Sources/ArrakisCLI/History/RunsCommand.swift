@@ -7,6 +7,7 @@ struct RunsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "runs",
         abstract: "List recorded builds (run history), or show one.",
+        discussion: CommandExamples.runs,
         subcommands: [RunsList.self, RunsShow.self],
         defaultSubcommand: RunsList.self)
 }
@@ -26,7 +27,8 @@ struct HistoryReadOptions: ParsableArguments {
 }
 
 struct RunsList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the latest runs, newest first.")
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the latest runs, newest first.",
+                                                    discussion: CommandExamples.runsList)
 
     @OptionGroup var options: HistoryReadOptions
     @Flag(help: "Print a JSON array of runs.") var json = false
@@ -79,7 +81,8 @@ struct RunsList: ParsableCommand {
 
 struct RunsShow: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Show one run and its tasks (ID: the id, a unique prefix, or 'latest').")
+        commandName: "show", abstract: "Show one run and its tasks (ID: the id, a unique prefix, or 'latest').",
+        discussion: CommandExamples.runsShow)
 
     @OptionGroup var options: HistoryReadOptions
     @Argument(help: "The run's id, a unique prefix of it, or 'latest'.") var id: String

@@ -10,7 +10,8 @@ import Store
 struct WhyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "why",
-        abstract: "Say which run built PRODUCT last, why, and from which inputs and parameters.")
+        abstract: "Say which run built PRODUCT last, why, and from which inputs and parameters.",
+        discussion: CommandExamples.why)
 
     @OptionGroup var project: ProjectOptions
     @OptionGroup var history: HistoryOptions
