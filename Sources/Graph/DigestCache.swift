@@ -31,13 +31,9 @@ public final class DigestCache: Sendable {
         self.log = log
         self.clock = clock
         var index = RecordIndex(log: log, capacity: log.recordCount)
-        var seen = 0
         log.forEachRecord { at, length in
-            seen += 1
-            if seen & 0xffff == 0 { log.releaseResidentPages(upTo: at) }
             if length == Self.recordSize { index.update(at, forKey: index.key(at: at)) }
         }
-        log.releaseResidentPages()
         loaded = index
         state = Mutex(State())
     }

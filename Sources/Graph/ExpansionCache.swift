@@ -51,9 +51,9 @@ public final class ExpansionCache: @unchecked Sendable {
     /// The stored instances of `family`, if still valid for `definition` and the directories.
     public func specs(family: String, definition: Digest) -> [TaskSpec]? {
         let entry = entryDirectory(family)
-        guard let index = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName), index.definition == definition,
+        guard let index = ExpansionIndex.read(in: entry), index.definition == definition,
               index.directories.allSatisfy(\.isUnchanged) else { return nil }
-        return ExpansionPart.decodeAll(index.parts.map { (entry + "/" + ExpansionPart.fileName($0.directory), $0) },
+        return ExpansionPart.decodeAll(index.parts.map { (ExpansionPart.path(in: entry, directory: $0.directory), $0) },
                                        definition: definition)
     }
 
@@ -61,7 +61,7 @@ public final class ExpansionCache: @unchecked Sendable {
     /// lists again and renders only what changed; nil if the entry is for another definition.
     public func storedParts(family: String, definition: Digest) -> StoredParts? {
         let entry = entryDirectory(family)
-        guard let index = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName), index.definition == definition else {
+        guard let index = ExpansionIndex.read(in: entry), index.definition == definition else {
             return nil
         }
         return StoredParts(entry: entry, index: index)
@@ -97,7 +97,7 @@ public final class ExpansionCache: @unchecked Sendable {
             listed.append(.init(path: dir, signature: sig))
         }
         if mkdir(entry, 0o755) != 0 && errno != EEXIST { return }
-        let previous = ExpansionIndex.read(entry + "/" + ExpansionIndex.fileName)
+        let previous = ExpansionIndex.read(in: entry)
         let before = previous?.definition == definition
             ? Dictionary(previous!.parts.map { ($0.directory, $0) }, uniquingKeysWith: { a, _ in a }) : [:]
         var stored: [ExpansionIndex.Part] = []
@@ -110,14 +110,14 @@ public final class ExpansionCache: @unchecked Sendable {
             }
             let bytes = ExpansionPart.encode(specs[part.range], directory: part.directory, definition: definition)
             let record = ExpansionIndex.Part(directory: part.directory, count: part.range.count, checksum: Digest(bytes))
-            let file = entry + "/" + ExpansionPart.fileName(part.directory)
+            let file = ExpansionPart.path(in: entry, directory: part.directory)
             if before[part.directory] != record || access(file, F_OK) != 0 {
                 ok = ok && Self.replace(file, with: bytes)
             }
             stored.append(record)
         }
         let index = ExpansionIndex(definition: definition, directories: listed, parts: stored)
-        guard ok, Self.replace(entry + "/" + ExpansionIndex.fileName, with: index.encode()) else {
+        guard ok, Self.replace(ExpansionIndex.path(in: entry), with: index.encode()) else {
             remove(entry)
             return
         }
@@ -195,6 +195,6 @@ public struct StoredParts: @unchecked Sendable {
     public func instances(of directory: String, count: Int) -> [TaskSpec]? {
         guard let part = parts[directory], part.count == count, let listed = directories[directory],
               listed.signature != nil, listed.isUnchanged else { return nil }
-        return ExpansionPart.decodeAll([(entry + "/" + ExpansionPart.fileName(directory), part)], definition: index.definition)
+        return ExpansionPart.decodeAll([(ExpansionPart.path(in: entry, directory: directory), part)], definition: index.definition)
     }
 }

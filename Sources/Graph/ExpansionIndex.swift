@@ -26,6 +26,9 @@ struct ExpansionIndex: Equatable {
     var parts: [Part]
 
     static let fileName = "index"
+
+    /// The index's path in the entry directory `entry`.
+    static func path(in entry: String) -> String { entry + "/" + fileName }
     static let magic: [UInt8] = Array("arrakis-expansions-2\n".utf8)
 
     func encode() -> [UInt8] {
@@ -38,11 +41,7 @@ struct ExpansionIndex: Equatable {
             guard d.trusted else { w.u8(2); continue }
             guard let sig = d.signature else { w.u8(0); continue }
             w.u8(1)
-            w.u64(sig.device)
-            w.u64(sig.inode)
-            w.i64(sig.size)
-            w.i64(sig.mtimeNs)
-            w.i64(sig.ctimeNs)
+            sig.encode(into: &w)
         }
         w.u32(UInt32(parts.count))
         for p in parts {
@@ -53,9 +52,9 @@ struct ExpansionIndex: Equatable {
         return ExpansionPart.sealed(w.bytes)
     }
 
-    /// The index at `path`; nil when missing, damaged or of another format.
-    static func read(_ path: String) -> ExpansionIndex? {
-        guard let file = MappedFile(path: path), let body = ExpansionPart.checkedBody(file.bytes, magic: magic) else { return nil }
+    /// The index of the entry directory `entry`; nil when missing, damaged or of another format.
+    static func read(in entry: String) -> ExpansionIndex? {
+        guard let file = MappedFile(path: path(in: entry)), let body = ExpansionPart.checkedBody(file.bytes, magic: magic) else { return nil }
         return withExtendedLifetime(file) {
             var r = ByteReader(body, offset: magic.count)
             do {
@@ -65,10 +64,7 @@ struct ExpansionIndex: Equatable {
                     let dir = try r.string()
                     switch try r.u8() {
                     case 0: directories.append(Directory(path: dir, signature: nil))
-                    case 1:
-                        let sig = FileSignature(device: try r.u64(), inode: try r.u64(), size: try r.i64(),
-                                                mtimeNs: try r.i64(), ctimeNs: try r.i64())
-                        directories.append(Directory(path: dir, signature: sig))
+                    case 1: directories.append(Directory(path: dir, signature: try FileSignature.decode(&r)))
                     case 2: directories.append(Directory(path: dir, signature: nil, trusted: false))
                     default: return nil
                     }

@@ -11,6 +11,9 @@ enum ExpansionPart {
     /// The part's file name in its entry's directory.
     static func fileName(_ directory: String) -> String { "p-" + Digest(directory).description }
 
+    /// The path of `directory`'s part in the entry directory `entry`.
+    static func path(in entry: String, directory: String) -> String { entry + "/" + fileName(directory) }
+
     static func encode(_ specs: ArraySlice<TaskSpec>, directory: String, definition: Digest) -> [UInt8] {
         var w = ByteWriter(capacity: 64 + specs.count * 96)
         w.raw(magic)

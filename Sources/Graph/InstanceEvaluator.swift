@@ -81,8 +81,9 @@ struct InstanceEvaluator: Sendable {
         // Most instances leave the rare fields at their defaults: read none of them then (each
         // read retains the one box of defaults that every thread shares).
         let defaults = t.hasDefaultRareFields
+        let ruleVersion = defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion
         ruleFP.add(1, t.pointee.ruleKind)
-        ruleFP.add(2, defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion)
+        ruleFP.add(2, ruleVersion)
         if case .shell(let command) = t.pointee.command {
             ruleFP.add(3, "shell:", command)  // the same bytes as `canonical`, without copying
         } else {
@@ -119,7 +120,7 @@ struct InstanceEvaluator: Sendable {
         }
         for o in t.pointee.outputs { fp.add(10, o) }
         return Parts(fingerprint: fp.finish(), rule: rule,
-                     ruleDescription: collect ? t.pointee.ruleKind + " v" + (defaults ? TaskSpec.defaultRuleVersion : t.pointee.ruleVersion) : "", params: params, inputs: inputs,
+                     ruleDescription: collect ? t.pointee.ruleKind + " v" + ruleVersion : "", params: params, inputs: inputs,
                      paramValues: paramValues)
     }
 

@@ -135,16 +135,22 @@ public final class RecordLog: @unchecked Sendable {
     /// Calls `body` with the payload offset (in `contents`) and length of each valid record
     /// read at open, in file order. The offsets are what the stores index records by: no
     /// table of them is kept (for the 3 million records of a 10^6-product work directory
-    /// that would be 48 MB, and a second random read per lookup).
+    /// that would be 48 MB, and a second random read per lookup). Pages read are released
+    /// behind the walk (`releaseResidentPages`) every 65,536 records, and all of them at the
+    /// end: a store indexes the log once at open, then reads only what a build asks for.
     public func forEachRecord(_ body: (_ offset: Int, _ length: Int) throws -> Void) rethrows {
         let raw = contents
         var pos = firstRecord
+        var seen = 0
         while pos + Self.recordOverhead <= raw.count {
             let len = Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: pos, as: UInt32.self)))
             let start = pos + Self.recordOverhead
             try body(start, len)
             pos = start + len
+            seen += 1
+            if seen & 0xffff == 0 { releaseResidentPages(upTo: pos) }
         }
+        releaseResidentPages()
     }
 
     /// The length of the payload at `offset` (one `forEachRecord` gave).

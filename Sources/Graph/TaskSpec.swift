@@ -98,7 +98,7 @@ public struct TaskSpec: Sendable {
 
     public init(key: ProductKey, fileInputs: PathList = [], productInputs: [InstanceID] = [],
                 outputs: PathList, manifest: String? = nil, params: [(String, String)] = [],
-                ruleKind: String, ruleVersion: String = "1", command: TaskCommand,
+                ruleKind: String, ruleVersion: String = TaskSpec.defaultRuleVersion, command: TaskCommand,
                 resources: Resources = Resources()) {
         self.key = key
         self.fileInputs = fileInputs
@@ -138,12 +138,12 @@ public struct TaskSpec: Sendable {
         var orderOnly: Set<InstanceID> = []
         var manifest: String?
         var params: [(String, String)] = []
-        var ruleVersion = "1"
+        var ruleVersion = TaskSpec.defaultRuleVersion
         var resources = Resources()
         var claims: [OutputClaim] = []
         var depfile: String?
 
-        init(manifest: String? = nil, params: [(String, String)] = [], ruleVersion: String = "1",
+        init(manifest: String? = nil, params: [(String, String)] = [], ruleVersion: String = TaskSpec.defaultRuleVersion,
              resources: Resources = Resources()) {
             self.manifest = manifest
             self.params = params

@@ -14,9 +14,13 @@ public struct TaskTable: RandomAccessCollection, Sendable {
 
     /// The segment holding `id`: the last one starting at or before it.
     @inline(__always)
-    private func segment(of id: Int) -> Int {
-        precondition(id >= 0 && id < endIndex, "instance \(id) out of range")
-        var lo = 0, hi = segments.count - 1
+    private func segment(of id: Int) -> Int { Self.segment(of: id, starts: starts) }
+
+    /// The segment holding `id`, given each segment's first instance and the total at the end.
+    @inline(__always)
+    static func segment<Starts: RandomAccessCollection<Int>>(of id: Int, starts: Starts) -> Int where Starts.Index == Int {
+        precondition(id >= 0 && id < starts[starts.count - 1], "instance \(id) out of range")
+        var lo = 0, hi = starts.count - 2
         while lo < hi {
             let mid = (lo + hi + 1) / 2
             if starts[mid] <= id { lo = mid } else { hi = mid - 1 }
@@ -72,13 +76,8 @@ public struct TaskTable: RandomAccessCollection, Sendable {
 
         @inline(__always)
         func task(_ id: Int) -> UnsafePointer<TaskSpec> {
-            precondition(id >= 0 && id < starts[starts.count - 1], "instance \(id) out of range")
-            var lo = 0, hi = bases.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if starts[mid] <= id { lo = mid } else { hi = mid - 1 }
-            }
-            return bases[lo] + (id - starts[lo])
+            let s = TaskTable.segment(of: id, starts: starts)
+            return bases[s] + (id - starts[s])
         }
     }
 }

@@ -36,10 +36,7 @@ public final class TraceStore: Sendable {
         let raw = log.contents
         var lastFamily = Digest.zero, lastCount = 0
         var live = 0
-        var seen = 0
         log.forEachRecord { at, length in
-            seen += 1
-            if seen & 0xffff == 0 { log.releaseResidentPages(upTo: at) }
             guard length >= 32 else { return }
             let key = onDisk.key(at: at)
             let fam = Digest(high: raw.loadUnaligned(fromByteOffset: at + 16, as: UInt64.self),
@@ -60,7 +57,6 @@ public final class TraceStore: Sendable {
             }
         }
         if lastCount > 0 { counts[lastFamily, default: 0] += lastCount }
-        log.releaseResidentPages()
         self.onDisk = onDisk
         familyCounts = counts
         liveBytesAtOpen = live
