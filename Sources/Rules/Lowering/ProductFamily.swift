@@ -246,25 +246,16 @@ struct ProductFamily: FamilySource {
         }
         // Each directory's rows: taken from the stored parts where its listing is unchanged,
         // the others rendered (all at once, in parallel when many).
-        var stored: [Int: [TaskSpec]] = [:]
-        var reused = Set<String>()
-        var toRender: [Row] = []
-        let found = reuse?.instances(of: parts.map { ($0.directory, $0.range.count) }) ?? []
-        for (p, part) in parts.enumerated() {
-            if p < found.count, let specs = found[p] {
-                stored[p] = specs
-                reused.insert(part.directory)
-            } else {
-                toRender.append(contentsOf: rows[part.range])
-            }
-        }
-        if stored.isEmpty { return ListingExpansion(specs: try render(rows, graph), directories: listing, parts: parts) }
-        let rendered = try render(toRender, graph)
+        let found = reuse?.instances(of: parts.map { ($0.directory, $0.range.count) })
+            ?? [[TaskSpec]?](repeating: nil, count: parts.count)
+        let reused = Set(parts.indices.filter { found[$0] != nil }.map { parts[$0].directory })
+        if reused.isEmpty { return ListingExpansion(specs: try render(rows, graph), directories: listing, parts: parts) }
+        let rendered = try render(parts.indices.filter { found[$0] == nil }.flatMap { rows[parts[$0].range] }, graph)
         var specs: [TaskSpec] = []
         specs.reserveCapacity(rows.count)
         var next = 0
         for (p, part) in parts.enumerated() {
-            if let s = stored[p] {
+            if let s = found[p] {
                 specs.append(contentsOf: s)
             } else {
                 specs.append(contentsOf: rendered[next..<next + part.range.count])
