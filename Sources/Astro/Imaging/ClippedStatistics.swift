@@ -1,5 +1,17 @@
 /// Robust statistics as astropy's `sigma_clip` / `sigma_clipped_stats` compute them.
-enum ClippedStatistics {
+public enum ClippedStatistics {
+    /// astropy's `mad_std`: the median absolute deviation from the median scaled to a
+    /// Gaussian's standard deviation, of the finite values (NaN when there are none).
+    public static func madStandardDeviation(_ values: [Double]) -> Double {
+        let kept = values.filter(\.isFinite)
+        guard !kept.isEmpty else { return .nan }
+        let centre = median(kept)
+        return madScale * median(kept.map { abs($0 - centre) })
+    }
+
+    /// 1 / Phi^-1(3/4): the MAD of a Gaussian times this is its standard deviation.
+    static let madScale = 1.482_602_218_505_602
+
     /// Mean and population standard deviation of `values` after iterative clipping at
     /// `sigma` standard deviations about the median (astropy's `sigma_clipped_stats`
     /// defaults: cenfunc median, stdfunc std, `maxIterations` 5). NaNs are ignored.
@@ -27,7 +39,7 @@ enum ClippedStatistics {
             let kept = values.indices.filter { !masked[$0] }.map { values[$0] }
             guard !kept.isEmpty else { break }
             let centre = median(kept)
-            let spread = 1.482_602_218_505_602 * median(kept.map { abs($0 - centre) })
+            let spread = madScale * median(kept.map { abs($0 - centre) })
             var changed = false
             for i in values.indices where !masked[i] && abs(values[i] - centre) > sigma * spread {
                 masked[i] = true

@@ -28,6 +28,15 @@ public struct BuiltinArguments: Sendable {
         return v
     }
 
+    /// A boolean param: `true` or `false`, `fallback` when not given.
+    public func bool(_ name: String, default fallback: Bool) throws -> Bool {
+        guard let text = values[name] else { return fallback }
+        guard text == "true" || text == "false" else {
+            throw BuiltinRuleError.badArgument(kind: kind, name: name, value: text, expected: "true or false")
+        }
+        return text == "true"
+    }
+
     public func int(_ name: String) throws -> Int {
         let text = try string(name)
         guard let v = Int(text) else {

@@ -22,18 +22,8 @@ extension BuiltinArguments {
         }
         if values["phi_max"] != nil { s.phiMax = try double("phi_max", default: 0) }                    // phiMax_radm2
         if values["dphi"] != nil { s.dPhi = try double("dphi", default: 0) }                            // dPhi_radm2
-        if let a = values["allow_negative_model"] {
-            guard a == "true" || a == "false" else {
-                throw BuiltinRuleError.badArgument(kind: kind, name: "allow_negative_model", value: a, expected: "true or false")
-            }
-            s.allowNonPositiveStokesIModel = a == "true"
-        }
-        if let a = values["ignore_stokes_i"] {                                                           // noStokesI (-i)
-            guard a == "true" || a == "false" else {
-                throw BuiltinRuleError.badArgument(kind: kind, name: "ignore_stokes_i", value: a, expected: "true or false")
-            }
-            s.ignoreStokesI = a == "true"
-        }
+        s.allowNonPositiveStokesIModel = try bool("allow_negative_model", default: s.allowNonPositiveStokesIModel)
+        s.ignoreStokesI = try bool("ignore_stokes_i", default: s.ignoreStokesI)                          // noStokesI (-i)
         return s
     }
 

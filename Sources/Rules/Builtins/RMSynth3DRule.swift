@@ -14,7 +14,7 @@ import Store
 /// `rmclean3dfiles`) as the original records `rm3dfiles` and `rmsynth3d: true`.
 ///
 /// Weights: uniform, or variance from each channel's noise, the larger of Q's and U's
-/// robust standard deviation (1.4826 x MAD) over the island's pixels (the original takes
+/// robust standard deviation (astropy's `mad_std`) over the island's pixels (the original takes
 /// max(rms_Q, rms_U) per channel too, from an annulus fit). Stokes I divides Q and U only
 /// with `stokes_i true` (the original passes no I). An island whose cubes cannot be
 /// analysed is a recorded failure of that island, not of the product.
@@ -151,8 +151,8 @@ public struct RMSynth3DRule: BuiltinRule {
         }
         p.settings.weighting = w
         p.settings.maxMemoryBytes = Int(try args.double("max_memory_mb", default: 512) * 1_048_576)
-        p.stokesI = try flag(args, "stokes_i")
-        if try flag(args, "clean") {
+        p.stokesI = try args.bool("stokes_i", default: false)
+        if try args.bool("clean", default: false) {
             var c = FaradayCubeCleanSettings()
             c.cutoff = try args.double("cutoff", default: c.cutoff)
             c.gain = try args.double("gain", default: c.gain)
@@ -167,14 +167,6 @@ public struct RMSynth3DRule: BuiltinRule {
         return p
     }
 
-    private static func flag(_ args: BuiltinArguments, _ name: String) throws -> Bool {
-        guard let v = args.values[name] else { return false }
-        guard v == "true" || v == "false" else {
-            throw BuiltinRuleError.badArgument(kind: "rmsynth3d", name: name, value: v, expected: "true or false")
-        }
-        return v == "true"
-    }
-
     /// Per channel, the larger of Q's and U's robust standard deviation over the cube's
     /// finite pixels (NaN for a channel with none: it gets no weight).
     static func channelNoise(q: String, u: String) throws -> [Double] {
@@ -184,17 +176,9 @@ public struct RMSynth3DRule: BuiltinRule {
         let plane = qc.width * qc.height
         let qv = try qc.readRows(0..<qc.height), uv = try uc.readRows(0..<uc.height)
         return (0..<qc.channels).map { j in
-            max(robustSigma(qv[(j * plane)..<((j + 1) * plane)]), robustSigma(uv[(j * plane)..<((j + 1) * plane)]))
+            max(ClippedStatistics.madStandardDeviation(qv[(j * plane)..<((j + 1) * plane)].map(Double.init)),
+                ClippedStatistics.madStandardDeviation(uv[(j * plane)..<((j + 1) * plane)].map(Double.init)))
         }
-    }
-
-    /// 1.4826 x the median absolute deviation from the median, of the finite values.
-    static func robustSigma(_ values: ArraySlice<Float>) -> Double {
-        let v = values.filter(\.isFinite).map(Double.init).sorted()
-        guard !v.isEmpty else { return .nan }
-        func median(_ s: [Double]) -> Double { s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
-        let m = median(v)
-        return 1.4826 * median(v.map { abs($0 - m) }.sorted())
     }
 
     /// `FDF_tot_dirty` for `<prefix>FDF_tot_dirty.fits`.
