@@ -22,14 +22,20 @@ struct FaradayCubeTests {
         return (freq, q, u)
     }
 
+    /// The channels of `frequencies` with no plane flagged.
+    static func unflaggedChannels(_ frequencies: [Double], _ settings: FaradayCubeSettings) throws -> FaradayCubeChannels {
+        let none = [Bool](repeating: false, count: frequencies.count)
+        return try FaradayCubeChannels(frequencies: frequencies, settings: settings, flaggedPlanes: none,
+                                       flaggedQPlanes: none, frequencySource: "test")
+    }
+
     @Test("Each pixel's FDF is the 1-D synthesiser's (uniform weights, Stokes I ignored)")
     func pixelsMatchOneDimensional() throws {
         let n = 36, np = 12
         let (freq, q, u) = Self.slabData(channels: n, pixels: np)
         var settings = FaradayCubeSettings()
         settings.phiMax = 400
-        let channels = try FaradayCubeChannels(frequencies: freq, settings: settings, flaggedPlanes: [Bool](repeating: false, count: n),
-                                               flaggedQPlanes: [Bool](repeating: false, count: n), frequencySource: "test")
+        let channels = try Self.unflaggedChannels(freq, settings)
         var slab = FaradayCubeSlab(q: q, u: u, i: nil, pixels: np, channels: channels)
         slab.synthesise(channels, matrix: FaradaySynthesisMatrix(channels), threads: 2)
         #expect(slab.ownRMSFPixels == [5])
@@ -78,8 +84,7 @@ struct FaradayCubeTests {
         let (freq, q, u) = Self.slabData(channels: n, pixels: np)
         var settings = FaradayCubeSettings()
         settings.dPhi = 7
-        let channels = try FaradayCubeChannels(frequencies: freq, settings: settings, flaggedPlanes: [Bool](repeating: false, count: n),
-                                               flaggedQPlanes: [Bool](repeating: false, count: n), frequencySource: "test")
+        let channels = try Self.unflaggedChannels(freq, settings)
         var a = FaradayCubeSlab(q: q, u: u, i: nil, pixels: np, channels: channels), b = a
         a.synthesise(channels, matrix: FaradaySynthesisMatrix(channels, engine: .blas), threads: 1)
         b.synthesise(channels, matrix: FaradaySynthesisMatrix(channels, engine: .swift), threads: 2)
@@ -102,8 +107,7 @@ struct FaradayCubeTests {
         let n = 36, np = 12
         let (freq, q, u) = Self.slabData(channels: n, pixels: np)
         let settings = FaradayCubeSettings()
-        let channels = try FaradayCubeChannels(frequencies: freq, settings: settings, flaggedPlanes: [Bool](repeating: false, count: n),
-                                               flaggedQPlanes: [Bool](repeating: false, count: n), frequencySource: "test")
+        let channels = try Self.unflaggedChannels(freq, settings)
         // I = 2 everywhere: q, u halve, the FDF is scaled back by 2.
         let i = [Float](repeating: 2, count: n * np)
         var plain = FaradayCubeSlab(q: q, u: u, i: nil, pixels: np, channels: channels)

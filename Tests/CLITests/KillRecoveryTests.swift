@@ -1,3 +1,4 @@
+import Astro
 import Foundation
 import XCTest
 
@@ -166,15 +167,6 @@ final class KillRecoveryTests: XCTestCase {
     }
 }
 
-/// A small deterministic PRNG so a failing trial can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A small deterministic PRNG so a failing trial can be replayed: the simulator's SplitMix64
+/// stream (the same sequence for a seed).
+typealias SplitMix64 = RandomStream

@@ -234,7 +234,7 @@ struct ExtendedSourceCubes {
     }
 
     func write(to dir: String, prefix: String = "") throws {
-        var rng = SplitMix(seed: 24)
+        var rng = RandomStream(seed: 24)
         let n = frequencies.count
         var q = [Float](repeating: 0, count: width * height * n), u = q
         for j in 0..<n {
@@ -244,8 +244,8 @@ struct ExtendedSourceCubes {
                     let p = polarisedIntensity(x: x, y: y)
                     let chi = 2 * (angle0 * Double.pi / 180 + rm(x: x, y: y) * l2)
                     let i = (j * height + y) * width + x
-                    q[i] = allNaN ? .nan : Float(p * cos(chi) + noise * rng.gaussian())
-                    u[i] = allNaN ? .nan : Float(p * sin(chi) + noise * rng.gaussian())
+                    q[i] = allNaN ? .nan : Float(p * cos(chi) + noise * rng.boxMullerGaussian())
+                    u[i] = allNaN ? .nan : Float(p * sin(chi) + noise * rng.boxMullerGaussian())
                 }
             }
         }
@@ -265,19 +265,10 @@ struct ExtendedSourceCubes {
     }
 }
 
-/// A small deterministic generator (SplitMix64) with Box-Muller normal deviates.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func gaussian() -> Double {
+extension RandomStream {
+    /// A normal deviate by Box-Muller from two uniform draws (the noise these cubes were
+    /// made with; the stream's own `gaussian()` is Marsaglia's polar method).
+    mutating func boxMullerGaussian() -> Double {
         let a = max(uniform(), 1e-300), b = uniform()
         return (-2 * log(a)).squareRoot() * cos(2 * Double.pi * b)
     }
