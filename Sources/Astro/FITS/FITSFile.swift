@@ -40,6 +40,11 @@ public final class FITSFile {
         self.writesChecksums = writesChecksums
     }
 
+    /// A cfitsio memory file (nothing on disk), for rendering headers.
+    convenience init(path: String, memoryHandle: UnsafeMutablePointer<fitsfile>) {
+        self.init(path: path, handle: memoryHandle, temporaryPath: nil, fileSize: 0, writesChecksums: false)
+    }
+
     deinit {
         if let handle {
             var status: Int32 = 0

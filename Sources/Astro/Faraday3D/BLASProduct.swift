@@ -1,18 +1,30 @@
 import COpenBLAS
 import Foundation
-import Synchronization
 
-/// C = A B for split-complex float32 matrices through OpenBLAS: four real products
-/// (Cr = Ar Br - Ai Bi, Ci = Ar Bi + Ai Br), row-major, on OpenBLAS's threads.
+/// Real and split-complex float32 matrix products through OpenBLAS, on the calling thread.
+///
+/// OpenBLAS is kept to one thread: callers split the columns over their own threads
+/// (`columnRanges`). With OpenBLAS's own pool, its workers spin in `sched_yield` after
+/// every product, taking a core from the threads that then write the results (a tenth of
+/// the CPU time of a 3-D synthesis).
 enum BLASProduct {
-    /// OpenBLAS's thread count is process-wide: set it only when it changes, under a lock.
-    private static let threadCount = Mutex<Int32>(0)
+    private static let oneThread: Void = {
+        openblas_set_num_threads(1)
+        blas_thread_shutdown_()
+    }()
 
+    /// Keeps OpenBLAS to the calling thread from now on (and stops its idle workers, which
+    /// would otherwise spin on a core for a tenth of a second after the library loads).
+    static func useCallingThreads() { _ = oneThread }
+
+    /// C = A B for split-complex matrices (Cr = Ar Br - Ai Bi, Ci = Ar Bi + Ai Br), row-major,
+    /// `count` columns of B and C.
     static func multiply(m: Int, n: Int, aReal: UnsafePointer<Float>, aImag: UnsafePointer<Float>,
                          bReal: UnsafePointer<Float>, bImag: UnsafePointer<Float>, ldb: Int,
                          cReal: UnsafeMutablePointer<Float>, cImag: UnsafeMutablePointer<Float>, ldc: Int,
-                         count: Int, threads: Int) {
-        setThreads(threads)
+                         count: Int) {
+        guard m > 0, count > 0 else { return }
+        _ = oneThread
         let (m32, n32, k32) = (Int32(m), Int32(count), Int32(n))
         let (lda, ldb32, ldc32) = (Int32(n), Int32(ldb), Int32(ldc))
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m32, n32, k32, 1, aReal, lda, bReal, ldb32, 0, cReal, ldc32)
@@ -21,19 +33,20 @@ enum BLASProduct {
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m32, n32, k32, 1, aImag, lda, bReal, ldb32, 1, cImag, ldc32)
     }
 
-    /// C = A B for real float32 matrices (A: m x n, row stride n), `count` columns.
+    /// C = A B for real matrices (A: m x n, row stride n), `count` columns.
     static func real(m: Int, n: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int,
-                     c: UnsafeMutablePointer<Float>, ldc: Int, count: Int, threads: Int) {
+                     c: UnsafeMutablePointer<Float>, ldc: Int, count: Int) {
         guard m > 0, count > 0 else { return }
-        setThreads(threads)
+        _ = oneThread
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(count), Int32(n), 1, a, Int32(n),
                     b, Int32(ldb), 0, c, Int32(ldc))
     }
 
-    private static func setThreads(_ threads: Int) {
-        let wanted = Int32(threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
-        threadCount.withLock { current in
-            if current != wanted { openblas_set_num_threads(wanted); current = wanted }
-        }
+    /// `count` columns in one contiguous range per thread (0 = one per core), each a
+    /// multiple of 16 columns but the last.
+    static func columnRanges(_ count: Int, threads: Int) -> [Range<Int>] {
+        let workers = max(1, threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount)
+        let per = ((count + workers - 1) / workers + 15) / 16 * 16
+        return stride(from: 0, to: count, by: max(per, 16)).map { $0..<min(count, $0 + max(per, 16)) }
     }
 }

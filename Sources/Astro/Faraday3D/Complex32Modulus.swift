@@ -6,7 +6,22 @@
 func complex32Modulus(_ re: Float, _ im: Float) -> Float {
     let a = abs(re), b = abs(im)
     let big = max(a, b), small = min(a, b)
-    if big == 0 || !big.isFinite { return big.isNaN || small.isNaN ? .nan : big + small }
+    if re.isNaN || im.isNaN { return .nan }
+    if big == 0 || !big.isFinite { return big + small }
     let q = small / big
     return big * Float(Double(q) * Double(q) + 1).squareRoot()
+}
+
+/// `complex32Modulus` of `count` values into `out`: the arithmetic in a loop the compiler
+/// vectorises, then the special cases (a zero, infinite or NaN part) again one by one.
+func complex32Moduli(_ re: UnsafePointer<Float>, _ im: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    for i in 0..<count {
+        let a = abs(re[i]), b = abs(im[i])
+        let big = a > b ? a : b, small = a > b ? b : a
+        let q = small / big
+        out[i] = big * Float(Double(q) * Double(q) + 1).squareRoot()
+    }
+    for i in 0..<count where !(re[i].isFinite && im[i].isFinite && out[i].isFinite && out[i] != 0) {
+        out[i] = complex32Modulus(re[i], im[i])
+    }
 }

@@ -35,8 +35,9 @@ public struct FaradayCubeChannels: Sendable {
     /// - Parameters:
     ///   - flaggedPlanes: channels where Q or U is flagged in every pixel (no FDF weight).
     ///   - flaggedQPlanes: channels where Q is flagged in every pixel (no RMSF weight).
+    ///   - computingRMSF: false for a first look at the axes alone (the RMSF is left zero).
     public init(frequencies: [Double], settings: FaradayCubeSettings, flaggedPlanes: [Bool],
-                flaggedQPlanes: [Bool], frequencySource: String) throws(FaradayCubeError) {
+                flaggedQPlanes: [Bool], frequencySource: String, computingRMSF: Bool = true) throws(FaradayCubeError) {
         let n = frequencies.count
         guard n >= 2 else { throw .badFrequencies(path: frequencySource, message: "\(n) channel\(n == 1 ? "" : "s"); RM synthesis needs at least 2") }
         for (c, f) in frequencies.enumerated() where !(f.isFinite && f > 0) {
@@ -87,14 +88,25 @@ public struct FaradayCubeChannels: Sendable {
         for j in 0..<n where !flaggedQPlanes[j] { rsum += weights[j] }
         let kr = float32Weights ? Double(1 / Float(rsum)) : 1 / rsum
         let phi2 = axis.rmsfValues
+        // phi2 is symmetric about its centre sample (0): RMSF(-phi) = conj RMSF(phi), the same
+        // bits as computing it (cos and sin are exactly even and odd), in half the time.
+        let half = phi2.count / 2
         var re = [Double](repeating: 0, count: phi2.count), im = re
-        for (i, phi) in phi2.enumerated() {
-            var sr = 0.0, si = 0.0
-            for j in 0..<n where !flaggedQPlanes[j] && weights[j] != 0 {
-                let theta = -2 * phi * (lambdaSquared[j] - lam0)
-                sr += weights[j] * cos(theta); si += weights[j] * sin(theta)
-            }
-            re[i] = kr.isFinite ? kr * sr : 0; im[i] = kr.isFinite ? kr * si : 0
+        if computingRMSF {
+            let w = weights, l2 = lambdaSquared, flags = flaggedQPlanes, l0 = lam0
+            re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+                let (rp, ip) = (SharedPointer(rb), SharedPointer(ib))
+                parallelFor(half + 1, threads: 0) { m in
+                    let i = half + m, phi = phi2[i]
+                    var sr = 0.0, si = 0.0
+                    for j in 0..<n where !flags[j] && w[j] != 0 {
+                        let theta = -2 * phi * (l2[j] - l0)
+                        sr += w[j] * cos(theta); si += w[j] * sin(theta)
+                    }
+                    rp.base[i] = kr.isFinite ? kr * sr : 0; ip.base[i] = kr.isFinite ? kr * si : 0
+                    rp.base[half - m] = rp.base[i]; ip.base[half - m] = -ip.base[i]
+                }
+            }}
         }
         rmsfReal = re; rmsfImag = im
         fitRMSF = settings.fitRMSF
@@ -121,15 +133,19 @@ public struct FaradayCubeChannels: Sendable {
     /// exp(-2i phi (lambda^2 - lambda0^2)) w for every (phi, channel), as float32 rows of
     /// the matrix the data are multiplied by: `real[k * count + j]`.
     func synthesisMatrix(phi: [Double]) -> (real: [Float], imag: [Float]) {
-        let n = count
+        let n = count, l2 = lambdaSquared, lam0 = lambda0Squared, w = weights
         var re = [Float](repeating: 0, count: phi.count * n), im = re
-        for (k, p) in phi.enumerated() {
-            for j in 0..<n {
-                let theta = -2 * p * (lambdaSquared[j] - lambda0Squared)
-                re[k * n + j] = Float(weights[j] * cos(theta))
-                im[k * n + j] = Float(weights[j] * sin(theta))
+        re.withUnsafeMutableBufferPointer { rb in im.withUnsafeMutableBufferPointer { ib in
+            let (rp, ip) = (SharedPointer(rb), SharedPointer(ib))
+            parallelFor(phi.count, threads: 0) { k in
+                let p = phi[k]
+                for j in 0..<n {
+                    let theta = -2 * p * (l2[j] - lam0)
+                    rp.base[k * n + j] = Float(w[j] * cos(theta))
+                    ip.base[k * n + j] = Float(w[j] * sin(theta))
+                }
             }
-        }
+        }}
         return (re, im)
     }
 }

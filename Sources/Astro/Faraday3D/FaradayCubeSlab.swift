@@ -66,14 +66,14 @@ public struct FaradayCubeSlab: Sendable {
     /// peak maps, on `threads` threads.
     public mutating func synthesise(_ channels: FaradayCubeChannels, matrix: FaradaySynthesisMatrix, threads: Int) {
         let n = channels.count, np = pixels, nPhi = channels.axis.count
-        fdfReal = [Float](repeating: 0, count: nPhi * np)
-        fdfImag = fdfReal
+        fdfReal = prefaultedFloats(count: nPhi * np)
+        fdfImag = prefaultedFloats(count: nPhi * np)
         maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
         fwhm = [Float](repeating: Float(channels.sharedFWHM), count: np)
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels;
         // pixels whose Q flags differ from the whole-plane flags get their own RMSF. Chunks
         // of pixels on every thread, each walking the planes in storage order.
-        var dr = [Float](repeating: 0, count: n * np), di = dr
+        var dr = prefaultedFloats(count: n * np), di = prefaultedFloats(count: n * np)
         var norm = [Double](repeating: 0, count: np)
         var ownFlag = [Bool](repeating: false, count: np)
         do {
@@ -116,24 +116,30 @@ public struct FaradayCubeSlab: Sendable {
         fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
         maxPI.withUnsafeMutableBufferPointer { mp in peakRM.withUnsafeMutableBufferPointer { rp in
         maxPIFit.withUnsafeMutableBufferPointer { mfp in peakRMFit.withUnsafeMutableBufferPointer { rfp in
+        scaleDouble.withUnsafeBufferPointer { sdp in
             let (fr, fi) = (SharedPointer(frp), SharedPointer(fip))
+            let scales = SharedPointer(UnsafeMutablePointer(mutating: sdp.baseAddress!))
             let (maps, rms, mapsFit, rmsFit) = (SharedPointer(mp), SharedPointer(rp), SharedPointer(mfp), SharedPointer(rfp))
             parallelFor(chunks, threads: threads) { c in
-                let p0 = c * chunk, p1 = min(np, (c + 1) * chunk)
-                let fr = fr.base, fi = fi.base
-                var best = [Float](repeating: -1, count: p1 - p0)
-                var where_ = [Int](repeating: -1, count: p1 - p0)
-                var nonZero = [Bool](repeating: false, count: p1 - p0)
-                var sawNaN = [Bool](repeating: false, count: p1 - p0)
+                let p0 = c * chunk, p1 = min(np, (c + 1) * chunk), w = p1 - p0
+                let fr = fr.base, fi = fi.base, scale = scales.readOnly + p0
+                var amplitudes = [Float](repeating: 0, count: w)
+                var best = [Float](repeating: -1, count: w)
+                var where_ = [Int](repeating: -1, count: w)
+                var nonZero = [Bool](repeating: false, count: w)
+                var sawNaN = [Bool](repeating: false, count: w)
+                let iScale: [Float]? = iFreq0.map { Array($0[p0..<p1]) }
                 for k in 0..<nPhi {
-                    let row = k * np
-                    for p in p0..<p1 {
-                        var re = Float(Double(fr[row + p]) * scaleDouble[p]), im = Float(Double(fi[row + p]) * scaleDouble[p])
-                        if let iFreq0 { re *= iFreq0[p]; im *= iFreq0[p] }
-                        fr[row + p] = re; fi[row + p] = im
-                        if re != 0 || im != 0 { nonZero[p - p0] = true }
-                        let a = complex32Modulus(re, im)
-                        if a > best[p - p0] { best[p - p0] = a; where_[p - p0] = k } else if a.isNaN { sawNaN[p - p0] = true }
+                    let re = fr + k * np + p0, im = fi + k * np + p0
+                    for i in 0..<w {
+                        re[i] = Float(Double(re[i]) * scale[i]); im[i] = Float(Double(im[i]) * scale[i])
+                    }
+                    if let iScale { for i in 0..<w { re[i] *= iScale[i]; im[i] *= iScale[i] } }
+                    amplitudes.withUnsafeMutableBufferPointer { complex32Moduli(re, im, into: $0.baseAddress!, count: w) }
+                    for i in 0..<w {
+                        if re[i] != 0 || im[i] != 0 { nonZero[i] = true }
+                        let a = amplitudes[i]
+                        if a > best[i] { best[i] = a; where_[i] = k } else if a.isNaN { sawNaN[i] = true }
                     }
                 }
                 for p in p0..<p1 {
@@ -149,7 +155,7 @@ public struct FaradayCubeSlab: Sendable {
                                           maxPIFit: &mapsFit.base[p], peakRMFit: &rmsFit.base[p])
                 }
             }
-        }}}}}}
+        }}}}}}}
         if !own.isEmpty { synthesiseOwnRMSFs(channels, matrix: matrix, threads: threads) }
     }
 

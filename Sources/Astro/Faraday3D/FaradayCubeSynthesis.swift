@@ -38,6 +38,7 @@ public struct FaradayCubeSynthesis {
 
     /// Runs; `progress(rowsDone, rows)` after each slab.
     public func run(prefix: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+        if settings.engine == .blas { BLASProduct.useCallingThreads() }
         let qCube = try FaradayCubeInput(path: q, frequencyAxisRequired: frequencies == nil)
         let uCube = try FaradayCubeInput(path: u, frequencyAxisRequired: false)
         try uCube.requireSameGrid(as: qCube)
@@ -59,15 +60,24 @@ public struct FaradayCubeSynthesis {
         let provisional = try FaradayCubeChannels(frequencies: freqs, settings: settings,
                                                   flaggedPlanes: [Bool](repeating: false, count: nChan),
                                                   flaggedQPlanes: [Bool](repeating: false, count: nChan),
-                                                  frequencySource: frequencySource)
+                                                  frequencySource: frequencySource, computingRMSF: false)
         let perPixel = FaradayCubeSlab.bytesPerPixel(channels: nChan, phi: provisional.axis.count,
                                                      stokesI: iCube != nil, clean: clean != nil)
         let fixed = provisional.axis.rmsfCount * nChan * 8 * 2 + provisional.axis.count * nChan * 8
         let rowsPerSlab = max(1, min(height, (settings.maxMemoryBytes - fixed) / max(1, perPixel * width)))
         let slabs = (height + rowsPerSlab - 1) / rowsPerSlab
         func rows(_ s: Int) -> Range<Int> { (s * rowsPerSlab)..<min(height, (s + 1) * rowsPerSlab) }
+        // The cubes of a slab read side by side (each file by one thread).
         func read(_ r: Range<Int>) throws -> ([Float], [Float], [Float]?) {
-            (try qCube.readRows(r), try uCube.readRows(r), try iCube?.readRows(r))
+            let cubes = [qCube, uCube] + (iCube.map { [$0] } ?? [])
+            let planes = Mutex<[Int: Result<[Float], Error>]>([:])
+            let boxes = cubes.map { PlaneWriter.Input(cube: $0) }
+            parallelFor(boxes.count, threads: threads) { c in
+                let result = Result { try boxes[c].cube.readRows(r) }
+                planes.withLock { $0[c] = result }
+            }
+            let read = try planes.withLock { done in try (0..<cubes.count).map { try done[$0]!.get() } }
+            return (read[0], read[1], read.count > 2 ? read[2] : nil)
         }
 
         // Whole planes flagged (Q or U; Q alone for the RMSF): they carry no weight.
@@ -99,11 +109,10 @@ public struct FaradayCubeSynthesis {
         // Output files, created up front and filled slab by slab.
         func shape(_ planes: Int) -> [Int] { var s = qCube.shape; s[f - 1] = planes; return s }
         let mapShape = Array(qCube.shape.prefix(2)) + [Int](repeating: 1, count: qCube.shape.count - 2)
-        var outputs: [(String, FITSFile)] = []
-        func create(_ name: String, _ shape: [Int], _ header: FITSHeader) throws -> FITSFile {
-            let file = try FITSFile.create(prefix + name)
-            try file.createImage(bitpix: -32, shape: shape, header: header)
-            outputs.append((prefix + name, file))
+        var outputs: [FITSImageStream] = []
+        func create(_ name: String, _ shape: [Int], _ header: FITSHeader) throws -> FITSImageStream {
+            let file = try FITSImageStream.create(prefix + name, shape: shape, header: header)
+            outputs.append(file)
             return file
         }
         let fdfFiles = try zip(["FDF_real_dirty.fits", "FDF_im_dirty.fits", "FDF_tot_dirty.fits"], headers.fdf).map {
@@ -117,8 +126,8 @@ public struct FaradayCubeSynthesis {
         let peakRMFile = try create("FDF_peakRM.fits", mapShape, headers.peakRM)
         let maxPIFitFile = try create("FDF_maxPI_fit.fits", mapShape, headers.maxPI)
         let peakRMFitFile = try create("FDF_peakRM_fit.fits", mapShape, headers.peakRM)
-        var cleanFiles: [FITSFile] = [], modelFiles: [FITSFile] = [], residualFiles: [FITSFile] = []
-        var iterationFile: FITSFile? = nil
+        var cleanFiles: [FITSImageStream] = [], modelFiles: [FITSImageStream] = [], residualFiles: [FITSImageStream] = []
+        var iterationFile: FITSImageStream? = nil
         if clean != nil {
             cleanFiles = try zip(["FDF_clean_real.fits", "FDF_clean_im.fits", "FDF_clean_tot.fits"], headers.clean).map {
                 try create($0, shape(nPhi), $1)
@@ -150,11 +159,20 @@ public struct FaradayCubeSynthesis {
             let done = slab
             let own = done.ownRMSFPixels
             var tasks: [PlaneWriter] = []
-            func complex(_ files: [FITSFile], _ re: [Float], _ im: [Float]) {
-                tasks.append(PlaneWriter(files[0], planes: nPhi) { k, b in for p in 0..<np { b[p] = re[k * np + p] } })
-                tasks.append(PlaneWriter(files[1], planes: nPhi) { k, b in for p in 0..<np { b[p] = im[k * np + p] } })
+            func complex(_ files: [FITSImageStream], _ re: [Float], _ im: [Float], amplitude: [Float]? = nil) {
+                for (file, part) in zip(files, [re, im]) {
+                    tasks.append(PlaneWriter(file, planes: nPhi) { k, b in
+                        part.withUnsafeBufferPointer { b.baseAddress!.update(from: $0.baseAddress! + k * np, count: np) }
+                    })
+                }
                 tasks.append(PlaneWriter(files[2], planes: nPhi) { k, b in
-                    for p in 0..<np { b[p] = complex32Modulus(re[k * np + p], im[k * np + p]) }
+                    if let amplitude {
+                        amplitude.withUnsafeBufferPointer { b.baseAddress!.update(from: $0.baseAddress! + k * np, count: np) }
+                    } else {
+                        re.withUnsafeBufferPointer { r in im.withUnsafeBufferPointer { i in
+                            complex32Moduli(r.baseAddress! + k * np, i.baseAddress! + k * np, into: b.baseAddress!, count: np)
+                        }}
+                    }
                 })
             }
             complex(fdfFiles, done.fdfReal, done.fdfImag)
@@ -197,27 +215,30 @@ public struct FaradayCubeSynthesis {
             }
             progress(r.upperBound, height)
         }
-        let files = outputs.map { PlaneWriter.Box(file: $0.1) }
+        let files = outputs
         let failure = Mutex<Error?>(nil)
         parallelFor(files.count, threads: threads) { i in
-            do { try files[i].file.commit(sync: false) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+            do { try files[i].commit(sync: false) } catch { failure.withLock { if $0 == nil { $0 = error } } }
         }
         if let error = failure.withLock({ $0 }) { throw error }
         return Summary(width: width, height: height, channels: nChan, faradayDepths: nPhi, dPhi: channels.axis.step,
                        fwhm: channels.fwhm, lambda0Squared: channels.lambda0Squared, slabs: slabs,
-                       rowsPerSlab: rowsPerSlab, ownRMSFPixels: ownTotal, files: outputs.map(\.0))
+                       rowsPerSlab: rowsPerSlab, ownRMSFPixels: ownTotal, files: outputs.map(\.path))
     }
 }
 
-/// The planes of one output file for one slab: `fill(plane, &buffer)` writes a plane's
-/// pixels into the buffer, which is then written at `start(plane)`.
+/// The planes of one output file for one slab: `fill(plane, buffer)` writes a plane's
+/// pixels into the buffer, which goes to the file at `start(plane)` (0-based pixel indices,
+/// FITS order). Consecutive planes of a slab that spans the image are one run in the file,
+/// written in large requests.
 struct PlaneWriter: @unchecked Sendable {
-    struct Box: @unchecked Sendable { let file: FITSFile }
-    let file: FITSFile
+    /// An input cube handed to one reading thread.
+    struct Input: @unchecked Sendable { let cube: FaradayCubeInput }
+    let file: FITSImageStream
     let planes: Int
-    let fill: @Sendable (Int, inout [Float]) -> Void
+    let fill: @Sendable (Int, UnsafeMutableBufferPointer<Float>) -> Void
 
-    init(_ file: FITSFile, planes: Int, fill: @escaping @Sendable (Int, inout [Float]) -> Void) {
+    init(_ file: FITSImageStream, planes: Int, fill: @escaping @Sendable (Int, UnsafeMutableBufferPointer<Float>) -> Void) {
         self.file = file; self.planes = planes; self.fill = fill
     }
 
@@ -226,12 +247,15 @@ struct PlaneWriter: @unchecked Sendable {
         let failure = Mutex<Error?>(nil)
         parallelFor(writers.count, threads: threads) { i in
             let w = writers[i]
-            var buffer = [Float](repeating: 0, count: pixels)
+            var strides = [Int](), stride = 1
+            for n in w.file.shape { strides.append(stride); stride *= n }
+            var batch = FITSImageStream.Batch(w.file, capacity: max(pixels, FITSImageStream.Batch.defaultCapacity))
             do {
                 for k in 0..<w.planes {
-                    w.fill(k, &buffer)
-                    try w.file.writePixels(buffer, from: start(k))
+                    let element = zip(start(k), strides).reduce(0) { $0 + $1.0 * $1.1 }
+                    try batch.append(at: element, count: pixels) { w.fill(k, $0) }
                 }
+                try batch.flush()
             } catch {
                 failure.withLock { if $0 == nil { $0 = error } }
             }

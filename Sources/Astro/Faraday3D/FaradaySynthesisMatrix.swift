@@ -46,10 +46,19 @@ public struct FaradaySynthesisMatrix: Sendable {
             imag.withUnsafeBufferPointer { ai in
                 switch engine {
                 case .blas:
-                    BLASProduct.multiply(m: rows, n: columns, aReal: ar.baseAddress!, aImag: ai.baseAddress!,
-                                         bReal: b.0 + range.lowerBound, bImag: b.1 + range.lowerBound, ldb: ldb,
-                                         cReal: c.0 + range.lowerBound, cImag: c.1 + range.lowerBound, ldc: ldc,
-                                         count: range.count, threads: threads)
+                    let (ar, ai) = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
+                                    SharedPointer(UnsafeMutablePointer(mutating: ai.baseAddress!)))
+                    let shared = (SharedPointer(UnsafeMutablePointer(mutating: b.0)), SharedPointer(UnsafeMutablePointer(mutating: b.1)),
+                                  SharedPointer(c.0), SharedPointer(c.1))
+                    let parts = BLASProduct.columnRanges(range.count, threads: threads)
+                    let (m, n, first) = (rows, columns, range.lowerBound)
+                    parallelFor(parts.count, threads: threads) { i in
+                        let lo = first + parts[i].lowerBound
+                        BLASProduct.multiply(m: m, n: n, aReal: ar.readOnly, aImag: ai.readOnly,
+                                             bReal: shared.0.readOnly + lo, bImag: shared.1.readOnly + lo, ldb: ldb,
+                                             cReal: shared.2.base + lo, cImag: shared.3.base + lo, ldc: ldc,
+                                             count: parts[i].count)
+                    }
                 case .swift:
                     let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
                     let chunk = max(64, (range.count + workers * 4 - 1) / (workers * 4))
@@ -80,10 +89,19 @@ public struct FaradaySynthesisMatrix: Sendable {
                     if engine == .blas {
                         real.withUnsafeBufferPointer { ar in
                             imag.withUnsafeBufferPointer { ai in
-                                BLASProduct.real(m: rows, n: columns, a: ar.baseAddress!, b: bp.baseAddress!, ldb: ldb,
-                                                 c: c0.baseAddress!, ldc: ldc, count: count, threads: threads)
-                                BLASProduct.real(m: rows, n: columns, a: ai.baseAddress!, b: bp.baseAddress!, ldb: ldb,
-                                                 c: c1.baseAddress!, ldc: ldc, count: count, threads: threads)
+                                let pointers = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
+                                                SharedPointer(UnsafeMutablePointer(mutating: ai.baseAddress!)),
+                                                SharedPointer(UnsafeMutablePointer(mutating: bp.baseAddress!)),
+                                                SharedPointer(c0.baseAddress!), SharedPointer(c1.baseAddress!))
+                                let parts = BLASProduct.columnRanges(count, threads: threads)
+                                let (m, n) = (rows, columns)
+                                parallelFor(parts.count, threads: threads) { i in
+                                    let lo = parts[i].lowerBound, k = parts[i].count
+                                    BLASProduct.real(m: m, n: n, a: pointers.0.readOnly, b: pointers.2.readOnly + lo, ldb: ldb,
+                                                     c: pointers.3.base + lo, ldc: ldc, count: k)
+                                    BLASProduct.real(m: m, n: n, a: pointers.1.readOnly, b: pointers.2.readOnly + lo, ldb: ldb,
+                                                     c: pointers.4.base + lo, ldc: ldc, count: k)
+                                }
                             }
                         }
                     } else {
@@ -111,31 +129,35 @@ public struct FaradaySynthesisMatrix: Sendable {
             return
         }
         let h = rows / 2, n = columns
+        // Each thread: the four products over its columns, then the combination of its columns.
         real.withUnsafeBufferPointer { ar in
             imag.withUnsafeBufferPointer { ai in
-                // Rows h...2h: Cq into the real plane, Cu into the imaginary plane. Rows 0..<h:
-                // the imaginary part of the matrix there is -w sin(2 phi_i a) = w sin(2 phi_{2h-i} a),
-                // so Su (for m = h - i) into the real plane, Sq into the imaginary plane.
-                let upperA = ar.baseAddress! + h * n
-                BLASProduct.real(m: h + 1, n: n, a: upperA, b: q, ldb: ldb, c: c.0 + h * ldc, ldc: ldc, count: count, threads: threads)
-                BLASProduct.real(m: h + 1, n: n, a: upperA, b: u, ldb: ldb, c: c.1 + h * ldc, ldc: ldc, count: count, threads: threads)
-                BLASProduct.real(m: h, n: n, a: ai.baseAddress!, b: u, ldb: ldb, c: c.0, ldc: ldc, count: count, threads: threads)
-                BLASProduct.real(m: h, n: n, a: ai.baseAddress!, b: q, ldb: ldb, c: c.1, ldc: ldc, count: count, threads: threads)
-            }
-        }
-        let shared = (SharedPointer(c.0), SharedPointer(c.1))
-        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
-        let per = (h + workers - 1) / max(workers, 1)
-        parallelFor(workers, threads: threads) { w in
-            let re = shared.0.base, im = shared.1.base
-            let lo = 1 + w * per, hi = min(h, lo + per - 1)
-            guard lo <= hi else { return }
-            for m in lo...hi {
-                let up = (h + m) * ldc, down = (h - m) * ldc
-                for p in 0..<count {
-                    let cq = re[up + p], cu = im[up + p], su = re[down + p], sq = im[down + p]
-                    re[up + p] = cq + su; im[up + p] = cu - sq
-                    re[down + p] = cq - su; im[down + p] = cu + sq
+                let pointers = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
+                                SharedPointer(UnsafeMutablePointer(mutating: ai.baseAddress!)),
+                                SharedPointer(UnsafeMutablePointer(mutating: q)), SharedPointer(UnsafeMutablePointer(mutating: u)),
+                                SharedPointer(c.0), SharedPointer(c.1))
+                let parts = BLASProduct.columnRanges(count, threads: threads)
+                parallelFor(parts.count, threads: threads) { i in
+                    let lo = parts[i].lowerBound, k = parts[i].count
+                    let (q, u) = (pointers.2.readOnly + lo, pointers.3.readOnly + lo)
+                    let (re, im) = (pointers.4.base + lo, pointers.5.base + lo)
+                    // Rows h...2h: Cq into the real plane, Cu into the imaginary plane. Rows 0..<h:
+                    // the imaginary part of the matrix there is -w sin(2 phi_i a) = w sin(2 phi_{2h-i} a),
+                    // so Su (for m = h - i) into the real plane, Sq into the imaginary plane.
+                    let upperA = pointers.0.readOnly + h * n, lowerA = pointers.1.readOnly
+                    BLASProduct.real(m: h + 1, n: n, a: upperA, b: q, ldb: ldb, c: re + h * ldc, ldc: ldc, count: k)
+                    BLASProduct.real(m: h + 1, n: n, a: upperA, b: u, ldb: ldb, c: im + h * ldc, ldc: ldc, count: k)
+                    BLASProduct.real(m: h, n: n, a: lowerA, b: u, ldb: ldb, c: re, ldc: ldc, count: k)
+                    BLASProduct.real(m: h, n: n, a: lowerA, b: q, ldb: ldb, c: im, ldc: ldc, count: k)
+                    guard h >= 1 else { return }
+                    for m in 1...h {
+                        let up = (h + m) * ldc, down = (h - m) * ldc
+                        for p in 0..<k {
+                            let cq = re[up + p], cu = im[up + p], su = re[down + p], sq = im[down + p]
+                            re[up + p] = cq + su; im[up + p] = cu - sq
+                            re[down + p] = cq - su; im[down + p] = cu + sq
+                        }
+                    }
                 }
             }
         }
