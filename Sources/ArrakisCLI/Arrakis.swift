@@ -6,7 +6,7 @@ public struct Arrakis: ParsableCommand {
         commandName: "arrakis",
         abstract: "Build the SPICE-RACS polarisation pipeline incrementally, locally or on SLURM.",
         version: Arrakis.version,
-        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self, RMSynth3DCommand.self,
+        subcommands: [BuildCommand.self, GraphCommand.self, CleanCommand.self, SimulateCommand.self, FitsCommand.self, InitCommand.self, StatusCommand.self, RMSynthCommand.self, RMSynth3DCommand.self, RMClean3DCommand.self,
                       RunsCommand.self, WhyCommand.self, RulesCommand.self, FrionCommand.self, BenchHistoryCommand.self, RunTaskCommand.self],
         defaultSubcommand: nil)
 

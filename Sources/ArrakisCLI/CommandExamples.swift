@@ -75,6 +75,10 @@ enum CommandExamples {
         ("arrakis rmsynth3d Q.fits U.fits --out-prefix out/field_", "rmsynth3d's files for a pair of cubes"),
         ("arrakis rmsynth3d Q.fits U.fits I.fits --clean --out-prefix out/f_", "with Stokes I and RM-CLEAN"),
     ])
+    static let rmclean3d = text([
+        ("arrakis rmclean3d out/field_FDF_tot_dirty.fits out/field_RMSF_tot.fits --out-prefix out/field_", "rmclean3d's files from rmsynth3d's"),
+        ("arrakis rmclean3d out/f_FDF_tot_dirty.fits out/f_RMSF_tot.fits -c 0.5 -n 100 --out-prefix out/f_", "a deeper CLEAN, stopped at 100 iterations"),
+    ])
     static let frion = text([
         ("arrakis frion --ra 187.5 --dec -31.2 --start 2020-01-08T02:00:00 --ionex ionex", "the ionosphere's RM over a scan and its modulation"),
     ])

@@ -101,14 +101,7 @@ struct RMSynth3DCommand: ParsableCommand {
                 job.clean = c
                 job.writeResidual = writeResidual
             }
-            if let slash = outPrefix.lastIndex(of: "/") {
-                let directory = String(outPrefix[..<slash])
-                if !directory.isEmpty {
-                    do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-                        throw CLIError("\(directory): cannot create the output directory: \(error.localizedDescription)")
-                    }
-                }
-            }
+            try Self.createDirectory(of: outPrefix)
             let start = Date()
             let live = isatty(2) != 0
             let summary = try job.run(prefix: outPrefix) { done, total in
@@ -124,6 +117,16 @@ struct RMSynth3DCommand: ParsableCommand {
             fail(CLIError("\(error)"))
         } catch {
             fail(error)
+        }
+    }
+
+    /// Creates the directory an output prefix names (out/ of out/field_), if any.
+    static func createDirectory(of prefix: String) throws {
+        guard let slash = prefix.lastIndex(of: "/") else { return }
+        let directory = String(prefix[..<slash])
+        guard !directory.isEmpty else { return }
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw CLIError("\(directory): cannot create the output directory: \(error.localizedDescription)")
         }
     }
 

@@ -77,14 +77,7 @@ final class RMSynth3DCommandTests: XCTestCase {
     }
 
     private func compare(case name: String, outputs: String) throws {
-        if let why = pythonUnavailable() { throw XCTSkip(why) }
-        let r = try runToEnd(pythonProcess([repositoryRoot + "/Tests/CLITests/Support/compare_rmtools_3d.py",
-                                            Self.data + "/" + name, outputs]))
-        XCTAssertEqual(r.status, 0, r.stderr)
-        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
-        XCTAssertEqual(report["files"] as? Int, 16, r.stdout)
-        XCTAssertEqual((report["failures"] as? [String]) ?? ["(no list)"], [], r.stdout)
-        print("rmsynth3d \(name): worst relative differences \(report["worst"] ?? "")")
+        try compareWithRMTools3D(case: name, outputs: outputs)
     }
 
     // MARK: - Acceptance 2: a simulated extended source with an RM gradient
@@ -194,20 +187,6 @@ final class RMSynth3DCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("--weight variance needs --noise"), r.stderr)
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasPrefix("p_") })
     }
-
-    // MARK: - Support
-
-    private func pythonProcess(_ arguments: [String]) -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3"] + arguments
-        return p
-    }
-
-    private func pythonUnavailable() -> String? {
-        guard let r = try? runToEnd(pythonProcess(["-c", "import astropy, numpy"])) else { return "cannot run python3" }
-        return r.status == 0 ? nil : "python3 cannot import astropy and numpy (run scripts/install-deps.sh --test): \(r.stderr)"
-    }
 }
 
 /// Q and U cubes of an extended Faraday-thin source with an RM gradient, and noise.
@@ -272,4 +251,30 @@ extension RandomStream {
         let a = max(uniform(), 1e-300), b = uniform()
         return (-2 * log(a)).squareRoot() * cos(2 * Double.pi * b)
     }
+}
+
+/// Every RM-Tools 3-D output of reference case `name` against the same file in `outputs`
+/// (Support/compare_rmtools_3d.py, with astropy): values and headers.
+func compareWithRMTools3D(case name: String, outputs: String) throws {
+    if let why = pythonUnavailable() { throw XCTSkip(why) }
+    let r = try runToEnd(pythonProcess([repositoryRoot + "/Tests/CLITests/Support/compare_rmtools_3d.py",
+                                        RMSynth3DCommandTests.data + "/" + name, outputs]))
+    XCTAssertEqual(r.status, 0, r.stderr)
+    let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], r.stdout)
+    XCTAssertEqual(report["files"] as? Int, 16, r.stdout)
+    XCTAssertEqual((report["failures"] as? [String]) ?? ["(no list)"], [], r.stdout)
+    print("rmsynth3d \(name): worst relative differences \(report["worst"] ?? "")")
+}
+
+/// python3 (with astropy) running `arguments`.
+private func pythonProcess(_ arguments: [String]) -> Process {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["python3"] + arguments
+    return p
+}
+
+private func pythonUnavailable() -> String? {
+    guard let r = try? runToEnd(pythonProcess(["-c", "import astropy, numpy"])) else { return "cannot run python3" }
+    return r.status == 0 ? nil : "python3 cannot import astropy and numpy (run scripts/install-deps.sh --test): \(r.stderr)"
 }

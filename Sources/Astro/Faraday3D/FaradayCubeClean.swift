@@ -9,13 +9,21 @@ import Foundation
 /// keep their dirty FDF as residual and clean FDF.
 extension FaradayCubeSlab {
     public mutating func clean(_ settings: FaradayCubeCleanSettings, channels: FaradayCubeChannels, threads: Int) {
-        let np = pixels, n = channels.axis.count, n2 = channels.axis.rmsfCount
+        clean(settings, phi: channels.axis.values.map { Float($0) },
+              sharedRMSFReal: channels.rmsfReal.map { Float($0) }, sharedRMSFImag: channels.rmsfImag.map { Float($0) },
+              threads: threads)
+    }
+
+    /// CLEAN with the Faraday depths `phi` of the FDF and the RMSF (2 phi.count + 1 samples)
+    /// of every pixel without its own.
+    mutating func clean(_ settings: FaradayCubeCleanSettings, phi: [Float], sharedRMSFReal: [Float], sharedRMSFImag: [Float],
+                        threads: Int) {
+        let np = pixels, n = phi.count, n2 = sharedRMSFReal.count
         residualReal = fdfReal; residualImag = fdfImag
         cleanReal = fdfReal; cleanImag = fdfImag
         modelReal = [Float](repeating: 0, count: n * np); modelImag = modelReal
         iterations = [Float](repeating: 0, count: np)
-        let sharedReal = channels.rmsfReal.map { Float($0) }, sharedImag = channels.rmsfImag.map { Float($0) }
-        let phi = channels.axis.values.map { Float($0) }
+        let sharedReal = sharedRMSFReal, sharedImag = sharedRMSFImag
         let fwhm = self.fwhm
         let own = ownRMSFIndex
         let ownReal = ownRMSFReal, ownImag = ownRMSFImag

@@ -77,27 +77,10 @@ public struct FaradayCubeHeaders: Sendable {
         peak.set("BTYPE", .string("FDEP"))
         peakRM = peak
 
-        // rmclean3d: from the FDF_real_dirty header.
-        var c = fdf[0]
-        c.addHistory(history)
-        let (clean, afterClean) = stokesTriple(c)
-        self.clean = clean
-        let (components, afterComponents) = stokesTriple(afterClean)
-        self.components = components
-        var it = afterComponents
-        if naxis > 2 {
-            it.set("NAXIS3", .integer(1))
-            it.set("CTYPE3", .string("DEGENERATE"), comment: "Axis left in to avoid FITS errors")
-            it.set("CUNIT3", .string(""))
-        }
-        if naxis == 4 {
-            it.set("NAXIS4", .integer(1))
-            it.set("CTYPE4", .string("DEGENERATE"), comment: "Axis left in to avoid FITS errors")
-            it.set("CUNIT4", .string(""))
-        }
-        it.set("BUNIT", .string("Iterations"))
-        it.remove("STOKES")
-        iterations = it
+        let cleaning = FaradayCleanHeaders(dirtyReal: fdf[0], history: history)
+        clean = cleaning.clean
+        components = cleaning.components
+        iterations = cleaning.iterations
     }
 
     /// RM-Tools' `_setStokes`: the Stokes axis (if any) at CRPIX 1, CRVAL 1-4 for I Q U V
@@ -135,5 +118,43 @@ public struct FaradayCubeHeaders: Sendable {
         let at = out.cards.firstIndex { wcs.contains($0.keyword) } ?? out.cards.count
         out.cards.insert(FITSCard("WCSAXES", .integer(2)), at: at)
         return out
+    }
+}
+
+/// The headers of rmclean3d's files, made (as RM-Tools does) from the dirty FDF's real part:
+/// clean FDF and components (real, imaginary, modulus) and the CLEAN_nIter map.
+public struct FaradayCleanHeaders: Sendable {
+    public let clean: [FITSHeader]
+    public let components: [FITSHeader]
+    public let iterations: FITSHeader
+
+    public init(dirtyReal: FITSHeader, history: String) {
+        let naxis = dirtyReal.int("NAXIS") ?? 3
+        func stokesTriple(_ base: FITSHeader) -> ([FITSHeader], FITSHeader) {
+            let q = FaradayCubeHeaders.setStokes(base, "Q"), u = FaradayCubeHeaders.setStokes(q, "U")
+            var pi = FaradayCubeHeaders.setStokes(u, "PI")
+            pi.remove("STOKES")
+            return ([q, u, pi], pi)
+        }
+        var c = dirtyReal
+        c.addHistory(history)
+        let (clean, afterClean) = stokesTriple(c)
+        self.clean = clean
+        let (components, afterComponents) = stokesTriple(afterClean)
+        self.components = components
+        var it = afterComponents
+        if naxis > 2 {
+            it.set("NAXIS3", .integer(1))
+            it.set("CTYPE3", .string("DEGENERATE"), comment: "Axis left in to avoid FITS errors")
+            it.set("CUNIT3", .string(""))
+        }
+        if naxis == 4 {
+            it.set("NAXIS4", .integer(1))
+            it.set("CTYPE4", .string("DEGENERATE"), comment: "Axis left in to avoid FITS errors")
+            it.set("CUNIT4", .string(""))
+        }
+        it.set("BUNIT", .string("Iterations"))
+        it.remove("STOKES")
+        iterations = it
     }
 }

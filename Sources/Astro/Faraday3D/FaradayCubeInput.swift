@@ -12,7 +12,9 @@ public final class FaradayCubeInput {
     /// True when the frequency axis was found by its CTYPE.
     public let hasFrequencyCType: Bool
 
-    public init(path: String, frequencyAxisRequired: Bool) throws {
+    /// - Parameter axisType: what the spectral axis's CTYPE contains: FREQ for Stokes cubes,
+    ///   FDEP for rmsynth3d's Faraday depth cubes (which must have it).
+    public init(path: String, frequencyAxisRequired: Bool, axisType: String = "FREQ") throws {
         self.path = path
         file = try FITSFile.open(path)
         header = try file.readHeader()
@@ -24,8 +26,11 @@ public final class FaradayCubeInput {
             throw FaradayCubeError.badAxes(path: path, message: "\(shape.count) axes; at most 4 (x, y, frequency, Stokes) are read")
         }
         var found: Int? = nil
-        for a in 1...shape.count where (header.string("CTYPE\(a)") ?? "").uppercased().contains("FREQ") { found = a }
-        if found == nil && frequencyAxisRequired { throw FaradayCubeError.noFrequencyAxis(path: path) }
+        for a in 1...shape.count where (header.string("CTYPE\(a)") ?? "").uppercased().contains(axisType) { found = a }
+        if found == nil && frequencyAxisRequired {
+            throw axisType == "FREQ" ? FaradayCubeError.noFrequencyAxis(path: path)
+                : FaradayCubeError.badAxes(path: path, message: "no Faraday depth axis (no CTYPEn containing \(axisType)): not an rmsynth3d FDF or RMSF cube")
+        }
         hasFrequencyCType = found != nil
         frequencyAxis = found ?? shape.count
         guard frequencyAxis >= 3 else {

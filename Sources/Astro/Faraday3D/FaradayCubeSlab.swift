@@ -54,6 +54,20 @@ public struct FaradayCubeSlab: Sendable {
         }
     }
 
+    /// A slab of a dirty FDF read back from rmsynth3d's files, to be cleaned: its real and
+    /// imaginary planes, each pixel's RMSF FWHM, and the pixels whose RMSF is not the shared
+    /// one with theirs (`rmsfCount` samples each, pixel after pixel).
+    init(dirtyReal: [Float], dirtyImag: [Float], pixels: Int, fwhm: [Float],
+         ownRMSFPixels: [Int], ownRMSFReal: [Float], ownRMSFImag: [Float]) {
+        self.pixels = pixels
+        q = []; u = []; qFlagged = []; iFreq0 = nil
+        fdfReal = dirtyReal; fdfImag = dirtyImag
+        self.fwhm = fwhm
+        self.ownRMSFPixels = ownRMSFPixels
+        self.ownRMSFReal = ownRMSFReal
+        self.ownRMSFImag = ownRMSFImag
+    }
+
     /// Bytes held per pixel by a slab through synthesis (and CLEAN): what sizes slabs.
     public static func bytesPerPixel(channels: Int, phi: Int, stokesI: Bool, clean: Bool) -> Int {
         let input = channels * (4 * (stokesI ? 3 : 2) + 1) + channels * 8   // Q, U, (I), flags, packed data

@@ -126,23 +126,12 @@ public struct FaradayCubeSynthesis {
         let peakRMFile = try create("FDF_peakRM.fits", mapShape, headers.peakRM)
         let maxPIFitFile = try create("FDF_maxPI_fit.fits", mapShape, headers.maxPI)
         let peakRMFitFile = try create("FDF_peakRM_fit.fits", mapShape, headers.peakRM)
-        var cleanFiles: [FITSImageStream] = [], modelFiles: [FITSImageStream] = [], residualFiles: [FITSImageStream] = []
-        var iterationFile: FITSImageStream? = nil
-        if clean != nil {
-            cleanFiles = try zip(["FDF_clean_real.fits", "FDF_clean_im.fits", "FDF_clean_tot.fits"], headers.clean).map {
-                try create($0, shape(nPhi), $1)
-            }
-            modelFiles = try zip(["FDF_CC_real.fits", "FDF_CC_im.fits", "FDF_CC_tot.fits"], headers.components).map {
-                try create($0, shape(nPhi), $1)
-            }
-            iterationFile = try create("CLEAN_nIter.fits", Array(qCube.shape.prefix(2)) + [Int](repeating: 1, count: qCube.shape.count - 2),
-                                       headers.iterations)
-            if writeResidual {
-                residualFiles = try zip(["FDF_residual_real.fits", "FDF_residual_im.fits", "FDF_residual_tot.fits"], headers.clean).map {
-                    try create($0, shape(nPhi), $1)
-                }
-            }
+        let cleanOutputs = try clean.map {
+            _ in try FaradayCleanOutputs(prefix: prefix, cubeShape: shape(nPhi),
+                                         headers: FaradayCleanHeaders(dirtyReal: headers.fdf[0], history: history),
+                                         planes: nPhi, residual: writeResidual)
         }
+        outputs += cleanOutputs?.files ?? []
 
         let sharedReal = channels.rmsfReal.map { Float($0) }, sharedImag = channels.rmsfImag.map { Float($0) }
         var ownTotal = 0
@@ -159,23 +148,7 @@ public struct FaradayCubeSynthesis {
             let done = slab
             let own = done.ownRMSFPixels
             var tasks: [PlaneWriter] = []
-            func complex(_ files: [FITSImageStream], _ re: [Float], _ im: [Float], amplitude: [Float]? = nil) {
-                for (file, part) in zip(files, [re, im]) {
-                    tasks.append(PlaneWriter(file, planes: nPhi) { k, b in
-                        part.withUnsafeBufferPointer { b.baseAddress!.update(from: $0.baseAddress! + k * np, count: np) }
-                    })
-                }
-                tasks.append(PlaneWriter(files[2], planes: nPhi) { k, b in
-                    if let amplitude {
-                        amplitude.withUnsafeBufferPointer { b.baseAddress!.update(from: $0.baseAddress! + k * np, count: np) }
-                    } else {
-                        re.withUnsafeBufferPointer { r in im.withUnsafeBufferPointer { i in
-                            complex32Moduli(r.baseAddress! + k * np, i.baseAddress! + k * np, into: b.baseAddress!, count: np)
-                        }}
-                    }
-                })
-            }
-            complex(fdfFiles, done.fdfReal, done.fdfImag)
+            tasks += PlaneWriter.complex(fdfFiles, done.fdfReal, done.fdfImag, planes: nPhi, pixels: np)
             // RMSF planes: the shared value, overridden where a pixel has its own.
             for part in 0..<3 {
                 tasks.append(PlaneWriter(rmsfFiles[part], planes: nPhi2) { k, b in
@@ -197,17 +170,9 @@ public struct FaradayCubeSynthesis {
                 st[1] = r.lowerBound; st[f - 1] = plane
                 return st
             }
-            if let clean {
+            if let clean, let cleanOutputs {
                 slab.clean(clean, channels: channels, threads: threads)
-                let cleaned = slab
-                tasks = []
-                complex(cleanFiles, cleaned.cleanReal, cleaned.cleanImag)
-                complex(modelFiles, cleaned.modelReal, cleaned.modelImag)
-                if !residualFiles.isEmpty { complex(residualFiles, cleaned.residualReal, cleaned.residualImag) }
-                if let iterationFile {
-                    tasks.append(PlaneWriter(iterationFile, planes: 1) { _, b in for p in 0..<np { b[p] = cleaned.iterations[p] } })
-                }
-                try PlaneWriter.run(tasks, pixels: np, threads: threads) { plane in
+                try PlaneWriter.run(cleanOutputs.writers(for: slab), pixels: np, threads: threads) { plane in
                     var st = [Int](repeating: 0, count: axes)
                     st[1] = r.lowerBound; st[f - 1] = plane
                     return st
