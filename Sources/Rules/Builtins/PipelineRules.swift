@@ -4,7 +4,7 @@ import Graph
 /// The pipeline's built-in rule kinds, by the names an Arrakisfile's `rule` uses.
 public enum PipelineRules {
     static let all: [any PipelineRule.Type] = [
-        SourcesRule.self, CutoutsRule.self, RegionRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self, RMSynth3DRule.self,
+        SourcesRule.self, CutoutsRule.self, RegionRule.self, MosaicsRule.self, SpectraRule.self, FrionRule.self, RMSynthRule.self, RMCleanRule.self, RMSynth3DRule.self, RMClean3DRule.self,
         CatalogueRule.self, SurveyCatalogueRule.self, ValidationRule.self,
     ]
 
@@ -19,6 +19,7 @@ public enum PipelineRules {
         "rmsynth": RMSynthRule(),
         "rmclean": RMCleanRule(),
         "rmsynth3d": RMSynth3DRule(),
+        "rmclean3d": RMClean3DRule(),
         "catalogue": CatalogueRule(),
         "survey_catalogue": SurveyCatalogueRule(),
         "validation": ValidationRule(),
