@@ -1,11 +1,13 @@
 import Foundation
+import Synchronization
 
 /// A slab of pixels (whole rows of the sky grid) through every channel, and everything 3-D
 /// RM synthesis and RM-CLEAN make of it. Arrays are plane-major, as FITS stores a cube:
 /// `qu[j * pixels + p]` for channel j, `fdf[k * pixels + p]` for Faraday depth k.
 public struct FaradayCubeSlab: Sendable {
     public let pixels: Int
-    // Inputs: q and u (Q/I and U/I with a Stokes I cube), Stokes Q's own flags, I at freq0.
+    // Inputs: q and u (Q/I and U/I with a Stokes I cube), Stokes Q's own flags (with a
+    // Stokes I cube: without one, Q is flagged where q is not finite), I at freq0.
     var q: [Float]
     var u: [Float]
     var qFlagged: [Bool]
@@ -41,8 +43,8 @@ public struct FaradayCubeSlab: Sendable {
     ///     scaled by I at freq0.
     public init(q: [Float], u: [Float], i: [Float]?, pixels: Int, channels: FaradayCubeChannels) {
         self.pixels = pixels
-        qFlagged = q.map { !$0.isFinite }
         if let i {
+            qFlagged = q.map { !$0.isFinite }
             self.q = zip(q, i).map { $0 / $1 }
             self.u = zip(u, i).map { $0 / $1 }
             let (a, b) = channels.stokesIChannels
@@ -50,6 +52,7 @@ public struct FaradayCubeSlab: Sendable {
         } else {
             self.q = q
             self.u = u
+            qFlagged = []
             iFreq0 = nil
         }
     }
@@ -66,6 +69,24 @@ public struct FaradayCubeSlab: Sendable {
         self.ownRMSFPixels = ownRMSFPixels
         self.ownRMSFReal = ownRMSFReal
         self.ownRMSFImag = ownRMSFImag
+    }
+
+    /// Whether every value of `a` and `b` is finite, on `threads` threads.
+    static func allFinite(_ a: [Float], _ b: [Float], threads: Int) -> Bool {
+        let chunk = 1 << 16, count = a.count
+        guard count > 0 else { return true }
+        let bad = Atomic<Bool>(false)
+        a.withUnsafeBufferPointer { ap in b.withUnsafeBufferPointer { bp in
+            let (x, y) = (SharedPointer(UnsafeMutablePointer(mutating: ap.baseAddress!)), SharedPointer(UnsafeMutablePointer(mutating: bp.baseAddress!)))
+            parallelFor((count + chunk - 1) / chunk, threads: threads) { c in
+                guard !bad.load(ordering: .relaxed) else { return }
+                // v - v is 0 for a finite v and NaN otherwise (a loop without branches).
+                var sum: Float = 0
+                for i in (c * chunk)..<min(count, (c + 1) * chunk) { sum += (x.base[i] - x.base[i]) + (y.base[i] - y.base[i]) }
+                if sum != 0 { bad.store(true, ordering: .relaxed) }
+            }
+        }}
+        return !bad.load(ordering: .relaxed)
     }
 
     /// Bytes held per pixel by a slab through synthesis (and CLEAN): what sizes slabs.
@@ -87,13 +108,19 @@ public struct FaradayCubeSlab: Sendable {
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels;
         // pixels whose Q flags differ from the whole-plane flags get their own RMSF. Chunks
         // of pixels on every thread, each walking the planes in storage order.
-        var dr = prefaultedFloats(count: n * np), di = prefaultedFloats(count: n * np)
+        // Every sample finite (the usual case): the data go to the product as they are.
+        let allFinite = Self.allFinite(q, u, threads: threads)
+        var dr: [Float] = [], di: [Float] = []
         var norm = [Double](repeating: 0, count: np)
         var ownFlag = [Bool](repeating: false, count: np)
-        do {
+        if allFinite {
+            let sum = (0..<n).reduce(0.0) { $0 + channels.weights[$1] }
+            for p in 0..<np { norm[p] = sum }
+        } else {
+            dr = prefaultedFloats(count: n * np); di = prefaultedFloats(count: n * np)
             let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
             let chunk = max(256, (np + workers * 4 - 1) / (workers * 4))
-            let (q, u, qFlagged) = (self.q, self.u, self.qFlagged)
+            let (q, u, qFlags) = (self.q, self.u, self.qFlagged)
             dr.withUnsafeMutableBufferPointer { drp in di.withUnsafeMutableBufferPointer { dip in
             norm.withUnsafeMutableBufferPointer { np_ in ownFlag.withUnsafeMutableBufferPointer { op in
                 let out = (SharedPointer(drp), SharedPointer(dip), SharedPointer(np_), SharedPointer(op))
@@ -104,7 +131,8 @@ public struct FaradayCubeSlab: Sendable {
                         for p in range {
                             let a = q[row + p], b = u[row + p]
                             if a.isFinite && b.isFinite { out.0.base[row + p] = a; out.1.base[row + p] = b; out.2.base[p] += w }
-                            if !planeFlagged && qFlagged[row + p] { out.3.base[p] = true }
+                            let qBad = qFlags.isEmpty ? !a.isFinite : qFlags[row + p]
+                            if !planeFlagged && qBad { out.3.base[p] = true }
                         }
                     }
                 }
@@ -115,7 +143,7 @@ public struct FaradayCubeSlab: Sendable {
 
         // The matrix product over every pixel, then per pixel: x K_p (x I at freq0), NaN
         // where nothing is left, and the peak, walking the planes in storage order.
-        dr.withUnsafeBufferPointer { drp in di.withUnsafeBufferPointer { dip in
+        (allFinite ? q : dr).withUnsafeBufferPointer { drp in (allFinite ? u : di).withUnsafeBufferPointer { dip in
         fdfReal.withUnsafeMutableBufferPointer { frp in fdfImag.withUnsafeMutableBufferPointer { fip in
             matrix.multiplyFDF(q: drp.baseAddress!, u: dip.baseAddress!, ldb: np, c: (frp.baseAddress!, fip.baseAddress!), ldc: np,
                                count: np, threads: threads)
@@ -180,7 +208,7 @@ public struct FaradayCubeSlab: Sendable {
         var br = [Float](repeating: 0, count: n * m)
         var norm = [Double](repeating: 0, count: m)
         for (col, p) in ownRMSFPixels.enumerated() {
-            for j in 0..<n where !qFlagged[j * np + p] && !channels.flaggedQPlanes[j] {
+            for j in 0..<n where !(qFlagged.isEmpty ? !q[j * np + p].isFinite : qFlagged[j * np + p]) && !channels.flaggedQPlanes[j] {
                 br[j * m + col] = 1; norm[col] += channels.weights[j]
             }
         }
