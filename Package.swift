@@ -31,7 +31,10 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         // Science kernels: FITS, WCS (wcslib), cutouts and mosaics, spectra, the ionosphere,
         // RM synthesis and RM-CLEAN, the catalogue, plots, the survey simulator.
-        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "COpenBLAS"]),
+        // Element-wise float32 kernels in C with AVX2 versions chosen at run time (the Swift
+        // code is built for baseline x86-64): complex moduli and byte swaps of 3-D cubes.
+        .target(name: "CKernels"),
+        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "COpenBLAS", "CKernels"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),

@@ -1,4 +1,5 @@
 import CFITSIO
+import CKernels
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -133,7 +134,8 @@ public final class FITSImageStream: @unchecked Sendable {
             let floats = slot.bindMemory(to: Float.self, capacity: count)
             try fill(UnsafeMutableBufferPointer(start: floats, count: count))
             let words = slot.bindMemory(to: UInt32.self, capacity: count)
-            for k in 0..<count { words[k] = words[k].bigEndian }
+            let swapped = Int(arrakis_byteswap32(words, count))   // AVX2, where the CPU has it
+            for k in swapped..<count { words[k] = words[k].bigEndian }
             used += count
         }
 

@@ -1,3 +1,5 @@
+import CKernels
+
 /// |re + i im| of a complex64 as numpy computes `np.abs` over complex64 arrays on this
 /// class of machine (its vectorised loop: max x sqrt(1 + (min/max)^2), the square and add
 /// fused), so that RM-Tools' _tot cubes, peak maps and CLEAN peak choices are reproduced to
@@ -12,10 +14,11 @@ func complex32Modulus(_ re: Float, _ im: Float) -> Float {
     return big * Float(Double(q) * Double(q) + 1).squareRoot()
 }
 
-/// `complex32Modulus` of `count` values into `out`: the arithmetic in a loop the compiler
-/// vectorises, then the special cases (a zero, infinite or NaN part) again one by one.
+/// `complex32Modulus` of `count` values into `out`: the arithmetic in AVX2 (CKernels) or a
+/// loop the compiler vectorises, then the special cases (a zero, infinite or NaN part) again one by one.
 func complex32Moduli(_ re: UnsafePointer<Float>, _ im: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
-    for i in 0..<count {
+    let done = count > 0 ? Int(arrakis_moduli_f32(re, im, out, count)) : 0   // AVX2, where the CPU has it
+    for i in done..<count {
         let a = abs(re[i]), b = abs(im[i])
         let big = a > b ? a : b, small = a > b ? b : a
         let q = small / big

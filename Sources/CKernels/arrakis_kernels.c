@@ -1,0 +1,56 @@
+#include "arrakis_kernels.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+static int has_avx2(void) {
+    static int answer = -1;
+    if (answer < 0) answer = __builtin_cpu_supports("avx2") ? 1 : 0;
+    return answer;
+}
+
+__attribute__((target("avx2")))
+static size_t moduli_avx2(const float *re, const float *im, float *out, size_t count) {
+    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const __m256d one = _mm256_set1_pd(1.0);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 a = _mm256_andnot_ps(sign, _mm256_loadu_ps(re + i));
+        __m256 b = _mm256_andnot_ps(sign, _mm256_loadu_ps(im + i));
+        __m256 big = _mm256_max_ps(a, b), small = _mm256_min_ps(a, b);
+        __m256 q = _mm256_div_ps(small, big);
+        // q * q is exact in double; adding 1 rounds once, then to float once (as Swift's
+        // Float(Double(q) * Double(q) + 1)).
+        __m256d lo = _mm256_cvtps_pd(_mm256_castps256_ps128(q));
+        __m256d hi = _mm256_cvtps_pd(_mm256_extractf128_ps(q, 1));
+        __m128 slo = _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(lo, lo), one));
+        __m128 shi = _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(hi, hi), one));
+        __m256 s = _mm256_insertf128_ps(_mm256_castps128_ps256(slo), shi, 1);
+        _mm256_storeu_ps(out + i, _mm256_mul_ps(big, _mm256_sqrt_ps(s)));
+    }
+    return i;
+}
+
+__attribute__((target("avx2")))
+static size_t byteswap_avx2(uint32_t *words, size_t count) {
+    const __m256i order = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+                                           3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(words + i));
+        _mm256_storeu_si256((__m256i *)(words + i), _mm256_shuffle_epi8(v, order));
+    }
+    return i;
+}
+
+size_t arrakis_moduli_f32(const float *re, const float *im, float *out, size_t count) {
+    return has_avx2() ? moduli_avx2(re, im, out, count) : 0;
+}
+
+size_t arrakis_byteswap32(uint32_t *words, size_t count) {
+    return has_avx2() ? byteswap_avx2(words, count) : 0;
+}
+#else
+size_t arrakis_moduli_f32(const float *re, const float *im, float *out, size_t count) { return 0; }
+size_t arrakis_byteswap32(uint32_t *words, size_t count) { return 0; }
+#endif
