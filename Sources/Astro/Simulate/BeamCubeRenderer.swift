@@ -18,14 +18,6 @@ struct BeamCubeRenderer {
 
     static func observationKey(_ o: SurveyLayout.Observation) -> String { "\(o.epoch)/\(o.field)" }
 
-    struct Output {
-        var header: FITSHeader
-        /// I, Q, U (and V), each of shape (npix, npix, 1, channels).
-        var cubes: [PixelArray<Float>]
-        /// Noise per channel (Jy/beam); the weights files hold 1/sigma^2.
-        var channelSigma: [Double]
-    }
-
     /// The cube header: WCS (RA---SIN, DEC--SIN, STOKES, FREQ), restoring beam, receptor angle.
     ///
     /// All beams of a field share one celestial grid: the projection centre (CRVAL) is the
@@ -89,35 +81,87 @@ struct BeamCubeRenderer {
         return (centre - offset.x.rounded() + 1, centre - offset.y.rounded() + 1)
     }
 
-    func render(field: SurveyLayout.Field, beam: SurveyLayout.Beam,
-                observation: SurveyLayout.Observation) throws -> Output {
+    /// One component as the beam sees it: its footprint on the grid and its I, Q, U (V)
+    /// amplitude per channel (`spectrum[s * channels + c]`), primary beam and ionosphere applied.
+    struct DrawnComponent {
+        let footprint: ComponentImage
+        let spectrum: [Float]
+    }
+
+    /// Writes the beam's I, Q, U (and V) cubes to `paths` (one per Stokes, in that order),
+    /// each with `header(... stokes: s + 1)`, channel plane by channel plane: memory holds one
+    /// plane and the components' spectra, whatever the cube's size. Returns the noise per
+    /// channel (Jy/beam; the weights files hold 1/sigma^2). The same values, to the bit, as
+    /// drawing the whole cube at once: per pixel the components are added in the same order,
+    /// then the noise, from the same stream in the same order.
+    func writeCubes(field: SurveyLayout.Field, beam: SurveyLayout.Beam, observation: SurveyLayout.Observation,
+                    paths: [String]) throws -> [Double] {
         let p = parameters
-        let n = p.npix
-        let planes = n * n
+        let n = p.npix, planes = n * n, nchan = p.channels
+        let stokesCount = p.hasStokesV ? 4 : 3
+        precondition(paths.count == stokesCount)
+        let components = try drawnComponents(field: field, beam: beam, observation: observation)
+
+        // Noise: one sigma per channel (shared by I, Q, U, V), an independent stream per Stokes.
+        var sigmaStream = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), 0x51])
+        let sigma = (0..<nchan).map { _ in p.channelNoise * (1 + 0.5 * sigmaStream.uniform()) }
+        var plane = [Float](repeating: 0, count: planes)
+        for s in 0..<stokesCount {
+            let cube = try FITSImageStream.create(paths[s], shape: [n, n, 1, nchan],
+                                                  header: header(field: field, beam: beam, observation: observation, stokes: s + 1))
+            var noise = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), UInt64(s)])
+            var batch = FITSImageStream.Batch(cube, capacity: max(planes, FITSImageStream.Batch.defaultCapacity))
+            for c in 0..<nchan {
+                plane.withUnsafeMutableBufferPointer { image in
+                    image.update(repeating: 0)
+                    for drawn in components {
+                        let amplitude = drawn.spectrum[s * nchan + c]
+                        let f = drawn.footprint
+                        f.spatial.withUnsafeBufferPointer { spatial in
+                            for row in 0..<f.height {
+                                let base = (f.y0 + row) * n + f.x0, from = row * f.width
+                                for k in 0..<f.width { image[base + k] += amplitude * spatial[from + k] }
+                            }
+                        }
+                    }
+                    let sc = sigma[c]
+                    for i in 0..<planes { image[i] += Float(sc * noise.gaussian()) }
+                }
+                try batch.append(at: c * planes, count: planes) { target in
+                    plane.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: planes) }
+                }
+            }
+            try batch.flush()
+            try cube.commit()
+        }
+        return sigma
+    }
+
+    /// The components within reach of the beam, with their spectra.
+    func drawnComponents(field: SurveyLayout.Field, beam: SurveyLayout.Beam,
+                         observation: SurveyLayout.Observation) throws -> [DrawnComponent] {
+        let p = parameters
         let nchan = p.channels
         let stokesCount = p.hasStokesV ? 4 : 3
-        var cubes = (0..<stokesCount).map { _ in [Float](repeating: 0, count: planes * nchan) }
-        let iHeader = header(field: field, beam: beam, observation: observation, stokes: 1)
-        let wcs = try CelestialWCS(header: iHeader)
-
+        let wcs = try CelestialWCS(header: header(field: field, beam: beam, observation: observation, stokes: 1))
         let frequencies = (0..<nchan).map { p.firstFrequency + Double($0) * p.channelWidth }
         let reach = p.beamPitch * 1.5 + 4 * p.restoringBeam   // image half-diagonal and a margin
-
-        var spectrum = [[Float]](repeating: [Float](repeating: 0, count: nchan), count: stokesCount)
         let modulations = observationIndex[Self.observationKey(observation)].flatMap { ionosphere?.modulation[$0] }
+        var drawn: [DrawnComponent] = []
         for (index, component) in sky.components.enumerated() {
             // The primary beam is centred on the beam's pointing (not on CRVAL, the field centre).
             let distance = SkyMath.separation(beam.ra, beam.dec, component.ra, component.dec)
             guard distance < reach, let (x, y) = wcs.pixel(ra: component.ra, dec: component.dec),
                   let footprint = ComponentImage(component: component, x: x, y: y, parameters: p) else { continue }
+            var spectrum = [Float](repeating: 0, count: stokesCount * nchan)
             for c in 0..<nchan {
                 let attenuation = primaryBeam.response(distance: distance, frequency: frequencies[c])
                 let model = ComponentImage.stokes(component, frequency: frequencies[c],
                                                   peakPerFlux: footprint.peakPerFlux, parameters: p)
-                spectrum[0][c] = Float(model.i * attenuation)
-                spectrum[1][c] = Float(model.q * attenuation)
-                spectrum[2][c] = Float(model.u * attenuation)
-                if stokesCount == 4 { spectrum[3][c] = Float(model.v * attenuation) }
+                spectrum[c] = Float(model.i * attenuation)
+                spectrum[nchan + c] = Float(model.q * attenuation)
+                spectrum[2 * nchan + c] = Float(model.u * attenuation)
+                if stokesCount == 4 { spectrum[3 * nchan + c] = Float(model.v * attenuation) }
             }
             if let modulations {
                 // The ionosphere rotates (and slightly depolarises) what reaches the telescope:
@@ -126,43 +170,14 @@ struct BeamCubeRenderer {
                     throw SimulationError.io("--ionosphere: no modulation for \(component.gaussianID) in epoch \(observation.epoch), field \(field.name)")
                 }
                 for c in 0..<nchan {
-                    let q = Double(spectrum[1][c]), u = Double(spectrum[2][c])
-                    spectrum[1][c] = Float(q * theta[c].re - u * theta[c].im)
-                    spectrum[2][c] = Float(q * theta[c].im + u * theta[c].re)
+                    let q = Double(spectrum[nchan + c]), u = Double(spectrum[2 * nchan + c])
+                    spectrum[nchan + c] = Float(q * theta[c].re - u * theta[c].im)
+                    spectrum[2 * nchan + c] = Float(q * theta[c].im + u * theta[c].re)
                 }
             }
-            let (x0, y0, width) = (footprint.x0, footprint.y0, footprint.width)
-            for s in 0..<stokesCount {
-                cubes[s].withUnsafeMutableBufferPointer { cube in
-                    footprint.spatial.withUnsafeBufferPointer { spatial in
-                        for c in 0..<nchan {
-                            let amplitude = spectrum[s][c]
-                            let plane = c * planes
-                            for row in 0..<footprint.height {
-                                let base = plane + (y0 + row) * n + x0
-                                let from = row * width
-                                for k in 0..<width { cube[base + k] += amplitude * spatial[from + k] }
-                            }
-                        }
-                    }
-                }
-            }
+            drawn.append(DrawnComponent(footprint: footprint, spectrum: spectrum))
         }
-
-        // Noise: one sigma per channel (shared by I, Q, U, V), an independent stream per Stokes.
-        var sigmaStream = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), 0x51])
-        let sigma = (0..<nchan).map { _ in p.channelNoise * (1 + 0.5 * sigmaStream.uniform()) }
-        for s in 0..<stokesCount {
-            var noise = RandomStream(seed: p.seed, labels: [UInt64(observation.epoch), UInt64(field.index), UInt64(beam.number), UInt64(s)])
-            cubes[s].withUnsafeMutableBufferPointer { cube in
-                for c in 0..<nchan {
-                    let sc = sigma[c]
-                    for i in (c * planes)..<((c + 1) * planes) { cube[i] += Float(sc * noise.gaussian()) }
-                }
-            }
-        }
-        let shape = [n, n, 1, nchan]
-        return Output(header: iHeader, cubes: cubes.map { PixelArray(shape: shape, values: $0) }, channelSigma: sigma)
+        return drawn
     }
 }
 

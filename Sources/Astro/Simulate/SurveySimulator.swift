@@ -141,16 +141,12 @@ public struct SurveySimulator: Sendable {
     private func writeBeam(renderer: BeamCubeRenderer, observation: SurveyLayout.Observation,
                            beam: SurveyLayout.Beam, root: String) throws {
         let field = layout.fields[observation.field]
-        let output = try renderer.render(field: field, beam: beam, observation: observation)
         let stokesNames = parameters.hasStokesV ? ["i", "q", "u", "v"] : ["i", "q", "u"]
-        for (s, stokes) in stokesNames.enumerated() {
-            var header = output.header
-            header.set("CRVAL3", .real(Double(s + 1)))
-            let path = "\(root)/\(Paths.cube(epoch: observation.epoch, field: field.name, stokes: stokes, beam: beam.number))"
-            let file = try FITSFile.create(path)
-            try file.writeImage(output.cubes[s], bitpix: -32, header: header)
-            try file.commit()
-            try writeText(SurveyTextFiles.weights(sigma: output.channelSigma),
+        let sigma = try renderer.writeCubes(field: field, beam: beam, observation: observation, paths: stokesNames.map {
+            "\(root)/\(Paths.cube(epoch: observation.epoch, field: field.name, stokes: $0, beam: beam.number))"
+        })
+        for stokes in stokesNames {
+            try writeText(SurveyTextFiles.weights(sigma: sigma),
                           to: "\(root)/\(Paths.weights(epoch: observation.epoch, field: field.name, stokes: stokes, beam: beam.number))")
         }
     }
