@@ -56,7 +56,10 @@ struct SimulateCommand: ParsableCommand {
         try OptionRange.check(jobs, 0...4096, "--jobs")
         try OptionRange.check(channelNoise, above: 0, "--channel-noise")
         try OptionRange.check(minFlux, above: 0, "--min-flux")
-        try OptionRange.check(maxFlux, atLeast: minFlux, "--max-flux")
+        try OptionRange.check(maxFlux, above: 0, "--max-flux")
+        if minFlux > maxFlux {
+            throw ValidationError("--min-flux (\(minFlux)) must not be above --max-flux (\(maxFlux))")
+        }
         try OptionRange.check(fluxSlope, above: 0, "--flux-slope")
         if ionosphere && catalogueOnly {
             throw ValidationError("--ionosphere needs the cubes: it cannot be used with --catalogue-only")

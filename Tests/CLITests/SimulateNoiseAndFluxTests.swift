@@ -52,7 +52,8 @@ final class SimulateNoiseAndFluxTests: XCTestCase {
         let dir = try scratchDirectory(self)
         for (args, message) in [(["--channel-noise", "0"], "--channel-noise must be"),
                                 (["--min-flux=-1"], "--min-flux must be"),
-                                (["--min-flux", "0.1", "--max-flux", "0.05"], "--max-flux must be"),
+                                (["--min-flux", "0.1", "--max-flux", "0.05"], "--min-flux (0.1) must not be above --max-flux (0.05)"),
+                                (["--max-flux=inf"], "--max-flux must be"),
                                 (["--flux-slope", "nan"], "--flux-slope must be")] {
             let r = try arrakis(["simulate", "s"] + args, in: dir)
             XCTAssertEqual(r.status, 64, "\(args): a usage error")
