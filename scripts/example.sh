@@ -31,4 +31,4 @@ spectra=$(cat work/epoch_*/regions/*/manifests/*.spectra.tsv | grep -vc '^gaussi
 rows=$(grep -c '<TR>' work/catalogue.xml || true)
 echo "pipeline database: work/pipeline.db; $spectra spectra under work/epoch_*/cutouts/; truth: examples/survey/truth.csv" >&2
 echo "validation plots and report: $PWD/work/validation/index.html" >&2
-echo "result: the polarisation catalogue ($rows components, RMTable v1.3): $PWD/work/catalogue.xml (VOTable) and $PWD/work/catalogue.fits (FITS)"
+echo "result: the polarisation catalogue ($rows rows: each component in each epoch that observed it; RMTable v1.3): $PWD/work/catalogue.xml (VOTable) and $PWD/work/catalogue.fits (FITS)"
