@@ -42,7 +42,8 @@ enum CommandExamples {
     ])
     static let simulate = text([
         ("arrakis simulate survey", "a small survey with its truth, in ./survey"),
-        ("arrakis simulate survey --fields 2 --epochs 2 --beams 4 --sources 30", "a bigger one"),
+        ("arrakis simulate survey --fields 3 --beams 9 --sources 100", "a bigger one"),
+        ("arrakis simulate examples/survey --ionosphere --channel-noise 0.0002 --min-flux 0.03", "the survey scripts/example.sh builds"),
     ])
     static let initialize = text([
         ("arrakis init -d survey -i islands.fits -c components.fits -l -f -e 0", "catalogues and epoch 0's fields into the embedded database"),

@@ -7,9 +7,12 @@ struct SimulateCommand: ParsableCommand {
         commandName: "simulate",
         abstract: "Write a synthetic RACS survey with known truth: beam cubes, catalogues, RACS database, truth.csv.",
         discussion: """
-            The survey appears in DIR only when complete. The defaults are small enough for the
-            whole pipeline to run in well under a minute on two cores; the same seed always gives
-            the same survey.
+            The survey appears in DIR only when complete. The defaults are small enough for the \
+            whole pipeline to run in well under a minute on two cores; the same seed always gives \
+            the same survey. The bundled example (scripts/example.sh) adds --ionosphere \
+            --channel-noise 0.0002 --min-flux 0.03: less noise and brighter components than the \
+            defaults, so that its catalogue has components well above the noise (27 rows with \
+            snr_polint > 10).
             """ + CommandExamples.simulate)
 
     @Argument(help: "Directory to create (must not exist or be empty, unless --force).")
@@ -22,6 +25,14 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Frequency channels (8 MHz wide from 747.5 MHz).") var channels = 36
     @Option(help: "Gaussian components in the sky.") var sources = 30
     @Option(help: "Pixels per side of each beam image.") var npix = 64
+    @Option(help: ArgumentHelp("Noise per channel in the I, Q, U (and V) cubes, Jy/beam; each channel's sigma is SIGMA x 1 to 1.5. scripts/example.sh uses 0.0002.", valueName: "SIGMA"))
+    var channelNoise = 1.0e-3
+    @Option(help: ArgumentHelp("Faintest component, Jy (total Stokes I at 887.5 MHz): fluxes follow the source counts N(>S) ~ S^-A from S. scripts/example.sh uses 0.03.", valueName: "S"))
+    var minFlux = 0.005
+    @Option(help: ArgumentHelp("Brightest component, Jy: fluxes drawn above it are set to it.", valueName: "S"))
+    var maxFlux = 2.0
+    @Option(help: ArgumentHelp("Slope A of the source counts N(>S) ~ S^-A (larger: fewer bright components).", valueName: "A"))
+    var fluxSlope = 1.5
     @Option(name: [.short, .long], help: "Threads (default: cores).") var jobs = 0
     @Option(help: "Where the fields lie: strip (along RA, overlapping) or sky (tiling the whole sky in declination bands, about --fields fields).")
     var footprint: SurveyParameters.Footprint = .strip
@@ -43,6 +54,13 @@ struct SimulateCommand: ParsableCommand {
         try OptionRange.check(sources, 0...100_000_000, "--sources")
         try OptionRange.check(npix, 8...65_536, "--npix")
         try OptionRange.check(jobs, 0...4096, "--jobs")
+        try OptionRange.check(channelNoise, above: 0, "--channel-noise")
+        try OptionRange.check(minFlux, above: 0, "--min-flux")
+        try OptionRange.check(maxFlux, above: 0, "--max-flux")
+        if minFlux > maxFlux {
+            throw ValidationError("--min-flux (\(minFlux)) must not be above --max-flux (\(maxFlux))")
+        }
+        try OptionRange.check(fluxSlope, above: 0, "--flux-slope")
         if ionosphere && catalogueOnly {
             throw ValidationError("--ionosphere needs the cubes: it cannot be used with --catalogue-only")
         }
@@ -64,6 +82,10 @@ struct SimulateCommand: ParsableCommand {
         p.sources = sources
         p.npix = npix
         p.footprint = footprint
+        p.channelNoise = channelNoise
+        p.minimumFlux = minFlux
+        p.maximumFlux = maxFlux
+        p.fluxCountSlope = fluxSlope
         if ionosphere { p.ionosphere = true }
         if stokesV || circularFraction != nil { p.stokesV = true }
         p.circularFraction = circularFraction

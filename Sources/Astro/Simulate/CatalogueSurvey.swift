@@ -66,7 +66,8 @@ public struct CatalogueSurvey: Sendable {
             let code = members.count == 1 ? "S" : "M"
             var fluxes: [Double] = [], majors: [Double] = []
             for _ in members {
-                fluxes.append(min(2000, 5 * pow(1 - random.uniform(), -1 / 1.5)))
+                // mJy, with the same source counts as the cubes' components (SkyModel).
+                fluxes.append(min(1000 * parameters.maximumFlux, 1000 * parameters.minimumFlux * pow(1 - random.uniform(), -1 / parameters.fluxCountSlope)))
                 majors.append(random.uniform() < 0.3 ? beam * random.uniform(0.3, 1.0) : 0)
             }
             let total = fluxes.reduce(0, +)

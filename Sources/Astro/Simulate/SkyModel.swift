@@ -68,8 +68,8 @@ public struct SkyModel: Sendable {
 
         func component(island: Int, sourceID: String, tile: Int, ra: Double, dec: Double, isolated: Bool) -> TruthComponent {
             perTileGaussians[tile] += 1
-            // Fluxes follow N(>S) ~ S^-1.5 above 5 mJy, capped at 2 Jy.
-            let flux = min(2.0, 0.005 * pow(1 - random.uniform(), -1 / 1.5))
+            // Fluxes follow N(>S) ~ S^-slope above the minimum (5 mJy, slope 1.5), capped (2 Jy).
+            let flux = min(p.maximumFlux, p.minimumFlux * pow(1 - random.uniform(), -1 / p.fluxCountSlope))
             let extended = random.uniform() < 0.3
             let major = extended ? beam * random.uniform(0.3, 1.0) : 0
             let minor = extended ? major * random.uniform(0.4, 1.0) : 0

@@ -29,8 +29,15 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
     public var firstRA = 187.5
     /// Restoring beam FWHM in pixels (the cubes are "convolved" to a common circular beam).
     public var beamPixels = 3.0
-    /// Per-channel noise in Stokes I, Q and U (Jy/beam), before per-channel scatter.
+    /// Per-channel noise in Stokes I, Q and U (Jy/beam), before per-channel scatter: each
+    /// channel's sigma is this times 1 to 1.5 (`--channel-noise`).
     public var channelNoise = 1.0e-3
+    /// Component fluxes (total Stokes I at `referenceFrequency`, Jy) follow the source counts
+    /// N(>S) ~ S^-fluxCountSlope from `minimumFlux`, capped at `maximumFlux` (`--min-flux`,
+    /// `--max-flux`, `--flux-slope`).
+    public var minimumFlux = 0.005
+    public var maximumFlux = 2.0
+    public var fluxCountSlope = 1.5
     /// `--ionosphere`: scans at transit, synthetic IONEX maps, and the ionosphere's Faraday
     /// rotation in the cubes (`SurveyIonosphere`). Nil (off) is left out of survey.json.
     public var ionosphere: Bool?
@@ -79,6 +86,11 @@ public struct SurveyParameters: Sendable, Equatable, Codable {
         if let f = circularFraction {
             try check(f.isFinite && f >= 0 && f <= 1, "--circular-fraction must be 0...1 (got \(f))")
         }
+        try check(channelNoise.isFinite && channelNoise > 0, "--channel-noise must be > 0 (got \(channelNoise))")
+        try check(minimumFlux.isFinite && minimumFlux > 0, "--min-flux must be > 0 (got \(minimumFlux))")
+        try check(maximumFlux.isFinite && maximumFlux >= minimumFlux,
+                  "--max-flux must be at least --min-flux (\(minimumFlux)) (got \(maximumFlux))")
+        try check(fluxCountSlope.isFinite && fluxCountSlope > 0, "--flux-slope must be > 0 (got \(fluxCountSlope))")
     }
 }
 
