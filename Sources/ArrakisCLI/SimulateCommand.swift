@@ -111,7 +111,7 @@ struct SimulateCommand: ParsableCommand {
             }
             if live { printErr("\n") }
             let seconds = Date().timeIntervalSince(start)
-            printErr("arrakis: wrote \(directory) in \(String(format: "%.1f", seconds)) s\n")
+            printErr("arrakis: wrote \(directory) in \(String(format: "%.1f", seconds)) s, peak memory \(RMSynth3DCommand.peakMemoryMiB()) MiB\n")
         } catch {
             fail(error)
         }

@@ -27,6 +27,23 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertTrue(header.stdout.contains("INSTRUMENT_RECEPTOR_ANGLE = -45.0"), header.stdout)
     }
 
+    /// Issue 25: the cubes are drawn and written a channel plane at a time, so memory does not
+    /// grow with them: a beam of 320 x 320 x 288 (3 cubes of 118 MB) in less than one cube.
+    func testSimulateMemoryDoesNotGrowWithTheCubes() throws {
+        let dir = try scratchDirectory(self)
+        let r = try arrakis(["simulate", "survey", "--sources", "40", "--fields", "1", "--epochs", "1", "--beams", "1",
+                             "--npix", "320", "--channels", "288", "-j", "1"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let mib = try XCTUnwrap(r.stderr.split(separator: " ").firstIndex(of: "memory").map { i in
+            Int(r.stderr.split(separator: " ")[i + 1]) ?? -1
+        }, r.stderr)
+        let cube = try XCTUnwrap(try FileManager.default.attributesOfItem(
+            atPath: dir + "/survey/epoch_0/RACS_1230-31A/image.restored.q.RACS_1230-31A.contcube.beam00.conv.fits")[.size] as? Int)
+        XCTAssertGreaterThan(cube, 110_000_000)
+        XCTAssertGreaterThan(mib, 0, r.stderr)
+        XCTAssertLessThan(mib, 100, "peak memory \(mib) MiB for cubes of \(cube / 1_000_000) MB: \(r.stderr)")
+    }
+
     func testBadParametersAndBadFilesAreNamed() throws {
         let dir = try scratchDirectory(self)
         let r = try arrakis(["simulate", "s", "--beams", "40"], in: dir)
