@@ -1,6 +1,7 @@
 import ArgumentParser
 import Astro
 import Foundation
+import Graph
 
 /// `arrakis rmsynth3d`: RM synthesis (and optionally RM-CLEAN) of Stokes Q/U cubes, writing
 /// the files RM-Tools' rmsynth3d and rmclean3d write.
@@ -149,8 +150,11 @@ struct RMSynth3DCommand: ParsableCommand {
         return values
     }
 
-    /// The process's peak resident memory (MiB).
+    /// The process's peak resident memory (MiB): its own address space's high-water mark
+    /// (VmHWM). Not `ru_maxrss`, into which Linux folds the peak of the process that spawned
+    /// this one (a test runner's 100 MiB showed up as ours).
     static func peakMemoryMiB() -> Int {
+        if let peak = ResidentMemory.peakMiB() { return peak }
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         return usage.ru_maxrss / 1024
