@@ -48,21 +48,12 @@ struct RMClean3DCommand: ParsableCommand {
     func run() throws {
         do {
             var job = FaradayCubeCleaning(fdf: fdf, rmsf: rmsf)
-            job.settings.cutoff = cutoff
-            job.settings.gain = gain
-            job.settings.maxIterations = maxIter
-            job.settings.window = window ?? .nan
+            job.settings = FaradayCubeCleanSettings(cutoff: cutoff, gain: gain, maxIterations: maxIter, window: window)
             job.writeResidual = writeResidual
             job.maxMemoryBytes = maxMemory << 20
             job.threads = jobs
             try RMSynth3DCommand.createDirectory(of: outPrefix)
-            let start = Date()
-            let live = isatty(2) != 0
-            let summary = try job.run(prefix: outPrefix) { done, total in
-                if live { printErr("\r\u{1B}[Krmclean3d: rows \(done)/\(total) (\(done * 100 / max(total, 1))%)") }
-            }
-            if live { printErr("\r\u{1B}[K") }
-            let seconds = Date().timeIntervalSince(start)
+            let (summary, seconds) = try RMSynth3DCommand.withRowProgress("rmclean3d") { try job.run(prefix: outPrefix, progress: $0) }
             printErr(String(format: "arrakis: rmclean3d: %d x %d pixels x %d Faraday depths, %d cleaned, %d slab%@ of %d rows; %d files in %.2f s, peak memory %d MiB\n",
                             summary.width, summary.height, summary.faradayDepths, summary.cleanedPixels,
                             summary.slabs, summary.slabs == 1 ? "" : "s", summary.rowsPerSlab, summary.files.count, seconds,

@@ -94,22 +94,11 @@ struct RMSynth3DCommand: ParsableCommand {
             s.fitRMSF = fitRMSF
             job.settings = s
             if clean {
-                var c = FaradayCubeCleanSettings()
-                c.cutoff = cutoff
-                c.gain = gain
-                c.maxIterations = maxIter
-                c.window = window ?? .nan
-                job.clean = c
+                job.clean = FaradayCubeCleanSettings(cutoff: cutoff, gain: gain, maxIterations: maxIter, window: window)
                 job.writeResidual = writeResidual
             }
             try Self.createDirectory(of: outPrefix)
-            let start = Date()
-            let live = isatty(2) != 0
-            let summary = try job.run(prefix: outPrefix) { done, total in
-                if live { printErr("\r\u{1B}[Krmsynth3d: rows \(done)/\(total) (\(done * 100 / max(total, 1))%)") }
-            }
-            if live { printErr("\r\u{1B}[K") }
-            let seconds = Date().timeIntervalSince(start)
+            let (summary, seconds) = try Self.withRowProgress("rmsynth3d") { try job.run(prefix: outPrefix, progress: $0) }
             printErr(String(format: "arrakis: rmsynth3d: %d x %d pixels x %d channels -> %d Faraday depths (dPhi %.6g, FWHM %.6g rad/m^2), %d slab%@ of %d rows, %d pixel%@ with their own RMSF; %d files in %.2f s, peak memory %d MiB\n",
                             summary.width, summary.height, summary.channels, summary.faradayDepths, summary.dPhi, summary.fwhm,
                             summary.slabs, summary.slabs == 1 ? "" : "s", summary.rowsPerSlab, summary.ownRMSFPixels,
@@ -119,6 +108,18 @@ struct RMSynth3DCommand: ParsableCommand {
         } catch {
             fail(error)
         }
+    }
+
+    /// Runs `body`, giving it a progress callback that shows "rows done/total" on a terminal;
+    /// returns its result and the seconds it took.
+    static func withRowProgress<T>(_ name: String, _ body: (_ progress: (Int, Int) -> Void) throws -> T) throws -> (T, Double) {
+        let start = Date()
+        let live = isatty(2) != 0
+        let result = try body { done, total in
+            if live { printErr("\r\u{1B}[K\(name): rows \(done)/\(total) (\(done * 100 / max(total, 1))%)") }
+        }
+        if live { printErr("\r\u{1B}[K") }
+        return (result, Date().timeIntervalSince(start))
     }
 
     /// Creates the directory an output prefix names (out/ of out/field_), if any.

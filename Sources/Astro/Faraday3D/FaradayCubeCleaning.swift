@@ -1,5 +1,3 @@
-import Synchronization
-
 /// RM-CLEAN of the files 3-D RM synthesis wrote, as RM-Tools' `rmclean3d FDF RMSF`: the
 /// dirty FDF's real and imaginary cubes and the RMSF's (with its FWHM map) read slab of rows
 /// by slab of rows, each pixel cleaned with its own RMSF and FWHM, into the files
@@ -75,7 +73,7 @@ public struct FaradayCubeCleaning {
         let perPixel = 4 * (2 * n + 6 * n + 2 * n2) + 64
         let rowsPerSlab = max(1, min(height, maxMemoryBytes / max(1, perPixel * width)))
         let slabs = (height + rowsPerSlab - 1) / rowsPerSlab
-        let f = realCube.frequencyAxis, axes = realCube.shape.count
+        let f = realCube.frequencyAxis
 
         let outputs = try FaradayCleanOutputs(prefix: prefix, cubeShape: realCube.shape,
                                               headers: FaradayCleanHeaders(dirtyReal: realCube.header, history: history),
@@ -84,13 +82,7 @@ public struct FaradayCubeCleaning {
         for s in 0..<slabs {
             let r = (s * rowsPerSlab)..<min(height, (s + 1) * rowsPerSlab)
             let np = width * r.count
-            let cubes = [realCube, imagCube, rmsfReal, rmsfImag].map { PlaneWriter.Input(cube: $0) }
-            let read = Mutex<[Int: Result<[Float], Error>]>([:])
-            parallelFor(cubes.count, threads: threads) { c in
-                let result = Result { try cubes[c].cube.readRows(r) }
-                read.withLock { $0[c] = result }
-            }
-            let planes = try read.withLock { done in try (0..<cubes.count).map { try done[$0]!.get() } }
+            let planes = try FaradayCubeInput.readRows(r, of: [realCube, imagCube, rmsfReal, rmsfImag], threads: threads)
             var lower = [Int](repeating: 0, count: fwhmShape.count), upper = fwhmShape
             lower[1] = r.lowerBound; upper[1] = r.upperBound
             let fwhm: PixelArray<Float> = try fwhmFile.readPixels(lower: lower, upper: upper)
@@ -101,19 +93,11 @@ public struct FaradayCubeCleaning {
                                        ownRMSFPixels: rmsf.ownPixels, ownRMSFReal: rmsf.ownReal, ownRMSFImag: rmsf.ownImag)
             slab.clean(settings, phi: phi, sharedRMSFReal: rmsf.sharedReal, sharedRMSFImag: rmsf.sharedImag, threads: threads)
             cleaned += slab.iterations.count { $0 > 0 }
-            try PlaneWriter.run(outputs.writers(for: slab), pixels: np, threads: threads) { plane in
-                var st = [Int](repeating: 0, count: axes)
-                st[1] = r.lowerBound; st[f - 1] = plane
-                return st
-            }
+            try PlaneWriter.run(outputs.writers(for: slab), pixels: np, threads: threads, firstRow: r.lowerBound, planeAxis: f)
             progress(r.upperBound, height)
         }
         let files = outputs.files
-        let failure = Mutex<Error?>(nil)
-        parallelFor(files.count, threads: threads) { i in
-            do { try files[i].commit(sync: false) } catch { failure.withLock { if $0 == nil { $0 = error } } }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
+        try commitConcurrently(files, threads: threads)
         return Summary(width: width, height: height, faradayDepths: n, slabs: slabs, rowsPerSlab: rowsPerSlab,
                        cleanedPixels: cleaned, ownRMSFPixels: ownTotal, files: files.map(\.path))
     }

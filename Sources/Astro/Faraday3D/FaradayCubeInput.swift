@@ -1,3 +1,4 @@
+import Synchronization
 /// A Stokes cube opened for 3-D RM synthesis: two sky axes first, one frequency axis, any
 /// other axis of length 1 (a degenerate Stokes axis), as RM-Tools' `readFitsCube` accepts.
 public final class FaradayCubeInput {
@@ -84,6 +85,18 @@ public final class FaradayCubeInput {
                                                    reference: other.path, referenceValue: theirs.map { "\($0)" } ?? "(none)")
             }
         }
+    }
+
+    /// `readRows(rows)` of each cube, the cubes read side by side (each file by one thread).
+    static func readRows(_ rows: Range<Int>, of cubes: [FaradayCubeInput], threads: Int) throws -> [[Float]] {
+        struct Cubes: @unchecked Sendable { let all: [FaradayCubeInput] }
+        let shared = Cubes(all: cubes)
+        let read = Mutex<[Int: [Float]]>([:])
+        try parallelForThrowing(cubes.count, threads: threads) { c in
+            let values = try shared.all[c].readRows(rows)
+            read.withLock { $0[c] = values }
+        }
+        return read.withLock { done in (0..<cubes.count).map { done[$0]! } }
     }
 
     /// Rows `rows` of every channel, plane-major (`values[j * width * rows.count + p]`).

@@ -50,6 +50,11 @@ public struct FaradayCubeCleanSettings: Sendable, Equatable {
 
     public init() {}
 
+    /// rmclean3d's `-c`, `-g`, `-n` and `-w` (nil: no windowed CLEAN).
+    public init(cutoff: Double, gain: Double, maxIterations: Int, window: Double?) {
+        self.cutoff = cutoff; self.gain = gain; self.maxIterations = maxIterations; self.window = window ?? .nan
+    }
+
     func validate() throws(FaradayCubeError) {
         guard cutoff.isFinite else { throw .invalidSetting("CLEAN cutoff must be finite, got \(cutoff)") }
         guard gain.isFinite, gain > 0, gain <= 1 else { throw .invalidSetting("CLEAN gain must be in (0, 1], got \(gain)") }

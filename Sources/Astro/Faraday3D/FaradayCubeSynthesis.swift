@@ -1,5 +1,3 @@
-import Synchronization
-
 /// 3-D RM synthesis (and optionally RM-CLEAN) of FITS cubes into the files RM-Tools'
 /// rmsynth3d and rmclean3d write, slab of rows by slab of rows so that memory stays under
 /// `settings.maxMemoryBytes` whatever the cube's size.
@@ -67,16 +65,8 @@ public struct FaradayCubeSynthesis {
         let rowsPerSlab = max(1, min(height, (settings.maxMemoryBytes - fixed) / max(1, perPixel * width)))
         let slabs = (height + rowsPerSlab - 1) / rowsPerSlab
         func rows(_ s: Int) -> Range<Int> { (s * rowsPerSlab)..<min(height, (s + 1) * rowsPerSlab) }
-        // The cubes of a slab read side by side (each file by one thread).
         func read(_ r: Range<Int>) throws -> ([Float], [Float], [Float]?) {
-            let cubes = [qCube, uCube] + (iCube.map { [$0] } ?? [])
-            let planes = Mutex<[Int: Result<[Float], Error>]>([:])
-            let boxes = cubes.map { PlaneWriter.Input(cube: $0) }
-            parallelFor(boxes.count, threads: threads) { c in
-                let result = Result { try boxes[c].cube.readRows(r) }
-                planes.withLock { $0[c] = result }
-            }
-            let read = try planes.withLock { done in try (0..<cubes.count).map { try done[$0]!.get() } }
+            let read = try FaradayCubeInput.readRows(r, of: [qCube, uCube] + (iCube.map { [$0] } ?? []), threads: threads)
             return (read[0], read[1], read.count > 2 ? read[2] : nil)
         }
 
@@ -103,7 +93,7 @@ public struct FaradayCubeSynthesis {
         let matrix = FaradaySynthesisMatrix(channels, engine: settings.engine)
         let headers = FaradayCubeHeaders(template: qCube.header, frequencyAxis: qCube.frequencyAxis,
                                          channels: channels, history: history)
-        let f = qCube.frequencyAxis, axes = qCube.shape.count
+        let f = qCube.frequencyAxis
         let nPhi = channels.axis.count, nPhi2 = channels.axis.rmsfCount
 
         // Output files, created up front and filled slab by slab.
@@ -165,27 +155,15 @@ public struct FaradayCubeSynthesis {
                                 (maxPIFitFile, done.maxPIFit), (peakRMFitFile, done.peakRMFit)] {
                 tasks.append(PlaneWriter(file, planes: 1) { _, b in for p in 0..<np { b[p] = map[p] } })
             }
-            try PlaneWriter.run(tasks, pixels: np, threads: threads) { plane in
-                var st = [Int](repeating: 0, count: axes)
-                st[1] = r.lowerBound; st[f - 1] = plane
-                return st
-            }
+            try PlaneWriter.run(tasks, pixels: np, threads: threads, firstRow: r.lowerBound, planeAxis: f)
             if let clean, let cleanOutputs {
                 slab.clean(clean, channels: channels, threads: threads)
-                try PlaneWriter.run(cleanOutputs.writers(for: slab), pixels: np, threads: threads) { plane in
-                    var st = [Int](repeating: 0, count: axes)
-                    st[1] = r.lowerBound; st[f - 1] = plane
-                    return st
-                }
+                try PlaneWriter.run(cleanOutputs.writers(for: slab), pixels: np, threads: threads,
+                                    firstRow: r.lowerBound, planeAxis: f)
             }
             progress(r.upperBound, height)
         }
-        let files = outputs
-        let failure = Mutex<Error?>(nil)
-        parallelFor(files.count, threads: threads) { i in
-            do { try files[i].commit(sync: false) } catch { failure.withLock { if $0 == nil { $0 = error } } }
-        }
-        if let error = failure.withLock({ $0 }) { throw error }
+        try commitConcurrently(outputs, threads: threads)
         return Summary(width: width, height: height, channels: nChan, faradayDepths: nPhi, dPhi: channels.axis.step,
                        fwhm: channels.fwhm, lambda0Squared: channels.lambda0Squared, slabs: slabs,
                        rowsPerSlab: rowsPerSlab, ownRMSFPixels: ownTotal, files: outputs.map(\.path))
@@ -193,12 +171,10 @@ public struct FaradayCubeSynthesis {
 }
 
 /// The planes of one output file for one slab: `fill(plane, buffer)` writes a plane's
-/// pixels into the buffer, which goes to the file at `start(plane)` (0-based pixel indices,
-/// FITS order). Consecutive planes of a slab that spans the image are one run in the file,
-/// written in large requests.
+/// pixels into the buffer, which goes to the file from row `firstRow` of plane `plane`.
+/// Consecutive planes of a slab that spans the image are one run in the file, written in
+/// large requests.
 struct PlaneWriter: @unchecked Sendable {
-    /// An input cube handed to one reading thread.
-    struct Input: @unchecked Sendable { let cube: FaradayCubeInput }
     let file: FITSImageStream
     let planes: Int
     let fill: @Sendable (Int, UnsafeMutableBufferPointer<Float>) -> Void
@@ -207,24 +183,20 @@ struct PlaneWriter: @unchecked Sendable {
         self.file = file; self.planes = planes; self.fill = fill
     }
 
-    /// Runs every writer, files in parallel (each by one thread); the first error is thrown.
-    static func run(_ writers: [PlaneWriter], pixels: Int, threads: Int, start: @escaping @Sendable (Int) -> [Int]) throws {
-        let failure = Mutex<Error?>(nil)
-        parallelFor(writers.count, threads: threads) { i in
+    /// Runs every writer, files in parallel (each by one thread), a slab's rows starting at
+    /// row `firstRow` of each plane along the 1-based axis `planeAxis` (a file with one plane
+    /// may have fewer axes); the first error is thrown.
+    static func run(_ writers: [PlaneWriter], pixels: Int, threads: Int, firstRow: Int, planeAxis: Int) throws {
+        try parallelForThrowing(writers.count, threads: threads) { i in
             let w = writers[i]
             var strides = [Int](), stride = 1
             for n in w.file.shape { strides.append(stride); stride *= n }
             var batch = FITSImageStream.Batch(w.file, capacity: max(pixels, FITSImageStream.Batch.defaultCapacity))
-            do {
-                for k in 0..<w.planes {
-                    let element = zip(start(k), strides).reduce(0) { $0 + $1.0 * $1.1 }
-                    try batch.append(at: element, count: pixels) { w.fill(k, $0) }
-                }
-                try batch.flush()
-            } catch {
-                failure.withLock { if $0 == nil { $0 = error } }
+            for k in 0..<w.planes {
+                let element = firstRow * strides[1] + (k == 0 ? 0 : k * strides[planeAxis - 1])
+                try batch.append(at: element, count: pixels) { w.fill(k, $0) }
             }
+            try batch.flush()
         }
-        if let error = failure.withLock({ $0 }) { throw error }
     }
 }

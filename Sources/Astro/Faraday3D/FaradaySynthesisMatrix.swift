@@ -190,3 +190,17 @@ func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
         }
     }
 }
+
+/// `parallelFor` for a body that throws: every index runs, then the first error is thrown.
+func parallelForThrowing(_ count: Int, threads: Int, _ body: @Sendable (Int) throws -> Void) throws {
+    let failure = Mutex<Error?>(nil)
+    parallelFor(count, threads: threads) { i in
+        do { try body(i) } catch { failure.withLock { if $0 == nil { $0 = error } } }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+}
+
+/// Commits created files side by side (`sync: false`: renames, no fsync each).
+func commitConcurrently(_ files: [FITSImageStream], threads: Int) throws {
+    try parallelForThrowing(files.count, threads: threads) { try files[$0].commit(sync: false) }
+}

@@ -89,20 +89,17 @@ public struct RMClean3DRule: BuiltinRule {
     }
 
     static func settings(_ args: BuiltinArguments) throws -> FaradayCubeCleanSettings {
-        var c = FaradayCubeCleanSettings()
-        c.cutoff = try args.double("cutoff", default: c.cutoff)
-        c.gain = try args.double("gain", default: c.gain)
-        c.maxIterations = Int(try args.double("max_iter", default: Double(c.maxIterations)))
-        if args.values["window"] != nil { c.window = try args.double("window", default: .nan) }
-        return c
+        let d = FaradayCubeCleanSettings()
+        return FaradayCubeCleanSettings(cutoff: try args.double("cutoff", default: d.cutoff), gain: try args.double("gain", default: d.gain),
+                                        maxIterations: Int(try args.double("max_iter", default: Double(d.maxIterations))),
+                                        window: args.values["window"] == nil ? nil : try args.double("window", default: .nan))
     }
 
     static func writeSummary(_ s: FaradayCubeCleaning.Summary, to path: String) throws {
         let fields: [(String, String)] = [
             ("width", "\(s.width)"), ("height", "\(s.height)"), ("faraday_depths", "\(s.faradayDepths)"),
             ("cleaned_pixels", "\(s.cleanedPixels)"), ("own_rmsf_pixels", "\(s.ownRMSFPixels)"),
-            ("files", "[" + s.files.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"),
         ]
-        try AtomicTextFile.write("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}\n", to: path)
+        try RMSynth3DRule.writeSummary(fields, files: s.files, to: path)
     }
 }

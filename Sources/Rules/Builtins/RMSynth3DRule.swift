@@ -152,14 +152,7 @@ public struct RMSynth3DRule: BuiltinRule {
         p.settings.weighting = w
         p.settings.maxMemoryBytes = Int(try args.double("max_memory_mb", default: 512) * 1_048_576)
         p.stokesI = try args.bool("stokes_i", default: false)
-        if try args.bool("clean", default: false) {
-            var c = FaradayCubeCleanSettings()
-            c.cutoff = try args.double("cutoff", default: c.cutoff)
-            c.gain = try args.double("gain", default: c.gain)
-            c.maxIterations = Int(try args.double("max_iter", default: Double(c.maxIterations)))
-            if args.values["window"] != nil { c.window = try args.double("window", default: .nan) }
-            p.clean = c
-        }
+        if try args.bool("clean", default: false) { p.clean = try RMClean3DRule.settings(args) }
         p.text = ["samples=\(p.settings.samplesPerFWHM)", "phi_max=\(p.settings.phiMax.map { "\($0)" } ?? "auto")",
                   "dphi=\(p.settings.dPhi.map { "\($0)" } ?? "auto")", "weight=\(weight)", "stokes_i=\(p.stokesI)",
                   "clean=" + (p.clean.map { "\($0.cutoff),\($0.gain),\($0.maxIterations),\($0.window)" } ?? "no"),
@@ -197,8 +190,13 @@ public struct RMSynth3DRule: BuiltinRule {
             ("width", "\(s.width)"), ("height", "\(s.height)"), ("channels", "\(s.channels)"),
             ("faraday_depths", "\(s.faradayDepths)"), ("dphi_radm2", "\(s.dPhi)"), ("fwhm_rmsf_radm2", "\(s.fwhm)"),
             ("lambda0_sq_m2", "\(s.lambda0Squared)"),
-            ("files", "[" + s.files.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"),
         ]
-        try AtomicTextFile.write("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}\n", to: path)
+        try writeSummary(fields, files: s.files, to: path)
+    }
+
+    /// A one-line JSON summary: the numeric `fields` as written, then the `files` array.
+    static func writeSummary(_ fields: [(String, String)], files: [String], to path: String) throws {
+        let list = "[" + files.map { "\"\($0.replacingOccurrences(of: "\"", with: "\\\""))\"" }.joined(separator: ", ") + "]"
+        try AtomicTextFile.write("{" + (fields + [("files", list)]).map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}\n", to: path)
     }
 }
