@@ -15,37 +15,26 @@ from collections import defaultdict
 
 from astropy.io import fits
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cutouts_astropy import read_jobs  # noqa: E402  (the boxes, read back the same way)
+
 
 def main():
     manifest = sys.argv[1]
     cube_dir = sys.argv[sys.argv.index("--cubes") + 1]
-    rows = []
-    with open(manifest) as fh:
-        header = fh.readline().rstrip("\n").split("\t")
-        for line in fh:
-            rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
-    boxes = defaultdict(list)
-    geometry = {}
-    for r in rows:
-        image = r["image"]
-        cube = os.path.join(cube_dir, os.path.basename(image).split(".cutout.", 1)[1])
-        if cube not in geometry:
-            h = fits.getheader(cube)
-            planes = 1
-            for axis in range(3, h["NAXIS"] + 1):
-                planes *= h[f"NAXIS{axis}"]
-            geometry[cube] = (h["CRPIX1"], h["CRPIX2"], h["NAXIS1"], h["NAXIS2"], planes, abs(h["BITPIX"]) // 8)
-        crpix1, crpix2 = geometry[cube][:2]
-        h = fits.getheader(image)
-        x0 = int(round(crpix1 - h["CRPIX1"]))
-        y0 = int(round(crpix2 - h["CRPIX2"]))
-        boxes[cube].append((x0, x0 + h["NAXIS1"], y0, y0 + h["NAXIS2"]))
     cube_bytes = needed = 0
-    for cube, (_, _, nx, ny, planes, size) in geometry.items():
+    jobs = read_jobs(manifest, [cube_dir])
+    for cube, islands in jobs.items():
+        h = fits.getheader(cube)
+        nx, ny = h["NAXIS1"], h["NAXIS2"]
+        planes = 1
+        for axis in range(3, h["NAXIS"] + 1):
+            planes *= h[f"NAXIS{axis}"]
+        size = abs(h["BITPIX"]) // 8
         cube_bytes += nx * ny * planes * size
         # Per row of the sky plane, the union of the boxes' x ranges.
         per_row = defaultdict(list)
-        for x0, x1, y0, y1 in boxes[cube]:
+        for _, x0, x1, y0, y1, _, _ in islands:
             for y in range(max(0, y0), min(ny, y1)):
                 per_row[y].append((max(0, x0), min(nx, x1)))
         pixels = 0
@@ -60,7 +49,7 @@ def main():
                     pixels += b - end
                     end = b
         needed += pixels * planes * size
-    print(f"needed: cubes={len(geometry)} cube_bytes={cube_bytes} needed_bytes={needed} "
+    print(f"needed: cubes={len(jobs)} cube_bytes={cube_bytes} needed_bytes={needed} "
           f"fraction={needed / max(cube_bytes, 1):.3f}")
 
 

@@ -155,3 +155,9 @@ struct SimulatedTruth {
         }
     }
 }
+
+/// A manifest's rows (tab-separated, a header line), each as column -> value.
+func manifestRows(_ path: String) throws -> [[String: String]] {
+    let lines = try read(path).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+}

@@ -32,11 +32,6 @@ final class PipelineBuildTests: XCTestCase {
         return table["islands"] as! [[String: Any]]
     }
 
-    func manifestRows(_ path: String) throws -> [[String: String]] {
-        let lines = try read(path).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-    }
-
     func testSurveyBuildsRecordsResultsAndRebuildsOnlyWhatAParamChanges() throws {
         let dir = try project()
         try build(in: dir)

@@ -33,11 +33,6 @@ final class RMClean3DBuildTests: XCTestCase {
             """
     }
 
-    private func rows(_ path: String) throws -> [[String: String]] {
-        let lines = try read(path).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-    }
-
     private func inode(_ path: String) throws -> UInt64? {
         try FileManager.default.attributesOfItem(atPath: path)[.systemFileNumber] as? UInt64
     }
@@ -53,10 +48,10 @@ final class RMClean3DBuildTests: XCTestCase {
 
         let manifests = try FileManager.default.subpathsOfDirectory(atPath: dir + "/work")
         let cleanManifest = try XCTUnwrap(manifests.first { $0.hasSuffix(".rmclean3d.tsv") })
-        let islands = try rows(dir + "/work/" + cleanManifest)
+        let islands = try manifestRows(dir + "/work/" + cleanManifest)
         XCTAssertFalse(islands.isEmpty)
         XCTAssertTrue(islands.allSatisfy { $0["status"] == "ok" }, "\(islands)")
-        let mosaics = try rows(dir + "/work/" + cleanManifest.replacingOccurrences(of: ".rmclean3d.tsv", with: ".mosaics.tsv"))
+        let mosaics = try manifestRows(dir + "/work/" + cleanManifest.replacingOccurrences(of: ".rmclean3d.tsv", with: ".mosaics.tsv"))
         let field = (cleanManifest as NSString).lastPathComponent.replacingOccurrences(of: ".rmclean3d.tsv", with: "")
 
         // One island through the CLI in one step: the same clean cubes, pixel for pixel.

@@ -39,11 +39,6 @@ final class RMSynth3DBuildTests: XCTestCase {
         return ((card + 1) * 80 + 2879) / 2880 * 2880
     }
 
-    private func rows(_ path: String) throws -> [[String: String]] {
-        let lines = try read(path).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
-    }
-
     func testEveryIslandIsSynthesisedAsTheCLIDoesAndReusedWhenUnchanged() throws {
         let dir = try scratchDirectory(self)
         let sim = try arrakis(["simulate", "survey", "--fields", "1", "--epochs", "1", "--beams", "1",
@@ -55,11 +50,11 @@ final class RMSynth3DBuildTests: XCTestCase {
 
         let manifestPath = try XCTUnwrap(try FileManager.default.subpathsOfDirectory(atPath: dir + "/work")
             .first { $0.hasSuffix(".rmsynth3d.tsv") })
-        let islands = try rows(dir + "/work/" + manifestPath)
+        let islands = try manifestRows(dir + "/work/" + manifestPath)
         XCTAssertFalse(islands.isEmpty)
         XCTAssertTrue(islands.allSatisfy { $0["status"] == "ok" }, "\(islands)")
         let mosaicsPath = manifestPath.replacingOccurrences(of: ".rmsynth3d.tsv", with: ".mosaics.tsv")
-        let mosaics = try rows(dir + "/work/" + mosaicsPath)
+        let mosaics = try manifestRows(dir + "/work/" + mosaicsPath)
         let field = (manifestPath as NSString).lastPathComponent.replacingOccurrences(of: ".rmsynth3d.tsv", with: "")
 
         // One island through the CLI, on the same mosaics and settings: the same cubes.

@@ -19,7 +19,7 @@ final class RMSynth3DCommandTests: XCTestCase {
         let r = try arrakis(["rmsynth3d", "Q_cube.fits", "U_cube.fits", "--freq", "freqHz.txt", "--phi-max", "300", "--dphi", "10",
                              "--clean", "--max-iter", "10", "--out-prefix", out + "/"], in: Self.data + "/qa")
         XCTAssertEqual(r.status, 0, r.stderr)
-        try compare(case: "qa", outputs: out)
+        try compareWithRMTools3D(case: "qa", outputs: out)
     }
 
     /// Flagged voxels (a whole plane, single voxels in Q or U, a pixel flagged everywhere),
@@ -33,7 +33,7 @@ final class RMSynth3DCommandTests: XCTestCase {
                              "--out-prefix", out + "/"], in: Self.data + "/masked")
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stderr.contains("3 pixels with their own RMSF"), r.stderr)
-        try compare(case: "masked", outputs: out)
+        try compareWithRMTools3D(case: "masked", outputs: out)
     }
 
     /// A beam of the simulator (4-D cubes: x, y, Stokes, frequency), as the original pipeline
@@ -44,7 +44,7 @@ final class RMSynth3DCommandTests: XCTestCase {
         let r = try arrakis(["rmsynth3d", "Q_cube.fits", "U_cube.fits", "--fit-rmsf", "--clean", "--cutoff", "0.0006", "--max-iter", "100",
                              "--out-prefix", out + "/"], in: Self.data + "/simulated")
         XCTAssertEqual(r.status, 0, r.stderr)
-        try compare(case: "simulated", outputs: out)
+        try compareWithRMTools3D(case: "simulated", outputs: out)
     }
 
     /// Slabs change nothing but float rounding: the QA cubes in slabs of 3 rows on one thread,
@@ -74,10 +74,6 @@ final class RMSynth3DCommandTests: XCTestCase {
             let worst = zip(x, y).map { abs($0 - $1) }.max() ?? 0
             XCTAssertLessThanOrEqual(worst, 1e-5 * peak, name)
         }
-    }
-
-    private func compare(case name: String, outputs: String) throws {
-        try compareWithRMTools3D(case: name, outputs: outputs)
     }
 
     // MARK: - Acceptance 2: a simulated extended source with an RM gradient
