@@ -9,7 +9,7 @@
 #                                    slurm-wlm and munge for scripts/slurm-local.sh;
 #                                    ncompress, to check our LZW (.Z) decoder against compress(1))
 set -euo pipefail
-packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev zlib1g-dev libsqlite3-dev libpq-dev libmongoc-dev libopenblas-dev)
+packages=(pkg-config libxxhash-dev xxhash libcfitsio-dev wcslib-dev zlib1g-dev libsqlite3-dev libpq-dev libmongoc-dev libopenblas-dev libfftw3-dev)
 if [ "${1:-}" = "--test" ]; then
   # g++ and python3-dev: RMextract (the ionosphere anchor) has no wheel for Python 3.13, pip builds it.
   packages+=(ninja-build python3 python3-dev g++ ncompress postgresql slurm-wlm munge)

@@ -58,7 +58,7 @@ struct RMSynth3DCommand: ParsableCommand {
     @Option(name: .customLong("max-memory"), help: "MiB of pixel data held at once; larger cubes are done in slabs of rows.")
     var maxMemory = 2048
     @Option(name: [.short, .long], help: "Threads (default: cores).") var jobs = 0
-    @Option(name: .customLong("matrix-product"), help: .hidden) var engine: MatrixProductEngine = .blas
+    @Option(name: .customLong("matrix-product"), help: .hidden) var engine: MatrixProductEngine = .nufft
 
     func validate() throws {
         try OptionRange.check(maxIter, 0...100_000_000, "--max-iter")

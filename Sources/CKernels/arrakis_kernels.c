@@ -2,6 +2,7 @@
 
 #if defined(__x86_64__)
 #include <immintrin.h>
+#include <math.h>
 
 static int has_avx2(void) {
     static int answer = -1;
@@ -9,9 +10,19 @@ static int has_avx2(void) {
     return answer;
 }
 
+// numpy's complex64 abs of one value with its special cases: NaN if a part is NaN, the
+// larger magnitude when it is 0 or infinite (plus the smaller: inf, or 0).
+static float modulus_special(float re, float im) {
+    float a = fabsf(re), b = fabsf(im), big = a > b ? a : b, small = a > b ? b : a;
+    if (re != re || im != im) return NAN;
+    if (big == 0 || big == INFINITY) return big + small;
+    float q = small / big;
+    return big * sqrtf((float)((double)q * q + 1.0));
+}
+
 __attribute__((target("avx2")))
 static size_t moduli_avx2(const float *re, const float *im, float *out, size_t count) {
-    const __m256 sign = _mm256_set1_ps(-0.0f);
+    const __m256 sign = _mm256_set1_ps(-0.0f), zero = _mm256_setzero_ps(), inf = _mm256_set1_ps(INFINITY);
     const __m256d one = _mm256_set1_pd(1.0);
     size_t i = 0;
     for (; i + 8 <= count; i += 8) {
@@ -27,6 +38,11 @@ static size_t moduli_avx2(const float *re, const float *im, float *out, size_t c
         __m128 shi = _mm256_cvtpd_ps(_mm256_add_pd(_mm256_mul_pd(hi, hi), one));
         __m256 s = _mm256_insertf128_ps(_mm256_castps128_ps256(slo), shi, 1);
         _mm256_storeu_ps(out + i, _mm256_mul_ps(big, _mm256_sqrt_ps(s)));
+        // Lanes with a NaN, a zero larger part or an infinite one: again one by one.
+        __m256 special = _mm256_or_ps(_mm256_cmp_ps(a, b, _CMP_UNORD_Q),
+                                      _mm256_or_ps(_mm256_cmp_ps(big, zero, _CMP_EQ_OQ), _mm256_cmp_ps(big, inf, _CMP_EQ_OQ)));
+        if (_mm256_movemask_ps(special))
+            for (size_t k = i; k < i + 8; k++) out[k] = modulus_special(re[k], im[k]);
     }
     return i;
 }

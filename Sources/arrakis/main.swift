@@ -1,2 +1,5 @@
 import ArrakisCLI
+import Astro
+
+OpenBLASPool.stop()
 Arrakis.main()

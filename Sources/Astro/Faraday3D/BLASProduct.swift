@@ -50,3 +50,11 @@ enum BLASProduct {
         return stride(from: 0, to: count, by: max(per, 16)).map { $0..<min(count, $0 + max(per, 16)) }
     }
 }
+
+/// OpenBLAS starts a worker pool when the process loads it, whatever the command; its
+/// workers spin in `sched_yield` on a core for a tenth of a second before they sleep.
+/// `arrakis` stops them first thing (every product it computes with OpenBLAS runs on its
+/// own threads).
+public enum OpenBLASPool {
+    public static func stop() { BLASProduct.useCallingThreads() }
+}

@@ -14,17 +14,9 @@ func complex32Modulus(_ re: Float, _ im: Float) -> Float {
     return big * Float(Double(q) * Double(q) + 1).squareRoot()
 }
 
-/// `complex32Modulus` of `count` values into `out`: the arithmetic in AVX2 (CKernels) or a
-/// loop the compiler vectorises, then the special cases (a zero, infinite or NaN part) again one by one.
+/// `complex32Modulus` of `count` values into `out`: in AVX2 (CKernels, special values
+/// included) where the CPU has it, the rest one by one.
 func complex32Moduli(_ re: UnsafePointer<Float>, _ im: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
-    let done = count > 0 ? Int(arrakis_moduli_f32(re, im, out, count)) : 0   // AVX2, where the CPU has it
-    for i in done..<count {
-        let a = abs(re[i]), b = abs(im[i])
-        let big = a > b ? a : b, small = a > b ? b : a
-        let q = small / big
-        out[i] = big * Float(Double(q) * Double(q) + 1).squareRoot()
-    }
-    for i in 0..<count where !(re[i].isFinite && im[i].isFinite && out[i].isFinite && out[i] != 0) {
-        out[i] = complex32Modulus(re[i], im[i])
-    }
+    let done = count > 0 ? Int(arrakis_moduli_f32(re, im, out, count)) : 0
+    for i in done..<count { out[i] = complex32Modulus(re[i], im[i]) }
 }

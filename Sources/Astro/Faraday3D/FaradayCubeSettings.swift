@@ -20,7 +20,7 @@ public struct FaradayCubeSettings: Sendable, Equatable {
     /// Worker threads (0 = one per core).
     public var threads = 0
     /// How the matrix products are computed (bench/rmsynth3d.sh times both).
-    public var engine = MatrixProductEngine.blas
+    public var engine = MatrixProductEngine.nufft
 
     public init() {}
 

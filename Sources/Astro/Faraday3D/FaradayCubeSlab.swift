@@ -101,8 +101,9 @@ public struct FaradayCubeSlab: Sendable {
     /// peak maps, on `threads` threads.
     public mutating func synthesise(_ channels: FaradayCubeChannels, matrix: FaradaySynthesisMatrix, threads: Int) {
         let n = channels.count, np = pixels, nPhi = channels.axis.count
-        fdfReal = prefaultedFloats(count: nPhi * np)
-        fdfImag = prefaultedFloats(count: nPhi * np)
+        // Every product engine writes every value: the planes need their pages, not zeros.
+        var planes = prefaultedFloats(arrays: 2, count: nPhi * np, zeroed: false, threads: threads)
+        fdfImag = planes.removeLast(); fdfReal = planes.removeLast()
         maxPI = [Float](repeating: .nan, count: np); peakRM = maxPI; maxPIFit = maxPI; peakRMFit = maxPI
         fwhm = [Float](repeating: Float(channels.sharedFWHM), count: np)
         // Flagged samples become 0; K_p = 1 / sum of the weights of the pixel's good channels;

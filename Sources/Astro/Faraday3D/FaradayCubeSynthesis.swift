@@ -1,3 +1,5 @@
+import Foundation
+
 /// 3-D RM synthesis (and optionally RM-CLEAN) of FITS cubes into the files RM-Tools'
 /// rmsynth3d and rmclean3d write, slab of rows by slab of rows so that memory stays under
 /// `settings.maxMemoryBytes` whatever the cube's size.
@@ -183,16 +185,24 @@ struct PlaneWriter: @unchecked Sendable {
         self.file = file; self.planes = planes; self.fill = fill
     }
 
-    /// Runs every writer, files in parallel (each by one thread), a slab's rows starting at
-    /// row `firstRow` of each plane along the 1-based axis `planeAxis` (a file with one plane
-    /// may have fewer axes); the first error is thrown.
+    /// Runs every writer, a slab's rows starting at row `firstRow` of each plane along the
+    /// 1-based axis `planeAxis` (a file with one plane may have fewer axes); the first error
+    /// is thrown. The planes are shared out in runs of consecutive planes of one file (a
+    /// file of many planes in several runs), so that every thread writes until the end.
     static func run(_ writers: [PlaneWriter], pixels: Int, threads: Int, firstRow: Int, planeAxis: Int) throws {
-        try parallelForThrowing(writers.count, threads: threads) { i in
+        let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
+        let total = writers.reduce(0) { $0 + $1.planes }
+        let runLength = max(1, (total + workers * 4 - 1) / (workers * 4))
+        let runs = writers.indices.flatMap { i in
+            stride(from: 0, to: writers[i].planes, by: runLength).map { (i, $0..<min(writers[i].planes, $0 + runLength)) }
+        }
+        try parallelForThrowing(runs.count, threads: threads) { r in
+            let (i, planes) = runs[r]
             let w = writers[i]
             var strides = [Int](), stride = 1
             for n in w.file.shape { strides.append(stride); stride *= n }
             var batch = FITSImageStream.Batch(w.file, capacity: max(pixels, FITSImageStream.Batch.defaultCapacity))
-            for k in 0..<w.planes {
+            for k in planes {
                 let element = firstRow * strides[1] + (k == 0 ? 0 : k * strides[planeAxis - 1])
                 try batch.append(at: element, count: pixels) { w.fill(k, $0) }
             }

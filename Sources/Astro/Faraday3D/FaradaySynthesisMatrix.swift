@@ -2,8 +2,11 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// How the matrix products of 3-D RM synthesis are computed.
+/// How the products of 3-D RM synthesis are computed.
 public enum MatrixProductEngine: String, Sendable, CaseIterable {
+    /// The FDF by a non-uniform FFT (`FaradayNonUniformSynthesis`, FFTW); the RMSFs of
+    /// pixels with their own, and axes too coarse for its grid, by OpenBLAS.
+    case nufft
     /// OpenBLAS (CBLAS sgemm on the real and imaginary planes; its own threads).
     case blas
     /// Blocked Swift loops (`ComplexMatrixProduct`), columns split over threads.
@@ -11,13 +14,16 @@ public enum MatrixProductEngine: String, Sendable, CaseIterable {
 }
 
 /// The matrix of a synthesis, w_j exp(-2i phi_k (lambda_j^2 - lambda0^2)) for every
-/// Faraday depth k (rows) and channel j (columns), in float32 planes.
+/// Faraday depth k (rows) and channel j (columns), in float32 planes; with the `nufft`
+/// engine, the transform that replaces its product (the planes are then not made).
 public struct FaradaySynthesisMatrix: Sendable {
     public let rows: Int
     public let columns: Int
+    /// The engine in use: `nufft` falls back to `blas` where the transform cannot be made.
     public let engine: MatrixProductEngine
     let real: [Float]
     let imag: [Float]
+    let transform: FaradayNonUniformSynthesis?
 
     /// The FDF's matrix (rows: the FDF's Faraday depths).
     public init(_ channels: FaradayCubeChannels, engine: MatrixProductEngine = .blas) {
@@ -27,13 +33,23 @@ public struct FaradaySynthesisMatrix: Sendable {
     init(_ channels: FaradayCubeChannels, phi: [Double], engine: MatrixProductEngine) {
         rows = phi.count
         columns = channels.count
-        self.engine = engine
-        (real, imag) = channels.synthesisMatrix(phi: phi)
+        if engine == .nufft, phi.count == channels.axis.count,
+           let t = FaradayNonUniformSynthesis(lambdaSquaredOffsets: channels.lambdaSquared.map { $0 - channels.lambda0Squared },
+                                              weights: channels.weights, step: channels.axis.step, modes: phi.count) {
+            transform = t
+            self.engine = .nufft
+            (real, imag) = ([], [])
+        } else {
+            transform = nil
+            self.engine = engine == .nufft ? .blas : engine
+            (real, imag) = channels.synthesisMatrix(phi: phi)
+        }
     }
 
-    /// The RMSF's matrix (rows: the RMSF's 2N+1 Faraday depths).
+    /// The RMSF's matrix (rows: the RMSF's 2N+1 Faraday depths; products by OpenBLAS for
+    /// the `nufft` engine).
     static func rmsf(_ channels: FaradayCubeChannels, engine: MatrixProductEngine) -> FaradaySynthesisMatrix {
-        FaradaySynthesisMatrix(channels, phi: channels.axis.rmsfValues, engine: engine)
+        FaradaySynthesisMatrix(channels, phi: channels.axis.rmsfValues, engine: engine == .nufft ? .blas : engine)
     }
 
     /// c[:, range] = self . b[:, range], b `columns` rows of `ldb` floats per plane, c `rows`
@@ -45,7 +61,7 @@ public struct FaradaySynthesisMatrix: Sendable {
         real.withUnsafeBufferPointer { ar in
             imag.withUnsafeBufferPointer { ai in
                 switch engine {
-                case .blas:
+                case .blas, .nufft:
                     let (ar, ai) = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
                                     SharedPointer(UnsafeMutablePointer(mutating: ai.baseAddress!)))
                     let shared = (SharedPointer(UnsafeMutablePointer(mutating: b.0)), SharedPointer(UnsafeMutablePointer(mutating: b.1)),
@@ -86,7 +102,7 @@ public struct FaradaySynthesisMatrix: Sendable {
         b.withUnsafeBufferPointer { bp in
             cReal.withUnsafeMutableBufferPointer { c0 in
                 cImag.withUnsafeMutableBufferPointer { c1 in
-                    if engine == .blas {
+                    if engine != .swift {
                         real.withUnsafeBufferPointer { ar in
                             imag.withUnsafeBufferPointer { ai in
                                 let pointers = (SharedPointer(UnsafeMutablePointer(mutating: ar.baseAddress!)),
@@ -124,6 +140,10 @@ public struct FaradaySynthesisMatrix: Sendable {
     /// F(+-phi) = (Cq +- Su) + i (Cu -+ Sq). OpenBLAS only; the Swift loops do the complex product.
     func multiplyFDF(q: UnsafePointer<Float>, u: UnsafePointer<Float>, ldb: Int,
                      c: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>), ldc: Int, count: Int, threads: Int) {
+        if let transform {
+            transform.synthesise(q: q, u: u, ldb: ldb, c: c, ldc: ldc, count: count, threads: threads)
+            return
+        }
         guard engine == .blas, rows % 2 == 1 else {
             multiply(b: (q, u), ldb: ldb, c: c, ldc: ldc, columns: 0..<count, threads: threads, engine: engine)
             return

@@ -8,19 +8,41 @@ import Glibc
 /// its CPU time. (Huge pages would be cheaper still, but with the kernel's default
 /// `madvise` defrag mode a request for them can stall in compaction for longer than the
 /// synthesis itself.)
-func prefaultedFloats(count: Int) -> [Float] {
+///
+/// `zeroed: false` skips writing zeros (the values are then unspecified): for an array the
+/// caller overwrites whole.
+func prefaultedFloats(count: Int, zeroed: Bool = true) -> [Float] {
     guard count > 0 else { return [] }
     return [Float](unsafeUninitializedCapacity: count) { buffer, initialised in
-        let bytes = count * MemoryLayout<Float>.stride
-        if bytes >= 1 << 20 {
-            let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-            let start = (Int(bitPattern: buffer.baseAddress!) + page - 1) / page * page
-            let end = (Int(bitPattern: buffer.baseAddress!) + bytes) / page * page
-            if end > start {
-                _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 23)  // MADV_POPULATE_WRITE
-            }
-        }
-        buffer.initialize(repeating: 0)
+        populatePages(of: UnsafeMutableRawBufferPointer(buffer))
+        if zeroed { buffer.initialize(repeating: 0) }
         initialised = count
+    }
+}
+
+/// `arrays` arrays of `count` floats, each prefaulted as `prefaultedFloats(count:zeroed:)`
+/// does, side by side on `threads` threads (0 = one per core).
+func prefaultedFloats(arrays: Int, count: Int, zeroed: Bool = true, threads: Int) -> [[Float]] {
+    guard count > 0 else { return [[Float]](repeating: [], count: arrays) }
+    var result = (0..<arrays).map { _ in
+        [Float](unsafeUninitializedCapacity: count) { _, initialised in initialised = count }
+    }
+    let buffers = (0..<arrays).map { i in result[i].withUnsafeMutableBufferPointer { SharedPointer($0) } }
+    parallelFor(arrays, threads: threads) { i in
+        let buffer = UnsafeMutableBufferPointer(start: buffers[i].base, count: count)
+        populatePages(of: UnsafeMutableRawBufferPointer(buffer))
+        if zeroed { buffer.update(repeating: 0) }
+    }
+    return result
+}
+
+/// Allocates the pages of a buffer of at least 1 MiB in one `MADV_POPULATE_WRITE` call.
+private func populatePages(of buffer: UnsafeMutableRawBufferPointer) {
+    guard buffer.count >= 1 << 20, let base = buffer.baseAddress else { return }
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    let start = (Int(bitPattern: base) + page - 1) / page * page
+    let end = (Int(bitPattern: base) + buffer.count) / page * page
+    if end > start {
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, 23)  // MADV_POPULATE_WRITE
     }
 }
