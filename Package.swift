@@ -26,9 +26,6 @@ let package = Package(
         // System-library shim for zlib (gzip-compressed IONEX ionosphere maps).
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // System-library shim for OpenBLAS (CBLAS: the matrix products of 3-D RM synthesis).
-        .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS", pkgConfig: "openblas",
-                       providers: [.apt(["libopenblas-dev"])]),
         // System-library shim for FFTW (single precision: the non-uniform FFT of 3-D RM synthesis).
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3f",
                        providers: [.apt(["libfftw3-dev"])]),
@@ -37,7 +34,7 @@ let package = Package(
         // Element-wise float32 kernels in C with AVX2 versions chosen at run time (the Swift
         // code is built for baseline x86-64): complex moduli and byte swaps of 3-D cubes.
         .target(name: "CKernels"),
-        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "COpenBLAS", "CFFTW", "CKernels"]),
+        .target(name: "Astro", dependencies: ["CFITSIO", "CWCSLib", "CZlib", "CFFTW", "CKernels"]),
         // System-library shim for SQLite (the embedded pipeline database and run history).
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
@@ -66,7 +63,7 @@ let package = Package(
             "Graph", "Rules", "Exec", "Astro", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], plugins: ["BuildCommitPlugin"]),
-        .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI", "Astro"]),
+        .executableTarget(name: "arrakis", dependencies: ["ArrakisCLI"]),
         .testTarget(name: "GraphTests", dependencies: ["Graph"]),
         .testTarget(name: "LanguageTests", dependencies: ["Language"]),
         .testTarget(name: "RulesTests", dependencies: ["Rules", "Language", "Graph"]),

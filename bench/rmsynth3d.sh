@@ -10,7 +10,8 @@
 # 2. times `rmsynth3d Q U freqHz.txt` (whole command: Python start, reading, writing its 9 files),
 #    best of 3,
 # 3. times `arrakis rmsynth3d Q U --freq freqHz.txt` (whole command, its 11 files) with each
-#    matrix-product engine (OpenBLAS, the default, and the blocked Swift loops), best of 3,
+#    engine (the non-uniform FFT, the default; OpenBLAS's sgemm; the blocked Swift loops),
+#    best of 3,
 # 4. times RM-Tools' rmclean3d -n 10 on its products against `arrakis rmsynth3d --clean
 #    --max-iter 10` (synthesis and CLEAN together against rmsynth3d + rmclean3d),
 # 5. checks the two agree (FDF, RMSF, peak maps) and prints, last,
@@ -72,7 +73,9 @@ best() {   # best of 3 wall-clock times of arrakis rmsynth3d with engine $1; set
 echo "arrakis rmsynth3d, Swift loops ..." >&2
 best swift; SWIFT=$SECONDS_
 echo "arrakis rmsynth3d, OpenBLAS ..." >&2
-best blas; BLAS=$SECONDS_; MEM=$MEM_
+best blas; BLAS=$SECONDS_
+echo "arrakis rmsynth3d, non-uniform FFT (the default) ..." >&2
+best nufft; NUFFT=$SECONDS_; MEM=$MEM_
 echo "RM-Tools 1.5.0 rmclean3d -n 10, and arrakis rmsynth3d --clean --max-iter 10 ..." >&2
 rm -f rmtc_*.fits; sync
 t0=$(now); "$BIN/rmclean3d" rmt_FDF_tot_dirty.fits rmt_RMSF_tot.fits -n 10 -o rmtc_ > /dev/null; t1=$(now)
@@ -91,6 +94,6 @@ for name in ["FDF_real_dirty", "FDF_im_dirty", "FDF_tot_dirty", "RMSF_real", "RM
 same = np.array_equal(fits.getdata("rmt_FDF_peakRM.fits"), fits.getdata("ours_FDF_peakRM.fits"), equal_nan=True)
 print("agreement: worst difference %.2e of the peak, peak Faraday depth map %s" % (worst, "identical" if same else "DIFFERENT"))
 PY
-printf "engines: openblas=%.2f s swift-loops=%.2f s\n" "$BLAS" "$SWIFT"
+printf "engines: nufft=%.2f s openblas=%.2f s swift-loops=%.2f s\n" "$NUFFT" "$BLAS" "$SWIFT"
 printf "rmsynth3d+rmclean3d: arrakis=%.2f rmtools=%.2f ratio=%.1f\n" "$BOTH" "$(echo "$RMT + $RMTC" | bc -l)" "$(echo "($RMT + $RMTC) / $BOTH" | bc -l)"
-printf "rmsynth3d: arrakis=%.2f rmtools=%.2f ratio=%.1f peak_mem=%s\n" "$BLAS" "$RMT" "$(echo "$RMT / $BLAS" | bc -l)" "$MEM"
+printf "rmsynth3d: arrakis=%.2f rmtools=%.2f ratio=%.1f peak_mem=%s\n" "$NUFFT" "$RMT" "$(echo "$RMT / $NUFFT" | bc -l)" "$MEM"

@@ -1,5 +1,2 @@
 import ArrakisCLI
-import Astro
-
-OpenBLASPool.stop()
 Arrakis.main()

@@ -38,7 +38,6 @@ public struct FaradayCubeSynthesis {
 
     /// Runs; `progress(rowsDone, rows)` after each slab.
     public func run(prefix: String, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
-        if settings.engine == .blas { BLASProduct.useCallingThreads() }
         let qCube = try FaradayCubeInput(path: q, frequencyAxisRequired: frequencies == nil)
         let uCube = try FaradayCubeInput(path: u, frequencyAxisRequired: false)
         try uCube.requireSameGrid(as: qCube)

@@ -7,7 +7,7 @@ public enum MatrixProductEngine: String, Sendable, CaseIterable {
     /// The FDF by a non-uniform FFT (`FaradayNonUniformSynthesis`, FFTW); the RMSFs of
     /// pixels with their own, and axes too coarse for its grid, by OpenBLAS.
     case nufft
-    /// OpenBLAS (CBLAS sgemm on the real and imaginary planes; its own threads).
+    /// OpenBLAS (sgemm on the real and imaginary planes, on our threads), loaded when first used.
     case blas
     /// Blocked Swift loops (`ComplexMatrixProduct`), columns split over threads.
     case swift
@@ -19,7 +19,8 @@ public enum MatrixProductEngine: String, Sendable, CaseIterable {
 public struct FaradaySynthesisMatrix: Sendable {
     public let rows: Int
     public let columns: Int
-    /// The engine in use: `nufft` falls back to `blas` where the transform cannot be made.
+    /// The engine in use: `nufft` falls back to `blas` where the transform cannot be made,
+    /// `blas` to `swift` where OpenBLAS is not installed.
     public let engine: MatrixProductEngine
     let real: [Float]
     let imag: [Float]
@@ -41,7 +42,10 @@ public struct FaradaySynthesisMatrix: Sendable {
             (real, imag) = ([], [])
         } else {
             transform = nil
-            self.engine = engine == .nufft ? .blas : engine
+            // The non-uniform FFT's fallback is OpenBLAS; OpenBLAS's, where the library is
+            // missing, the Swift loops.
+            let products = engine == .nufft ? MatrixProductEngine.blas : engine
+            self.engine = products == .blas && !OpenBLASLibrary.isAvailable ? .swift : products
             (real, imag) = channels.synthesisMatrix(phi: phi)
         }
     }
