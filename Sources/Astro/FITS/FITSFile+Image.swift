@@ -42,7 +42,8 @@ extension FITSFile {
     /// The general path: cfitsio converts any layout, compressed images included.
     func readPixelsThroughCFITSIO<T: FITSFloat>(lower: [Int], upper: [Int], blockShape: [Int]) throws -> PixelArray<T> {
         let shape = try imageShape()
-        var values = [T](repeating: 0, count: blockShape.reduce(1, *))
+        // cfitsio writes every value (NaN for a blank): pages allocated in one call, not zeroed.
+        var values: [T] = prefaultedArray(count: blockShape.reduce(1, *), zeroed: false)
         var first = lower.map { $0 + 1 }        // cfitsio is 1-based and inclusive
         var last = upper
         var increments = [Int](repeating: 1, count: shape.count)

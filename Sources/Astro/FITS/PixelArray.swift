@@ -1,6 +1,6 @@
 /// A floating-point pixel type cfitsio can convert any BITPIX into. Blank (null)
 /// pixels of integer images and IEEE NaNs of float images both read as NaN.
-public protocol FITSFloat: BinaryFloatingPoint, Sendable {
+public protocol FITSFloat: BinaryFloatingPoint, Sendable, BitwiseCopyable {
     /// cfitsio's datatype code (TFLOAT, TDOUBLE).
     static var fitsDataType: Int32 { get }
 }

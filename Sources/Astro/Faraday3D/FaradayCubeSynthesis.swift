@@ -187,14 +187,18 @@ struct PlaneWriter: @unchecked Sendable {
     /// Runs every writer, a slab's rows starting at row `firstRow` of each plane along the
     /// 1-based axis `planeAxis` (a file with one plane may have fewer axes); the first error
     /// is thrown. The planes are shared out in runs of consecutive planes of one file (a
-    /// file of many planes in several runs), so that every thread writes until the end.
+    /// file of many planes in several runs), so that every thread writes until the end. The
+    /// runs go round the files (a file's next run after one of every other file): two
+    /// threads writing one file wait for each other (the kernel locks the file per write).
     static func run(_ writers: [PlaneWriter], pixels: Int, threads: Int, firstRow: Int, planeAxis: Int) throws {
         let workers = threads > 0 ? threads : ProcessInfo.processInfo.activeProcessorCount
         let total = writers.reduce(0) { $0 + $1.planes }
         let runLength = max(1, (total + workers * 4 - 1) / (workers * 4))
-        let runs = writers.indices.flatMap { i in
+        let perFile = writers.indices.map { i in
             stride(from: 0, to: writers[i].planes, by: runLength).map { (i, $0..<min(writers[i].planes, $0 + runLength)) }
         }
+        let rounds = perFile.map(\.count).max() ?? 0
+        let runs = (0..<rounds).flatMap { r in perFile.compactMap { r < $0.count ? $0[r] : nil } }
         try parallelForThrowing(runs.count, threads: threads) { r in
             let (i, planes) = runs[r]
             let w = writers[i]
