@@ -164,16 +164,21 @@ struct CubeSource {
     /// Reads the box through every plane and writes it to a temporary file for `path`;
     /// the caller commits it. Read failures are the cube's (thrown as `ImagingError`),
     /// write failures the island's (`CutoutFailure`).
-    func writeCutout(box: CutoutBox, sourceID: String, to path: String) throws -> FITSFile {
+    /// With `zeroPixels` the pixels are not read but zeros (for a header template: the
+    /// cube's pixels need not be touched, nor mapped).
+    func writeCutout(box: CutoutBox, sourceID: String, to path: String, zeroPixels: Bool = false) throws -> FITSFile {
         var cutoutHeader = header
         cutoutHeader.set("CRPIX1", .real((header.double("CRPIX1") ?? 1) - Double(box.x.lowerBound)))
         cutoutHeader.set("CRPIX2", .real((header.double("CRPIX2") ?? 1) - Double(box.y.lowerBound)))
         cutoutHeader.set("OBJECT", .string(sourceID))
         let outShape = [box.width, box.height] + shape.dropFirst(2)
+        let count = outShape.reduce(1, *)
         if bitpix == -32 {
-            return try write(read(box, as: Float.self), shape: outShape, header: cutoutHeader, to: path)
+            let values = zeroPixels ? [Float](repeating: 0, count: count) : try read(box, as: Float.self)
+            return try write(values, shape: outShape, header: cutoutHeader, to: path)
         }
-        return try write(read(box, as: Double.self), shape: outShape, header: cutoutHeader, to: path)
+        let values = zeroPixels ? [Double](repeating: 0, count: count) : try read(box, as: Double.self)
+        return try write(values, shape: outShape, header: cutoutHeader, to: path)
     }
 
     private func read<T: FITSFloat>(_ box: CutoutBox, as: T.Type) throws(ImagingError) -> [T] {

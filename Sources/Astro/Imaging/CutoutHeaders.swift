@@ -21,7 +21,7 @@ struct CutoutHeaders {
         let bytes: [UInt8]
         do {
             let file = try source.writeCutout(box: CutoutBox(x: 0..<1, y: 0..<1), sourceID: "TEMPLATE",
-                                              to: "\(directory)/header-template.fits")
+                                              to: "\(directory)/header-template.fits", zeroPixels: true)
             let temporary = try file.finishUnrenamed()
             defer { unlink(temporary) }
             bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: temporary)))
