@@ -39,8 +39,10 @@ public struct CubeCutter: Sendable {
     /// buffers, the rest one band of cutouts; a single cutout larger than that is still cut.
     public var memoryBudget: Int = 1 << 30
     /// Gaps shorter than this between the bytes a cube's islands need are read through
-    /// rather than skipped (one longer request instead of two).
-    public var mergeGap: Int = 256 << 10
+    /// rather than skipped (one longer request instead of two). 32 KiB: on the 18 GB field
+    /// of `bench/field.sh` it reads 4% less than 256 KiB (17.8 GB against 18.5) in the same
+    /// time within the disk's noise; skipping every gap (0) was no faster.
+    public var mergeGap: Int = 32 << 10
     /// Cut uncompressed cubes with the coalesced reads (tests turn it off to compare with
     /// writing every cutout through cfitsio).
     var allowsRawCopy = true
