@@ -21,71 +21,81 @@ final class SequentialRunReader: @unchecked Sendable {
         let error: String?
     }
 
-    private let condition = NSCondition()
-    private var free: [UnsafeMutableRawPointer]
-    private var ready: [Chunk] = []
-    private var head = 0
-    private var finished = false
-    private var cancelled = false
+    /// What the reading thread and the consumer share; the thread holds only this, so that
+    /// dropping the reader (after an error, mid-way) cancels the reads and joins the thread.
+    private final class Shared: @unchecked Sendable {
+        let condition = NSCondition()
+        var free: [UnsafeMutableRawPointer]
+        var ready: [Chunk] = []
+        var head = 0
+        var finished = false
+        var cancelled = false
+        let exited = DispatchSemaphore(value: 0)
+
+        init(free: [UnsafeMutableRawPointer]) { self.free = free }
+    }
+
+    private let shared: Shared
     private let all: [UnsafeMutableRawPointer]
-    private let exited = DispatchSemaphore(value: 0)
 
     /// Starts reading. Every run must be at most `bufferBytes` long.
     init(files: [(path: String, runs: [Range<Int>])], buffers: Int, bufferBytes: Int) {
         all = (0..<max(1, buffers)).map { _ in UnsafeMutableRawPointer.allocate(byteCount: bufferBytes, alignment: 4096) }
-        free = all
-        let thread = Thread { [self] in
-            read(files)
-            condition.lock()
-            finished = true
-            condition.broadcast()
-            condition.unlock()
-            exited.signal()
+        let shared = Shared(free: all)
+        self.shared = shared
+        let thread = Thread {
+            Self.read(files, shared)
+            shared.condition.lock()
+            shared.finished = true
+            shared.condition.broadcast()
+            shared.condition.unlock()
+            shared.exited.signal()
         }
         thread.name = "arrakis.cutouts.read"
         thread.start()
     }
 
     deinit {
-        condition.lock()
-        cancelled = true
-        condition.broadcast()
-        condition.unlock()
-        exited.wait()
+        shared.condition.lock()
+        shared.cancelled = true
+        shared.condition.broadcast()
+        shared.condition.unlock()
+        shared.exited.wait()
         for buffer in all { buffer.deallocate() }
     }
 
     /// The next chunk in order, waiting for it; nil once every run has been handed out.
     func next() -> Chunk? {
-        condition.lock()
-        defer { condition.unlock() }
-        while head == ready.count && !finished { condition.wait() }
-        guard head < ready.count else { return nil }
-        let chunk = ready[head]
-        head += 1
-        if head == ready.count { ready.removeAll(keepingCapacity: true); head = 0 }
+        let s = shared
+        s.condition.lock()
+        defer { s.condition.unlock() }
+        while s.head == s.ready.count && !s.finished { s.condition.wait() }
+        guard s.head < s.ready.count else { return nil }
+        let chunk = s.ready[s.head]
+        s.head += 1
+        if s.head == s.ready.count { s.ready.removeAll(keepingCapacity: true); s.head = 0 }
         return chunk
     }
 
     /// Gives a chunk's buffer back for the next reads.
     func recycle(_ chunk: Chunk) {
-        condition.lock()
-        free.append(chunk.bytes)
-        condition.broadcast()
-        condition.unlock()
+        shared.condition.lock()
+        shared.free.append(chunk.bytes)
+        shared.condition.broadcast()
+        shared.condition.unlock()
     }
 
-    private func read(_ files: [(path: String, runs: [Range<Int>])]) {
+    private static func read(_ files: [(path: String, runs: [Range<Int>])], _ shared: Shared) {
         for (index, file) in files.enumerated() where !file.runs.isEmpty {
             let fd = open(file.path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
-                _ = deliver(file: index, range: file.runs[0], error: "cannot open: \(String(cString: strerror(errno)))") { _ in nil }
+                _ = deliver(shared, file: index, range: file.runs[0], error: "cannot open: \(String(cString: strerror(errno)))") { _ in nil }
                 return
             }
             defer { close(fd) }
             _ = posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM)
             for run in file.runs {
-                let ok = deliver(file: index, range: run, error: nil) { buffer in
+                let ok = deliver(shared, file: index, range: run, error: nil) { buffer in
                     var done = 0
                     while done < run.count {
                         let n = pread(fd, buffer + done, run.count - done, off_t(run.lowerBound + done))
@@ -104,18 +114,18 @@ final class SequentialRunReader: @unchecked Sendable {
 
     /// Takes a free buffer, fills it with `fill` (which returns an error text or nil) and
     /// queues the chunk; false when cancelled or after an error (reading stops).
-    private func deliver(file: Int, range: Range<Int>, error: String?,
-                         fill: (UnsafeMutableRawPointer) -> String?) -> Bool {
-        condition.lock()
-        while free.isEmpty && !cancelled { condition.wait() }
-        if cancelled { condition.unlock(); return false }
-        let buffer = free.removeLast()
-        condition.unlock()
+    private static func deliver(_ s: Shared, file: Int, range: Range<Int>, error: String?,
+                                fill: (UnsafeMutableRawPointer) -> String?) -> Bool {
+        s.condition.lock()
+        while s.free.isEmpty && !s.cancelled { s.condition.wait() }
+        if s.cancelled { s.condition.unlock(); return false }
+        let buffer = s.free.removeLast()
+        s.condition.unlock()
         let failure = error ?? fill(buffer)
-        condition.lock()
-        ready.append(Chunk(file: file, range: range, bytes: buffer, error: failure))
-        condition.broadcast()
-        condition.unlock()
+        s.condition.lock()
+        s.ready.append(Chunk(file: file, range: range, bytes: buffer, error: failure))
+        s.condition.broadcast()
+        s.condition.unlock()
         return failure == nil
     }
 }
