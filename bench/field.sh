@@ -9,10 +9,15 @@
 #    `arrakis build sources` loads it (untimed);
 # 2. with a cold page cache (drop_caches; said when the machine does not allow it), times
 #    reading every cube whole, once, sequentially (cat): the disk's sequential speed;
-# 3. cold again, times `arrakis build cutouts` (bench/field_io.py: wall time, bytes read from
-#    the device, less what starting the binary cold reads, and through read calls; peak RSS);
+# 3. cold again, times the engine's first look at the cubes (`arrakis build --dry-run cutouts`:
+#    it fingerprints every input cube by its content, reading each whole, once per new or
+#    changed cube; the digests are cached by (device, inode, size, mtime)), apart from the cut;
+#    then cold again, times `arrakis build cutouts` (bench/field_io.py: wall time, bytes read
+#    from the device, less what starting the binary cold reads, and through read calls; peak RSS);
 # 4. counts the bytes the cutouts need (bench/field_needed.py: per cube, the union of the
 #    island boxes through every channel) and derives the limit: those bytes at the speed of 2;
+#    also the 4 KiB pages holding them (what any reader through the page cache fetches at
+#    least) and the limit for those;
 # 5. times the rest of the field stage by stage (mosaics, spectra, frion, rmsynth, rmclean,
 #    catalogue) with the root Arrakisfile;
 # 6. the original's way: bench/cutouts_astropy.py (astropy Cutout2D per island, as the
@@ -20,7 +25,9 @@
 # Prints last:
 #   field: npix=.. chan=.. beams=.. islands=.. cutouts_s=.. limit_s=.. ratio=<limit/cutouts>
 #          read_amplification=<device bytes read / bytes needed> total_s=.. peak_mem=<MiB>
-#          astropy_cutouts_s=<extrapolated>
+#          astropy_cutouts_s=<extrapolated> hash_s=<the one-time fingerprint of the cubes>
+#          limit_pages_s=<the pages' limit> ratio_pages=<limit_pages/cutouts>
+#          read_amplification_pages=<device bytes read / pages needed>
 set -euo pipefail
 NPIX=${1:-384}
 CHANNELS=${2:-288}
@@ -75,8 +82,12 @@ cold
 python3 "$ROOT/bench/field_io.py" "$ARRAKIS" --version > /dev/null 2> "$WORK/baseline.log"
 BASE_BYTES=$(sed -n 's/.*read_bytes=\([0-9-]*\).*/\1/p' "$WORK/baseline.log" | tail -1)
 
-# 3. The cutouts, cold, from nothing.
+# 3. The cutouts, cold, from nothing; the cubes' fingerprints first, timed apart.
 rm -rf "$WORK/work/epoch_0/cutouts" "$MANIFESTS/$FIELD.cutouts.tsv"
+touch $CUBES   # a new mtime: the engine fingerprints them again, as for a new field
+cold
+t0=$(now); "$ARRAKIS" build --dry-run --progress quiet cutouts > /dev/null; HASH_S=$(since "$t0")
+echo "fingerprinting the cubes (first build of the field only): $HASH_S s" >&2
 cold
 python3 "$ROOT/bench/field_io.py" "$ARRAKIS" build --progress quiet cutouts 2> "$WORK/cutouts.log" || { cat "$WORK/cutouts.log" >&2; exit 1; }
 IO=$(grep '^io:' "$WORK/cutouts.log" | tail -1)
@@ -89,7 +100,8 @@ echo "cutouts: $CUT_S s, read $(( READ_BYTES / 1000000 )) MB from the device ($(
 # 4. What the cutouts need, and the limit.
 NEEDED_LINE=$(python3 "$ROOT/bench/field_needed.py" "$MANIFESTS/$FIELD.cutouts.tsv" --cubes "$FIELD_DIR")
 echo "$NEEDED_LINE" >&2
-NEEDED=$(sed -n 's/.*needed_bytes=\([0-9]*\).*/\1/p' <<< "$NEEDED_LINE")
+NEEDED=$(sed -n 's/.* needed_bytes=\([0-9]*\).*/\1/p' <<< "$NEEDED_LINE")
+NEEDED_PAGES=$(sed -n 's/.*needed_pages_bytes=\([0-9]*\).*/\1/p' <<< "$NEEDED_LINE")
 ISLANDS=$(tail -n +2 "$MANIFESTS/$FIELD.cutouts.tsv" | cut -f1 | sort -u | wc -l)
 
 # 5. The rest of the field, stage by stage (warm: each stage reads what the one before wrote).
@@ -123,8 +135,10 @@ echo "astropy Cutout2D on $SAMPLED islands: $ASTROPY_S s -> $ASTROPY_FIELD s for
 
 echo "stages (s):$STAGES" >&2
 awk -v npix="$NPIX" -v chan="$CHANNELS" -v beams="$BEAMS" -v isl="$ISLANDS" -v cut="$CUT_S" -v cat="$CAT_S" \
-    -v cube="$CUBE_BYTES" -v need="$NEEDED" -v rb="$READ_BYTES" -v total="$TOTAL" -v peak="$PEAK" -v astro="$ASTROPY_FIELD" 'BEGIN {
+    -v cube="$CUBE_BYTES" -v need="$NEEDED" -v rb="$READ_BYTES" -v total="$TOTAL" -v peak="$PEAK" -v astro="$ASTROPY_FIELD" \
+    -v hash="$HASH_S" -v pages="$NEEDED_PAGES" 'BEGIN {
   limit = need / (cube / cat)
-  printf "field: npix=%d chan=%d beams=%d islands=%d cutouts_s=%.2f limit_s=%.2f ratio=%.2f read_amplification=%.2f total_s=%.1f peak_mem=%d astropy_cutouts_s=%.1f\n",
-         npix, chan, beams, isl, cut, limit, limit / cut, rb / need, total, peak, astro
+  limit_pages = pages / (cube / cat)
+  printf "field: npix=%d chan=%d beams=%d islands=%d cutouts_s=%.2f limit_s=%.2f ratio=%.2f read_amplification=%.2f total_s=%.1f peak_mem=%d astropy_cutouts_s=%.1f hash_s=%.2f limit_pages_s=%.2f ratio_pages=%.2f read_amplification_pages=%.2f\n",
+         npix, chan, beams, isl, cut, limit, limit / cut, rb / need, total, peak, astro, hash, limit_pages, limit_pages / cut, rb / pages
 }'

@@ -1,4 +1,3 @@
-import CFITSIO
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -77,31 +76,6 @@ final class MappedImageReader {
         return out
     }
 
-    /// Bytes per pixel as stored.
-    var bytesPerPixel: Int { abs(bitpix) / 8 }
-
-    /// Copies the x/y window through every plane of the remaining axes, as stored (big-endian,
-    /// unscaled, blanks kept) and in FITS order, to `dest`, which must hold
-    /// `x.count * y.count * planes * bytesPerPixel` bytes. The window must lie inside the image.
-    func copyWindow(x: Range<Int>, y: Range<Int>, into dest: UnsafeMutableRawPointer) {
-        let bytes = bytesPerPixel
-        let rowBytes = x.count * bytes
-        let lineBytes = shape[0] * bytes
-        let planeBytes = lineBytes * shape[1]
-        let planes = shape.dropFirst(2).reduce(1, *)
-        var source = base + dataStart + y.lowerBound * lineBytes + x.lowerBound * bytes
-        var out = dest
-        for _ in 0..<planes {
-            var row = source
-            for _ in y {
-                out.copyMemory(from: row, byteCount: rowBytes)
-                out += rowBytes
-                row += lineBytes
-            }
-            source += planeBytes
-        }
-    }
-
     @inline(__always)
     private func convert<T: FITSFloat>(_ source: UnsafeRawPointer, into dest: UnsafeMutablePointer<T>, count: Int) {
         let scaled = scale != 1 || zero != 0
@@ -156,17 +130,8 @@ extension FITSFile {
 
     /// A mapped reader for the current HDU when its layout allows one, else nil.
     func mappedReader() -> MappedImageReader? {
-        // A gzipped file is decompressed in memory by cfitsio: its bytes on disk are not the image's.
-        guard temporaryPath == nil, logicalFileSize == fileSize else { return nil }
-        var status: Int32 = 0
-        if fits_is_compressed_image(handle, &status) != 0 || status != 0 { return nil }
-        var head: Int64 = 0, dataStart: Int64 = 0, dataEnd: Int64 = 0
-        guard ffghadll(handle, &head, &dataStart, &dataEnd, &status) == 0,
-              let shape = try? imageShape(), !shape.isEmpty,
-              let bitpix = try? imageBitpix(),
-              let header = try? readHeader() else { return nil }
-        return MappedImageReader(path: path, dataStart: Int(dataStart), shape: shape, bitpix: bitpix,
-                                 scale: header.double("BSCALE") ?? 1, zero: header.double("BZERO") ?? 0,
-                                 blank: bitpix > 0 ? header.int("BLANK").map(Int64.init) : nil)
+        guard let raw = rawImageLayout() else { return nil }
+        return MappedImageReader(path: path, dataStart: raw.layout.dataStart, shape: raw.layout.shape, bitpix: raw.layout.bitpix,
+                                 scale: raw.scale, zero: raw.zero, blank: raw.blank)
     }
 }

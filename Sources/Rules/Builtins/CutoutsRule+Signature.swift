@@ -12,6 +12,8 @@ extension CutoutsRule: PipelineRule {
                       "the margin around each island's components, in restoring-beam widths"),
             ParamSpec("cutouts", .path, required: true, outputLocation: true,
                       "the directory of cutouts: `<cutouts>/<Source_ID>/<Source_ID>.cutout.<cube name>` and the weights beside each"),
+            ParamSpec("max_memory_mb", .number(NumberBounds(above: 0)), default: "1024",
+                      "the memory the cutter holds for pixels (read buffers and the cutouts being assembled), MiB; a cube's islands whose cutouts do not fit are cut in bands of rows, one pass each"),
             StokesSelection.param("cubes are cut"),
             CommonSignature.beamsResults,
             CommonSignature.database,

@@ -20,7 +20,8 @@ import Store
 /// written, not from reading them back.
 ///
 /// Inputs: `table` (the field's table from `sources`), `cubes`, `weights`.
-/// Params: `pad` (restoring-beam widths, default 3), `cutouts` (directory), `stokes`, `database`.
+/// Params: `pad` (restoring-beam widths, default 3), `cutouts` (directory), `stokes`, `database`,
+/// `max_memory_mb` (the memory for pixels in flight, default 1024: `CubeCutter.memoryBudget`).
 /// Loop variables: `epoch`, `field`.
 ///
 /// An island that gets no cutout at all from this field (off every image) fails the product
@@ -40,8 +41,9 @@ public struct CutoutsRule: BuiltinRule {
         let table = try FieldTable.read(try args.inputPath("table"))
         let cubes = BeamCubeSet(cubes: try args.inputPaths("cubes"), weights: (try? args.inputPaths("weights")) ?? [])
         let stokes = try StokesSelection(args)
-        let cutter = CubeCutter(pad: try args.double("pad", default: 3),
+        var cutter = CubeCutter(pad: try args.double("pad", default: 3),
                                 contentDigest: { Digest(bytes: $0).description })
+        cutter.memoryBudget = Int(try args.double("max_memory_mb", default: 1024) * 1_048_576)
         let directory = try args.string("cutouts")
         let committer = CutoutCommitter(database: try PipelineStoreAccess.pipeline(args), field: table.field,
                                         epoch: table.epoch, record: args.string("results", default: CommonSignature.beamsRecord))
@@ -61,6 +63,7 @@ public struct CutoutsRule: BuiltinRule {
             for beam in requestsByBeam.keys.sorted() {
                 let requests = requestsByBeam[beam]!
                 var batch = CutoutCommitter.Beam(number: beam, islands: requests.count)
+                var jobs: [(cube: Int, job: CutoutJob)] = []
                 for s in stokes.parameters {
                     let cube = try cubes.cube(stokes: s, beam: beam, field: table.field)
                     let weights = cubes.weights(forCube: cube)
@@ -80,15 +83,15 @@ public struct CutoutsRule: BuiltinRule {
                             todo.append(r)
                         }
                     }
-                    if !todo.isEmpty {
-                        do {
-                            cubeBatch.cut = try cutter.stage(cube: cube, weights: weights, requests: todo,
-                                                             outputDirectory: directory, into: batch.files)
-                        } catch {
-                            throw BuiltinRuleError.failed("\(error)")
-                        }
-                    }
+                    if !todo.isEmpty { jobs.append((batch.cubes.count, CutoutJob(cube: cube, weights: weights, requests: todo))) }
                     batch.cubes.append(cubeBatch)
+                }
+                // The beam's cubes in one call: one reader goes from cube to cube.
+                do {
+                    let cut = try cutter.stage(jobs.map(\.job), outputDirectory: directory, into: batch.files)
+                    for (k, job) in jobs.enumerated() { batch.cubes[job.cube].cut = cut[k] }
+                } catch {
+                    throw BuiltinRuleError.failed("\(error)")
                 }
                 try committer.submit(batch, log: log)
             }
