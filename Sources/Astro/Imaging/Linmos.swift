@@ -114,9 +114,11 @@ public struct Linmos: Sendable {
             }
             let (values, weights, blanks) = accumulator.finish()
             blank += blanks
-            let start = [0, 0] + first.planeIndex(plane)
-            try Self.write(values, at: start, to: imageFile)
-            try Self.write(weights, at: start, to: weightFile)
+            // The plane's first pixel, counted in FITS order over the output's shape.
+            var element = 0, stride = 1
+            for (axis, index) in ([0, 0] + first.planeIndex(plane)).enumerated() { element += index * stride; stride *= shape[axis] }
+            try Self.write(values, at: element, to: imageFile)
+            try Self.write(weights, at: element, to: weightFile)
         }
         try Self.commit(weightFile)
         do {
@@ -135,25 +137,26 @@ public struct Linmos: Sendable {
         }
     }
 
-    private static func create(_ path: String, shape: [Int], header: FITSHeader) throws(ImagingError) -> FITSFile {
+    /// The files are written as `FITSImageStream`s (the header as cfitsio renders it, the
+    /// planes in large writes under a temporary name, renamed into place when whole): the
+    /// same bytes as cfitsio's own writes, which went out 2,880 bytes per call.
+    private static func create(_ path: String, shape: [Int], header: FITSHeader) throws(ImagingError) -> FITSImageStream {
         do {
-            let file = try FITSFile.create(path)
-            try file.createImage(bitpix: -32, shape: shape, header: header)
-            return file
+            return try FITSImageStream.create(path, shape: shape, header: header)
         } catch {
             throw .writeFailed(path: path, reason: CubeSource.reason(error, path: path))
         }
     }
 
-    private static func write(_ values: [Float], at start: [Int], to file: FITSFile) throws(ImagingError) {
+    private static func write(_ values: [Float], at element: Int, to file: FITSImageStream) throws(ImagingError) {
         do {
-            try file.writePixels(values, from: start)
+            try values.withUnsafeBufferPointer { try file.write($0, at: element) }
         } catch {
             throw .writeFailed(path: file.path, reason: CubeSource.reason(error, path: file.path))
         }
     }
 
-    private static func commit(_ file: FITSFile) throws(ImagingError) {
+    private static func commit(_ file: FITSImageStream) throws(ImagingError) {
         do {
             try file.commit()
         } catch {
