@@ -32,15 +32,7 @@ public struct PixelArray<Element: FITSFloat>: Sendable, Equatable {
 
     /// The flat offset of a 0-based pixel index.
     @inlinable
-    public func offset(_ index: [Int]) -> Int {
-        var offset = 0
-        var stride = 1
-        for (axis, i) in index.enumerated() {
-            offset += i * stride
-            stride *= shape[axis]
-        }
-        return offset
-    }
+    public func offset(_ index: [Int]) -> Int { fitsOffset(index, shape: shape) }
 
     public subscript(_ index: Int...) -> Element {
         get { values[offset(index)] }
@@ -55,4 +47,17 @@ public struct PixelArray<Element: FITSFloat>: Sendable, Equatable {
         }
         return true
     }
+}
+
+/// The flat offset (FITS order: the first axis fastest) of a 0-based pixel `index` in an
+/// image of `shape`.
+@usableFromInline
+func fitsOffset(_ index: [Int], shape: [Int]) -> Int {
+    var offset = 0
+    var stride = 1
+    for (axis, i) in index.enumerated() {
+        offset += i * stride
+        stride *= shape[axis]
+    }
+    return offset
 }

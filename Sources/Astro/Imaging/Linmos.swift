@@ -114,9 +114,7 @@ public struct Linmos: Sendable {
             }
             let (values, weights, blanks) = accumulator.finish()
             blank += blanks
-            // The plane's first pixel, counted in FITS order over the output's shape.
-            var element = 0, stride = 1
-            for (axis, index) in ([0, 0] + first.planeIndex(plane)).enumerated() { element += index * stride; stride *= shape[axis] }
+            let element = fitsOffset([0, 0] + first.planeIndex(plane), shape: shape)
             try Self.write(values, at: element, to: imageFile)
             try Self.write(weights, at: element, to: weightFile)
         }
